@@ -1,0 +1,512 @@
+"""Tests for lib_dazdepth.exr: every file is written here with the OpenEXR package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import OpenEXR
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from lib_dazdepth import exr
+from lib_dazdepth.errors import InputError
+from lib_dazdepth.exr import list_channels, read_depth, read_rgb
+
+DEPTH = np.array(
+    [[1.0, 2.5, 3.0, 4.0], [10.0, 20.0, 30.0, 40.0], [100.0, 250.5, 1e9, 3.0e38]],
+    dtype=np.float32,
+)
+SMALL = np.arange(12, dtype=np.float32).reshape(3, 4) * 0.5  # exact in half and uint
+
+
+def write(path: Path, channels: dict, **header) -> Path:
+    header.setdefault("compression", OpenEXR.NO_COMPRESSION)
+    header.setdefault("type", OpenEXR.scanlineimage)
+    OpenEXR.File(header, channels).write(str(path))
+    return path
+
+
+def tiles(size: int = 2) -> OpenEXR.TileDescription:
+    desc = OpenEXR.TileDescription()
+    desc.xSize = size
+    desc.ySize = size
+    return desc
+
+
+def window(x0: int, y0: int, x1: int, y1: int) -> tuple[np.ndarray, np.ndarray]:
+    return (np.array([x0, y0], dtype=np.int32), np.array([x1, y1], dtype=np.int32))
+
+
+def problem(excinfo: pytest.ExceptionInfo, path: Path) -> str:
+    message = str(excinfo.value)
+    assert message.startswith(f"{path}: ")
+    assert "\n" not in message
+    return message
+
+
+# ----------------------------------------------------------------------------- depth
+
+
+def test_float_y_daz_canvas(tmp_path: Path) -> None:
+    path = write(tmp_path / "scene-Canvas1-Depth.exr", {"Y": DEPTH})
+    image = read_depth(path)
+    assert image.values.dtype == np.float32
+    assert image.values.shape == (3, 4)
+    np.testing.assert_array_equal(image.values, DEPTH)
+    assert (image.channel, image.part, image.part_name) == ("Y", 0, "")
+    assert (image.pixel_type, image.origin, image.path) == ("float", (0, 0), str(path))
+
+
+def test_half_y(tmp_path: Path) -> None:
+    path = write(tmp_path / "h.exr", {"Y": SMALL.astype(np.float16)})
+    image = read_depth(str(path))
+    assert image.pixel_type == "half"
+    assert image.values.dtype == np.float32
+    np.testing.assert_array_equal(image.values, SMALL)
+
+
+def test_uint_y(tmp_path: Path) -> None:
+    data = np.array([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 16777216]], dtype=np.uint32)
+    image = read_depth(write(tmp_path / "u.exr", {"Y": data}))
+    assert image.pixel_type == "uint"
+    assert image.values.dtype == np.float32
+    np.testing.assert_array_equal(image.values, data.astype(np.float32))
+
+
+@pytest.mark.parametrize(
+    ("channels", "expected"),
+    [
+        ({"Z": DEPTH}, "Z"),
+        ({"ViewLayer.Depth.Z": DEPTH, "ViewLayer.Combined.R": SMALL}, "ViewLayer.Depth.Z"),
+        ({"depth": DEPTH, "A": SMALL}, "depth"),
+        ({"DEPTH": DEPTH}, "DEPTH"),
+        ({"pass.Depth": DEPTH}, "pass.Depth"),
+        ({"Y": DEPTH, "Z": SMALL, "depth": SMALL}, "Y"),
+        ({"Z": DEPTH, "a.Z": SMALL, "depth": SMALL}, "Z"),
+        ({"a.Z": DEPTH, "depth": SMALL}, "a.Z"),
+        ({"R": SMALL, "G": SMALL, "B": SMALL, "depth": DEPTH}, "depth"),
+    ],
+)
+def test_depth_channel_choice(tmp_path: Path, channels: dict, expected: str) -> None:
+    image = read_depth(write(tmp_path / "c.exr", channels))
+    assert image.channel == expected
+    np.testing.assert_array_equal(image.values, DEPTH)
+
+
+@pytest.mark.parametrize("alpha", [False, True])
+def test_grey_rgb_depth(tmp_path: Path, alpha: bool) -> None:
+    channels = {"R": DEPTH, "G": DEPTH.copy(), "B": DEPTH.copy()}
+    if alpha:
+        channels["A"] = np.ones_like(DEPTH)
+    image = read_depth(write(tmp_path / "grey.exr", channels))
+    assert image.channel == "R"
+    np.testing.assert_array_equal(image.values, DEPTH)
+
+
+def test_grey_rgb_with_nan_is_still_grey(tmp_path: Path) -> None:
+    data = DEPTH.copy()
+    data[0, 0] = np.nan
+    image = read_depth(write(tmp_path / "g.exr", {"R": data, "G": data, "B": data}))
+    assert np.isnan(image.values[0, 0])
+
+
+def test_colour_rgb_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path / "colour.exr", {"R": DEPTH, "G": DEPTH, "B": DEPTH + 1})
+    with pytest.raises(InputError) as excinfo:
+        read_depth(path)
+    message = problem(excinfo, path)
+    assert "no depth channel found" in message
+    assert "differ" in message
+    assert "part 0: B, G, R" in message
+    assert "--channel" in message
+
+
+def test_explicit_channel(tmp_path: Path) -> None:
+    path = write(tmp_path / "e.exr", {"Y": SMALL, "other": DEPTH})
+    image = read_depth(path, channel="other")
+    assert image.channel == "other"
+    np.testing.assert_array_equal(image.values, DEPTH)
+    colour = write(tmp_path / "colour.exr", {"R": DEPTH, "G": SMALL, "B": SMALL})
+    np.testing.assert_array_equal(read_depth(colour, channel="G").values, SMALL)
+
+
+def test_explicit_channel_missing(tmp_path: Path) -> None:
+    path = write(tmp_path / "e.exr", {"Y": SMALL, "other": DEPTH})
+    with pytest.raises(InputError) as excinfo:
+        read_depth(path, channel="y")
+    message = problem(excinfo, path)
+    assert "no channel 'y'" in message
+    assert "part 0: Y, other" in message
+
+
+def test_nan_and_inf_preserved(tmp_path: Path) -> None:
+    data = DEPTH.copy()
+    data[0, 1] = np.nan
+    data[1, 2] = np.inf
+    data[2, 0] = -np.inf
+    with np.errstate(over="ignore"):
+        halves = data.astype(np.float16)
+    for kind, array in (("float", data), ("half", halves)):
+        image = read_depth(write(tmp_path / f"{kind}.exr", {"Y": array}))
+        assert np.isnan(image.values[0, 1])
+        assert image.values[1, 2] == np.inf
+        assert image.values[2, 0] == -np.inf
+    # Values beyond the half range become +inf when stored as half.
+    image = read_depth(tmp_path / "half.exr")
+    assert image.values[2, 3] == np.inf
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=arrays(np.float32, st.tuples(st.integers(1, 5), st.integers(1, 5))),
+    compression=st.sampled_from([OpenEXR.NO_COMPRESSION, OpenEXR.ZIP_COMPRESSION]),
+)
+def test_any_float_y_round_trips(tmp_path: Path, data: np.ndarray, compression) -> None:
+    image = read_depth(write(tmp_path / "p.exr", {"Y": data}, compression=compression))
+    assert image.values.shape == data.shape
+    np.testing.assert_array_equal(image.values, data)  # NaN equals NaN here
+
+
+@pytest.mark.parametrize(
+    "compression",
+    [
+        OpenEXR.NO_COMPRESSION,
+        OpenEXR.ZIP_COMPRESSION,
+        OpenEXR.ZIPS_COMPRESSION,
+        OpenEXR.PIZ_COMPRESSION,
+        OpenEXR.RLE_COMPRESSION,
+    ],
+)
+@pytest.mark.parametrize("tiled", [False, True])
+def test_compressions_scanline_and_tiled(tmp_path: Path, compression, tiled: bool) -> None:
+    header = {"compression": compression}
+    if tiled:
+        header.update(type=OpenEXR.tiledimage, tiles=tiles(2))
+    path = write(tmp_path / "c.exr", {"Y": DEPTH}, **header)
+    stored = OpenEXR.File(str(path), header_only=True).parts[0].header["type"]
+    assert stored == (OpenEXR.tiledimage if tiled else OpenEXR.scanlineimage)
+    image = read_depth(path)
+    np.testing.assert_array_equal(image.values, DEPTH)
+
+
+def test_offset_data_window(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "o.exr",
+        {"Z": SMALL},
+        dataWindow=window(5, 7, 8, 9),
+        displayWindow=window(0, 0, 15, 15),
+    )
+    image = read_depth(path)
+    assert image.origin == (5, 7)
+    assert image.values.shape == (3, 4)
+    np.testing.assert_array_equal(image.values, SMALL)
+
+
+def test_negative_offset_data_window(tmp_path: Path) -> None:
+    path = write(tmp_path / "n.exr", {"Y": SMALL}, dataWindow=window(-2, -1, 1, 1))
+    image = read_depth(path)
+    assert image.origin == (-2, -1)
+    np.testing.assert_array_equal(image.values, SMALL)
+
+
+def multipart(path: Path) -> Path:
+    beauty = OpenEXR.Part({}, {"R": SMALL, "G": SMALL * 2, "B": SMALL * 3}, "beauty")
+    depth = OpenEXR.Part({}, {"Y": DEPTH}, "depth")
+    normal = OpenEXR.Part({}, {"R": -SMALL, "G": SMALL, "B": SMALL + 1}, "normal")
+    OpenEXR.File([beauty, depth, normal]).write(str(path))
+    return path
+
+
+def test_multipart_depth_in_part_1(tmp_path: Path) -> None:
+    path = multipart(tmp_path / "m.exr")
+    for part in (None, 1, np.int64(1), "depth"):
+        image = read_depth(path, part=part)
+        assert (image.part, image.part_name, image.channel) == (1, "depth", "Y")
+        np.testing.assert_array_equal(image.values, DEPTH)
+
+
+def test_multipart_explicit_channel_in_chosen_part(tmp_path: Path) -> None:
+    path = multipart(tmp_path / "m.exr")
+    image = read_depth(path, channel="R", part="normal")
+    assert image.part == 2
+    np.testing.assert_array_equal(image.values, -SMALL)
+    image = read_depth(path, channel="R")
+    assert image.part == 0
+
+
+def test_multipart_rgb_by_index_and_name(tmp_path: Path) -> None:
+    path = multipart(tmp_path / "m.exr")
+    first = read_rgb(path)
+    assert (first.part, first.part_name) == (0, "beauty")
+    normal = read_rgb(path, part="normal")
+    assert normal.part == 2
+    np.testing.assert_array_equal(normal.values, np.stack([-SMALL, SMALL, SMALL + 1], -1))
+    assert read_rgb(path, part=2).part_name == "normal"
+
+
+def test_multipart_part_without_depth(tmp_path: Path) -> None:
+    path = multipart(tmp_path / "m.exr")
+    with pytest.raises(InputError) as excinfo:
+        read_depth(path, part="beauty")
+    message = problem(excinfo, path)
+    assert "part 0 (beauty): B, G, R" in message
+    assert "depth" not in message.split("channels:")[1]
+
+
+@pytest.mark.parametrize(
+    ("part", "words"),
+    [(3, "no part 3; the file has 3 part(s)"), (-1, "no part -1"), ("nope", "'nope'")],
+)
+def test_bad_part(tmp_path: Path, part, words: str) -> None:
+    path = multipart(tmp_path / "m.exr")
+    with pytest.raises(InputError) as excinfo:
+        read_depth(path, part=part)
+    message = problem(excinfo, path)
+    assert words in message
+    if isinstance(part, str):
+        assert "'beauty', 'depth', 'normal'" in message
+
+
+def test_list_channels(tmp_path: Path) -> None:
+    assert list_channels(multipart(tmp_path / "m.exr")) == [
+        (0, "beauty", ["B", "G", "R"]),
+        (1, "depth", ["Y"]),
+        (2, "normal", ["B", "G", "R"]),
+    ]
+    assert list_channels(write(tmp_path / "s.exr", {"Y": SMALL})) == [(0, "", ["Y"])]
+
+
+def test_list_channels_does_not_decode(tmp_path: Path, monkeypatch) -> None:
+    path = write(tmp_path / "s.exr", {"Y": SMALL})
+    calls = spy_on_open(monkeypatch)
+    list_channels(path)
+    assert calls == [True]
+
+
+# ----------------------------------------------------------------------------- rgb
+
+
+def test_rgb_float_exact(tmp_path: Path) -> None:
+    red, green, blue = SMALL, -SMALL, DEPTH
+    path = write(tmp_path / "n.exr", {"R": red, "G": green, "B": blue, "A": SMALL})
+    image = read_rgb(path)
+    assert image.values.dtype == np.float32
+    assert image.values.shape == (3, 4, 3)
+    np.testing.assert_array_equal(image.values, np.stack([red, green, blue], axis=-1))
+    assert (image.channel, image.pixel_type) == ("R,G,B", "float")
+
+
+def test_rgb_half_exact(tmp_path: Path) -> None:
+    red, green, blue = SMALL, -SMALL, SMALL + 0.25
+    halves = {k: v.astype(np.float16) for k, v in {"R": red, "G": green, "B": blue}.items()}
+    image = read_rgb(write(tmp_path / "h.exr", halves, compression=OpenEXR.PIZ_COMPRESSION))
+    assert image.pixel_type == "half"
+    np.testing.assert_array_equal(image.values, np.stack([red, green, blue], axis=-1))
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (("Normal.R", "Normal.G", "Normal.B"), "Normal.R,Normal.G,Normal.B"),
+        (("X", "Y", "Z"), "X,Y,Z"),
+        (("normal.x", "normal.y", "normal.z"), "normal.x,normal.y,normal.z"),
+    ],
+)
+def test_rgb_other_names(tmp_path: Path, names: tuple[str, str, str], expected: str) -> None:
+    arrays = (SMALL, -SMALL, DEPTH)
+    image = read_rgb(write(tmp_path / "l.exr", dict(zip(names, arrays, strict=True))))
+    assert image.channel == expected
+    np.testing.assert_array_equal(image.values, np.stack(arrays, axis=-1))
+
+
+def test_rgb_plain_wins_over_layer(tmp_path: Path) -> None:
+    channels = {"R": SMALL, "G": SMALL, "B": SMALL, "a.R": DEPTH, "a.G": DEPTH, "a.B": DEPTH}
+    assert read_rgb(write(tmp_path / "p.exr", channels)).channel == "R,G,B"
+
+
+def test_rgb_mixed_pixel_types(tmp_path: Path) -> None:
+    channels = {"R": SMALL.astype(np.float16), "G": SMALL, "B": SMALL}
+    image = read_rgb(write(tmp_path / "mix.exr", channels))
+    assert image.pixel_type == "half,float,float"
+
+
+def test_rgb_missing(tmp_path: Path) -> None:
+    path = write(tmp_path / "d.exr", {"Y": SMALL, "R": SMALL, "G": SMALL})
+    with pytest.raises(InputError) as excinfo:
+        read_rgb(path)
+    message = problem(excinfo, path)
+    assert "no R, G, B" in message
+    assert "part 0: G, R, Y" in message
+
+
+# ----------------------------------------------------------------------------- errors
+
+
+def spy_on_open(monkeypatch) -> list[bool]:
+    """Record header_only of every OpenEXR.File call made by the module."""
+    calls: list[bool] = []
+    real = OpenEXR.File
+
+    def spy(*args, **kwargs):
+        calls.append(bool(kwargs.get("header_only", False)))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(exr.OpenEXR, "File", spy)
+    return calls
+
+
+def test_decodes_once(tmp_path: Path, monkeypatch) -> None:
+    path = write(tmp_path / "g.exr", {"R": DEPTH, "G": DEPTH, "B": DEPTH})
+    calls = spy_on_open(monkeypatch)
+    read_depth(path)
+    assert calls == [True, False]
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "absent.exr"
+    with pytest.raises(InputError) as excinfo:
+        read_depth(path)
+    assert "file not found" in problem(excinfo, path)
+
+
+def test_directory(tmp_path: Path) -> None:
+    path = tmp_path / "folder.exr"
+    path.mkdir()
+    with pytest.raises(InputError) as excinfo:
+        read_rgb(path)
+    assert "directory" in problem(excinfo, path)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(40),
+        b"depth values as text\n1 2 3\n",
+        b"v/",
+    ],
+)
+def test_not_exr(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "fake.exr"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as excinfo:
+        read_depth(path)
+    assert "not an OpenEXR file" in problem(excinfo, path)
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.exr"
+    path.write_bytes(b"")
+    for reader in (read_depth, read_rgb, list_channels):
+        with pytest.raises(InputError) as excinfo:
+            reader(path)
+        assert "empty file" in problem(excinfo, path)
+
+
+def test_magic_then_garbage(tmp_path: Path) -> None:
+    path = tmp_path / "garbage.exr"
+    path.write_bytes(b"\x76\x2f\x31\x01" + b"\xff" * 64)
+    with pytest.raises(InputError) as excinfo:
+        read_depth(path)
+    assert "truncated or corrupt EXR" in problem(excinfo, path)
+
+
+@pytest.mark.parametrize("keep", ["half", "minus3", "minus1"])
+@pytest.mark.parametrize("compression", [OpenEXR.NO_COMPRESSION, OpenEXR.ZIP_COMPRESSION])
+@pytest.mark.parametrize("tiled", [False, True])
+def test_truncated(tmp_path: Path, keep: str, compression, tiled: bool) -> None:
+    rng = np.random.default_rng(1)
+    data = rng.random((64, 48), dtype=np.float32)
+    header = {"compression": compression}
+    if tiled:
+        header.update(type=OpenEXR.tiledimage, tiles=tiles(16))
+    path = write(tmp_path / "t.exr", {"Y": data}, **header)
+    whole = path.read_bytes()
+    cut = {"half": len(whole) // 2, "minus3": len(whole) - 3, "minus1": len(whole) - 1}[keep]
+    path.write_bytes(whole[:cut])
+    with pytest.raises(InputError) as excinfo:
+        read_depth(path)
+    assert "truncated or corrupt EXR (pixel data cannot be decoded)" in problem(excinfo, path)
+
+
+def test_truncated_header(tmp_path: Path) -> None:
+    path = write(tmp_path / "t.exr", {"Y": SMALL})
+    path.write_bytes(path.read_bytes()[:40])
+    with pytest.raises(InputError) as excinfo:
+        list_channels(path)
+    assert "truncated or corrupt EXR (cannot read header" in problem(excinfo, path)
+
+
+def deep_pixels(shape: tuple[int, int]) -> np.ndarray:
+    pixels = np.empty(shape, dtype=object)
+    for index in np.ndindex(shape):
+        pixels[index] = np.array([1.0, 2.0], dtype=np.float32)
+    return pixels
+
+
+@pytest.mark.parametrize("storage", [OpenEXR.deepscanline, OpenEXR.deeptile])
+def test_deep_refused(tmp_path: Path, storage, monkeypatch) -> None:
+    header = {"type": storage, "compression": OpenEXR.ZIPS_COMPRESSION}
+    if storage == OpenEXR.deeptile:
+        header["tiles"] = tiles(2)
+    path = write(tmp_path / "deep.exr", {"Z": deep_pixels((3, 4))}, **header)
+    calls = spy_on_open(monkeypatch)
+    for reader in (read_depth, read_rgb):
+        with pytest.raises(InputError) as excinfo:
+            reader(path)
+        assert "deep EXR images are not supported" in problem(excinfo, path)
+    assert all(calls)  # header only
+
+
+def test_too_large_fails_before_decoding(tmp_path: Path, monkeypatch) -> None:
+    path = write(tmp_path / "big.exr", {"Y": DEPTH})
+    calls = spy_on_open(monkeypatch)
+    for reader in (read_depth, read_rgb):
+        with pytest.raises(InputError) as excinfo:
+            reader(path, max_pixels=11)
+        message = problem(excinfo, path)
+        assert "too large" in message
+        assert "4x3" in message
+    assert calls == [True, True]
+    assert read_depth(path, max_pixels=12).values.shape == (3, 4)
+
+
+def test_too_many_samples(tmp_path: Path) -> None:
+    channels = {f"c{i:02d}": SMALL for i in range(9)}
+    channels["Y"] = DEPTH
+    path = write(tmp_path / "many.exr", channels)
+    with pytest.raises(InputError) as excinfo:
+        read_depth(path, max_pixels=12)
+    assert "too large" in problem(excinfo, path)
+    np.testing.assert_array_equal(read_depth(path, max_pixels=15).values, DEPTH)
+
+
+def test_no_usable_channel(tmp_path: Path) -> None:
+    path = write(tmp_path / "alpha.exr", {"A": SMALL, "mask": SMALL, "R": SMALL})
+    with pytest.raises(InputError) as excinfo:
+        read_depth(path)
+    message = problem(excinfo, path)
+    assert "no depth channel found; channels: part 0: A, R, mask" in message
+    assert "choose one with --channel" in message
+
+
+def test_subsampled_channel_refused(tmp_path: Path) -> None:
+    channel = OpenEXR.Channel(np.arange(4, dtype=np.float32).reshape(2, 2), 2, 2)
+    path = write(tmp_path / "sub.exr", {"Y": channel})
+    assert OpenEXR.File(str(path), header_only=True).parts[0].header["channels"][0].xSampling == 2
+    with pytest.raises(InputError) as excinfo:
+        read_depth(path)
+    assert "subsampled" in problem(excinfo, path)
+
+
+def test_errors_are_input_errors_for_pathlike_and_str(tmp_path: Path) -> None:
+    path = tmp_path / "x.exr"
+    path.write_bytes(b"not exr")
+    for arg in (path, str(path)):
+        with pytest.raises(InputError) as excinfo:
+            read_depth(arg)
+        assert excinfo.value.path == str(path)
