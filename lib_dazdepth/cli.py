@@ -1,0 +1,277 @@
+"""``python -m lib_dazdepth``: format_depthmap.py's command line, and Daz Depth's commands.
+
+python -m lib_dazdepth [options] FILE.exr [FILE.exr ...]   convert canvases (reference flags)
+python -m lib_dazdepth sample DIR                          write the sample canvas set
+python -m lib_dazdepth bench                               time the engine
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from . import __version__
+from .background import BackgroundSettings
+from .depthmap import DepthMap, load_depth_map
+from .errors import DazDepthError
+from .exr import DEFAULT_MAX_PIXELS, read_rgb
+from .histogram import depth_histogram, reference_lines
+from .maps import MapOptions, depth_outputs
+from .normals import CONVENTIONS, NormalSettings, encode_normals
+from .outputs import Output, output_path, write_outputs
+from .presets import load_preset
+from .shell import DepthShell, Session
+from .splits import SplitSet
+
+COMMANDS = ("sample", "bench")
+NORMAL_NAME = re.compile(r"-normal$", re.IGNORECASE)
+BEAUTY_NAME = re.compile(r"-beauty$", re.IGNORECASE)
+
+
+def cutoff_value(text: str) -> str | float:
+    if text == "histo":
+        return text
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is neither 'histo' nor a depth") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite depth")
+    return value
+
+
+def positive(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be above 0")
+    return value
+
+
+def convert_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m lib_dazdepth",
+        description="Quantise Daz Studio / Iray depth canvases (EXR) into 8-bit ControlNet"
+        " depth maps, and Normal canvases into normal maps. Other commands: "
+        + ", ".join(COMMANDS)
+        + " (see COMMAND --help).",
+    )
+    add = parser.add_argument
+    add("exrfile", nargs="+", help="Depth canvases (and Normal canvases: NAME-Normal.exr)")
+    add(
+        "--depth_cutoff",
+        "--depth-cutoff",
+        type=cutoff_value,
+        metavar="histo|DEPTH",
+        help="'histo' prints the depth histogram; a depth clamps everything beyond it",
+    )
+    add("--interactive", action="store_true", help="edit splits in a shell before writing")
+    add("--regions", "--region", action="store_true", help="also write NAME.regions.png")
+    add(
+        "--compress_map",
+        "--compress-map",
+        action="store_true",
+        help="spread levels by the rank of each distinct depth",
+    )
+    add("--mask", action="store_true", help="also write NAME.mask.png (0 on the farthest level)")
+    add("--noise", action="store_true", help="fill black pixels with random grey")
+    add("--seed", type=int, help="random seed for --noise")
+    add(
+        "--curve",
+        choices=("linear", "inverse"),
+        default="linear",
+        help="linear in depth, or inverse depth as MiDaS (more levels near)",
+    )
+    add("--preset", metavar="FILE", help="split setup: a JSON preset or a depth PNG we wrote")
+    add("--bits", type=int, choices=(8, 16), default=8, help="depth PNG bit depth")
+    add("--out", metavar="DIR", help="write outputs here instead of beside each input")
+    add("--channel", help="EXR channel holding depth (default: Y, Z, *.Z, depth, grey R)")
+    add("--part", help="EXR part (index or name) holding depth")
+    add(
+        "--background-threshold",
+        type=positive,
+        default=1e9,
+        metavar="DEPTH",
+        help="depths above this are no hit (default 1e9)",
+    )
+    add(
+        "--edge-tolerance",
+        type=float,
+        default=0.1,
+        metavar="FRACTION",
+        help="edge pixels this far beyond the scene are filtered no-hit mixes (default 0.1)",
+    )
+    add("--max-pixels", type=int, default=DEFAULT_MAX_PIXELS, help="refuse larger images")
+    add("--normal-convention", choices=CONVENTIONS, default="normalbae")
+    for axis in "xyz":
+        add(f"--flip-{axis}", action="store_true", help=f"negate the normal's {axis}")
+    add("-v", "--verbose", action="store_true", help="say which files were written")
+    add("--version", action="version", version=f"Daz Depth {__version__}")
+    return parser
+
+
+def part_value(text: str | None) -> int | str | None:
+    return int(text) if text is not None and text.isdigit() else text
+
+
+class Converter:
+    def __init__(self, args: argparse.Namespace, out=sys.stdout, err=sys.stderr, stdin=None):
+        self.args, self.out, self.err, self.stdin = args, out, err, stdin
+        self.protected = {Path(p) for p in args.exrfile}
+        self.options = MapOptions(args.bits, args.regions, args.mask, args.noise, args.seed)
+        tolerance = None if args.edge_tolerance < 0 else args.edge_tolerance
+        self.background = BackgroundSettings(args.background_threshold, tolerance)
+        self.preset = load_preset(args.preset) if args.preset else None
+
+    def say(self, *lines: str) -> None:
+        for line in lines:
+            self.out.write(f"{line}\n")
+
+    def run(self) -> int:
+        status = 0
+        for name in self.args.exrfile:
+            try:
+                status = max(status, self.convert(Path(name)))
+            except DazDepthError as error:
+                self.err.write(f"error: {error}\n")
+                status = 2
+        return status
+
+    def convert(self, path: Path) -> int:
+        stem = path.with_suffix("")
+        if BEAUTY_NAME.search(stem.name):
+            self.say(f"** skipping {path.name}: a Beauty canvas has nothing to map")
+            return 0
+        if NORMAL_NAME.search(stem.name):
+            return self.convert_normal(path, stem)
+        depth_map = load_depth_map(
+            path,
+            channel=self.args.channel,
+            part=part_value(self.args.part),
+            settings=self.background,
+            max_pixels=self.args.max_pixels,
+        )
+        if depth_map.background.total:
+            share = depth_map.background.total / depth_map.depth.size * 100
+            self.say(
+                f"** {depth_map.background.total} background pixels ({share:.2f}%):"
+                f" {depth_map.background.describe()}; drawn black"
+            )
+        if self.args.interactive:
+            return self.interactive(depth_map)
+        cutoff = self.args.depth_cutoff
+        if cutoff == "histo":
+            self.say("** providing cutting histogram advice, but leaving depthmap unchanged")
+            self.histogram(depth_map)
+        elif cutoff is not None:
+            depth_map = depth_map.with_cutoff(cutoff)
+        splits = self.starting_splits(depth_map)
+        status = splits.mapping_status()
+        self.say(f"mapping status was: {status}")
+        if status != "Success":
+            self.say(
+                "as the mapping process was unsuccessful, no files will be written",
+                "(did you allocate too many levels?)",
+            )
+            return 2
+        self.report_clipping(depth_map, splits)
+        outputs = depth_outputs(
+            depth_map, splits.record_offsets(), self.options, stem, self.args.out
+        )
+        self.write(outputs)
+        return 0
+
+    def starting_splits(self, depth_map: DepthMap) -> SplitSet:
+        if self.preset is not None:
+            return self.preset
+        splits = SplitSet.default(depth_map.min, depth_map.max).with_curve(self.args.curve)
+        return splits.with_compress(self.args.compress_map)
+
+    def histogram(self, depth_map: DepthMap) -> None:
+        hist = depth_histogram(depth_map.valid_values(), background=depth_map.background.total)
+        self.say(*reference_lines(hist))
+
+    def report_clipping(self, depth_map: DepthMap, splits: SplitSet) -> None:
+        values = depth_map.valid_values()
+        first, last = splits.bounds[0], splits.bounds[-1]
+        below, beyond = int((values < first).sum()), int((values >= last).sum())
+        if below or beyond:
+            self.say(
+                f"** {below} pixels nearer than {first} and {beyond} at or beyond"
+                f" {last} lie outside the splits; clamped to the nearest split"
+            )
+
+    def write(self, outputs: list[Output]) -> None:
+        for written in write_outputs(outputs, self.protected):
+            if written.renamed:
+                self.say(written.note())
+            if self.args.verbose:
+                self.say(f"** wrote {written.path}")
+
+    def interactive(self, depth_map: DepthMap) -> int:
+        splits = self.starting_splits(depth_map)
+        session = Session(
+            depth_map,
+            splits,
+            self.options,
+            Path(self.args.out) if self.args.out else None,
+            self.protected,
+        )
+        shell = DepthShell(session, stdin=self.stdin, stdout=self.out)
+        cutoff = self.args.depth_cutoff
+        if cutoff == "histo":
+            shell.do_histogram("")
+        elif cutoff is not None:
+            shell.onecmd(f"add {cutoff!r}")  # the reference's cutoff split, named
+            shell.session.history.clear()
+            shell.onecmd("rename 1 Cutoff")
+        shell.run()
+        return 0
+
+    def convert_normal(self, path: Path, stem: Path) -> int:
+        image = read_rgb(path, part=part_value(self.args.part), max_pixels=self.args.max_pixels)
+        settings = NormalSettings(
+            self.args.normal_convention, self.args.flip_x, self.args.flip_y, self.args.flip_z
+        )
+        rgb = encode_normals(image.values, settings)
+        self.write([Output(output_path(stem, "normal", self.args.out), rgb)])
+        return 0
+
+
+def sample_main(argv: list[str]) -> int:
+    from .sample import write_sample
+
+    parser = argparse.ArgumentParser(
+        prog="python -m lib_dazdepth sample",
+        description="Write the deterministic sample canvas set.",
+    )
+    parser.add_argument("directory")
+    parser.add_argument("--size", type=int, default=1200)
+    parser.add_argument("--name", default="sample_scene")
+    args = parser.parse_args(argv)
+    if args.size < 16:
+        parser.error("--size must be at least 16")
+    paths = write_sample(args.directory, size=args.size, name=args.name)
+    for path in (paths.depth_exr, paths.normal_exr, paths.beauty_exr, paths.beauty_png):
+        print(f"** wrote {path}")
+    return 0
+
+
+def main(argv: list[str] | None = None, stdin=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] == "sample":
+            return sample_main(argv[1:])
+        if argv and argv[0] == "bench":
+            from .bench import main as bench_main
+
+            return bench_main(argv[1:])
+        args = convert_parser().parse_args(argv)
+        return Converter(args, stdin=stdin).run()
+    except DazDepthError as error:
+        sys.stderr.write(f"error: {error}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130

@@ -1,0 +1,85 @@
+"""A loaded depth canvas: the values, which pixels are background, and the data range."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .background import BackgroundReport, BackgroundSettings, classify_background
+from .errors import InputError
+from .exr import DEFAULT_MAX_PIXELS, read_depth
+
+
+@dataclass(frozen=True)
+class DepthMap:
+    path: str
+    depth: np.ndarray  # (H, W) float32
+    valid: np.ndarray  # (H, W) bool: False on background
+    background: BackgroundReport
+    channel: str = "Y"
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.depth.shape  # type: ignore[return-value]
+
+    @property
+    def width(self) -> int:
+        return self.depth.shape[1]
+
+    @property
+    def height(self) -> int:
+        return self.depth.shape[0]
+
+    @property
+    def min(self) -> float:
+        """Nearest depth, as the Python float of the stored float32 (as the reference shows)."""
+        return float(self.depth.min(where=self.valid, initial=np.inf))
+
+    @property
+    def max(self) -> float:
+        return float(self.depth.max(where=self.valid, initial=-np.inf))
+
+    @property
+    def stem(self) -> str:
+        """The name outputs are built from: the file name without its extension."""
+        return Path(self.path).stem
+
+    def valid_values(self) -> np.ndarray:
+        return self.depth[self.valid]
+
+    def with_cutoff(self, cutoff: float) -> DepthMap:
+        """Every depth beyond ``cutoff`` becomes ``cutoff`` (the reference's --depth_cutoff)."""
+        clipped = np.minimum(
+            self.depth, np.float32(cutoff), where=self.valid, out=self.depth.copy()
+        )
+        return dataclasses.replace(self, depth=clipped)
+
+
+def from_array(
+    depth: np.ndarray,
+    path: str = "<array>",
+    settings: BackgroundSettings | None = None,
+    channel: str = "Y",
+) -> DepthMap:
+    depth = np.ascontiguousarray(depth, dtype=np.float32)
+    if depth.ndim != 2 or depth.size == 0:
+        raise InputError(path, "depth must be a non-empty 2-D image")
+    valid, report = classify_background(depth, settings)
+    if not valid.any():
+        raise InputError(path, f"every pixel is background ({report.describe()}); nothing to map")
+    return DepthMap(path, depth, valid, report, channel)
+
+
+def load_depth_map(
+    path: str | Path,
+    *,
+    channel: str | None = None,
+    part: int | str | None = None,
+    settings: BackgroundSettings | None = None,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> DepthMap:
+    image = read_depth(path, channel=channel, part=part, max_pixels=max_pixels)
+    return from_array(image.values, str(path), settings, image.channel)

@@ -1,0 +1,66 @@
+"""From a depth map and a split setup to the output files: depth, test, regions, mask."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .depthmap import DepthMap
+from .mapping import Mapped, MappingPlan, map_depth
+from .outputs import SETUP_KEY, Output, output_path
+from .presets import dumps
+from .render import add_noise, grey8, grey16, mask_image, region_image, test_image
+from .splits import SplitSet
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    bits: int = 8
+    regions: bool = False
+    mask: bool = False
+    noise: bool = False
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.bits not in (8, 16):
+            raise ValueError("bits must be 8 or 16")
+
+
+def map_for(depth_map: DepthMap, splits: SplitSet, want_split: bool) -> Mapped:
+    """Raises MappingError with the reference's status line when it cannot map."""
+    return map_depth(depth_map.depth, depth_map.valid, MappingPlan.from_splits(splits), want_split)
+
+
+def setup_text(depth_map: DepthMap, splits: SplitSet) -> dict[str, str]:
+    source = {"file": Path(depth_map.path).name, "min": depth_map.min, "max": depth_map.max}
+    return {SETUP_KEY: dumps(splits, source)}
+
+
+def depth_outputs(
+    depth_map: DepthMap,
+    splits: SplitSet,
+    options: MapOptions,
+    stem: str | Path,
+    out_dir: str | Path | None = None,
+) -> list[Output]:
+    """The depth PNG, plus regions and mask when asked, for ``write`` and plain runs."""
+    mapped = map_for(depth_map, splits, want_split=options.regions)
+    text = setup_text(depth_map, splits)
+    result = []
+    if options.regions:
+        result.append(Output(output_path(stem, "regions", out_dir), region_image(mapped, splits)))
+    if options.mask:
+        result.append(Output(output_path(stem, "mask", out_dir), mask_image(mapped)))
+    grey = grey16(mapped.fine) if options.bits == 16 else grey8(mapped.fine)
+    if options.noise:
+        grey = add_noise(grey, options.seed)
+    result.append(Output(output_path(stem, "depth", out_dir), grey, text))
+    return result
+
+
+def test_outputs(
+    depth_map: DepthMap, splits: SplitSet, stem: str | Path, out_dir: str | Path | None = None
+) -> list[Output]:
+    mapped = map_for(depth_map, splits, want_split=True)
+    image = test_image(mapped, splits)
+    return [Output(output_path(stem, "test", out_dir), image, setup_text(depth_map, splits))]

@@ -1,0 +1,147 @@
+"""Writing outputs safely: all or nothing, never over an input or a file we did not write.
+
+Every PNG we write carries a ``Software`` text chunk naming Daz Depth; a file without it
+is the user's, and we write a numbered sibling beside it instead (``NAME.1.depth.png``).
+Files are written to a temporary name in the target folder and renamed into place only
+once every output of the step has been encoded, so a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, PngImagePlugin
+
+from . import __version__
+from .errors import OutputError
+
+SOFTWARE = "Daz Depth"
+SETUP_KEY = "dazdepth"  # text chunk holding the split setup as JSON
+PNG_LEVEL = 1  # zlib level: depth maps compress well even at 1, and it is 2x faster
+
+
+@dataclass(frozen=True)
+class Output:
+    path: Path  # where the caller wants it
+    image: np.ndarray | None = None  # PNG pixels: (H, W) uint8/uint16 or (H, W, 3) uint8
+    text: dict[str, str] = field(default_factory=dict)
+    data: bytes | None = None  # or raw bytes (a JSON preset)
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    wanted: Path
+
+    @property
+    def renamed(self) -> bool:
+        return self.path != self.wanted
+
+    def note(self) -> str:
+        return f"** {self.wanted.name} exists and is not ours; wrote {self.path.name} instead"
+
+
+def output_path(stem: str | Path, kind: str, out_dir: str | Path | None = None) -> Path:
+    """``NAME.kind.png`` beside ``stem`` (a path without extension) or in ``out_dir``."""
+    stem = Path(stem)
+    folder = Path(out_dir) if out_dir is not None else stem.parent
+    return folder / f"{stem.name}.{kind}.png"
+
+
+def is_ours(path: Path) -> bool:
+    """A PNG we wrote (Software chunk) or a preset JSON we wrote."""
+    try:
+        if path.suffix.lower() == ".json":
+            with path.open("rb") as handle:
+                return b'"format": "daz-depth-splits"' in handle.read(4096)
+        with Image.open(path) as image:
+            return str(image.info.get("Software", "")).startswith(SOFTWARE)
+    except (OSError, ValueError, SyntaxError):
+        return False
+
+
+def free_target(wanted: Path, protected: set[Path]) -> Path:
+    """``wanted`` if we may write there, else the first free numbered sibling."""
+    candidate, number = wanted, 0
+    while True:
+        resolved = candidate.resolve()
+        if resolved not in protected and (not candidate.exists() or is_ours(candidate)):
+            return candidate
+        number += 1
+        stem, dot, rest = wanted.name.partition(".")
+        candidate = wanted.with_name(f"{stem}.{number}{dot}{rest}")
+
+
+def encode_png(image: np.ndarray, handle, text: dict[str, str]) -> None:
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Software", f"{SOFTWARE} {__version__}")
+    for key, value in text.items():
+        info.add_text(key, value, zip=len(value) > 512)
+    if image.dtype == np.uint16:
+        picture = Image.fromarray(image, mode="I;16") if image.ndim == 2 else None
+        if picture is None:
+            raise ValueError("16-bit images must be single-channel")
+    else:
+        picture = Image.fromarray(np.ascontiguousarray(image, dtype=np.uint8))
+    picture.save(handle, format="PNG", pnginfo=info, compress_level=PNG_LEVEL)
+
+
+def ensure_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(folder, f"cannot create the output folder ({error.strerror})") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(folder, "the output folder is not writable")
+
+
+def write_outputs(outputs: Iterable[Output], protected: Iterable[Path] = ()) -> list[Written]:
+    """Write every output or none; return where each went."""
+    outputs = list(outputs)
+    guarded = {Path(p).resolve() for p in protected}
+    for folder in {o.path.parent for o in outputs}:
+        ensure_folder(folder)
+    staged: list[tuple[str, Path, Path]] = []
+    try:
+        for output in outputs:
+            target = free_target(output.path, guarded)
+            guarded.add(target.resolve())  # two outputs never share a name
+            fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            staged.append((temp, target, output.path))
+            with os.fdopen(fd, "wb") as handle:
+                if output.data is not None:
+                    handle.write(output.data)
+                else:
+                    encode_png(output.image, handle, output.text)
+        for temp, target, _ in staged:
+            os.replace(temp, target)
+    except OSError as error:
+        _discard(temp for temp, _, _ in staged)
+        where = error.filename or (staged[-1][1] if staged else "output")
+        raise OutputError(where, f"cannot write ({error.strerror or error})") from None
+    except BaseException:
+        _discard(temp for temp, _, _ in staged)
+        raise
+    return [Written(target, wanted) for _, target, wanted in staged]
+
+
+def _discard(paths: Iterable[str]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
+def read_text_chunks(path: Path) -> dict[str, str]:
+    with Image.open(path) as image:
+        return {k: v for k, v in image.info.items() if isinstance(v, str)}
+
+
+def json_bytes(document: dict) -> bytes:
+    return (json.dumps(document, indent=2) + "\n").encode("utf-8")

@@ -1,0 +1,81 @@
+"""Images from mapped levels: grey depth (8 or 16 bit), test colours, regions, mask."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .mapping import BLACK, Mapped
+from .palette import RGB, parse_colour, region_colours
+from .splits import SplitSet
+
+# Grey for each 8-bit level, with level 256 (BLACK >> 8) drawn black: near is white.
+GREY8 = np.concatenate((np.arange(255, -1, -1), [0])).astype(np.uint8)
+
+
+def levels(fine: np.ndarray) -> np.ndarray:
+    """8-bit level per pixel, 256 where black."""
+    return fine >> 8
+
+
+def grey8(fine: np.ndarray) -> np.ndarray:
+    return GREY8[fine >> 8]
+
+
+def grey16(fine: np.ndarray) -> np.ndarray:
+    """16-bit grey: ``grey16 >> 8 == grey8``, with 256 steps inside each level."""
+    out = (BLACK - 1 - np.minimum(fine, BLACK - 1)).astype(np.uint16)
+    out[fine >= BLACK] = 0
+    return out
+
+
+def paint(base: np.ndarray, split: np.ndarray, colours: list[RGB | None]) -> np.ndarray:
+    """RGB image: grey ``base`` where the pixel's split has no colour, else the colour."""
+    count = len(colours)
+    table = np.zeros((count + 1, 3), dtype=np.uint8)
+    has = np.zeros(count + 1, dtype=bool)
+    for i, colour in enumerate(colours):
+        if colour is not None:
+            table[i], has[i] = colour, True
+    index = np.where(split < 0, count, split)
+    rgb = np.repeat(base[..., None], 3, axis=2)
+    chosen = has[index]
+    rgb[chosen] = table[index[chosen]]
+    return rgb
+
+
+def test_image(mapped: Mapped, splits: SplitSet) -> np.ndarray:
+    """Grey depth with each split flagged ``test`` painted its colour."""
+    colours = [parse_colour(s.test_colour) if s.test_colour else None for s in splits.splits]
+    return paint(grey8(mapped.fine), _need_split(mapped), colours)
+
+
+def region_image(mapped: Mapped, splits: SplitSet) -> np.ndarray:
+    """Regional Prompter mask: each split's region colour; grey depth where it has none."""
+    regions = [s.region for s in splits.splits]
+    palette = region_colours(max(regions) + 1) if max(regions) >= 0 else []
+    colours = [palette[r] if r >= 0 else None for r in regions]
+    return paint(grey8(mapped.fine), _need_split(mapped), colours)
+
+
+def mask_image(mapped: Mapped) -> np.ndarray:
+    """0 on the farthest level and on black pixels, 255 elsewhere (the reference's --mask)."""
+    level = levels(mapped.fine)
+    drawn = level < 256
+    farthest = int(level.max(where=drawn, initial=-1))
+    return np.where(drawn & (level != farthest), 255, 0).astype(np.uint8)
+
+
+def add_noise(grey: np.ndarray, seed: int | None = None) -> np.ndarray:
+    """Replace black pixels by random grey (the reference's --noise)."""
+    rng = np.random.default_rng(seed)
+    top = np.iinfo(grey.dtype).max
+    black = grey == 0
+    out = grey.copy()
+    out[black] = rng.integers(0, top, size=int(black.sum()), endpoint=True, dtype=grey.dtype)
+    return out
+
+
+def _need_split(mapped: Mapped) -> np.ndarray:
+    if mapped.split is None:
+        raise ValueError("map with want_split=True to paint splits")
+    return mapped.split
