@@ -129,7 +129,7 @@ def rank_position(ranks: np.ndarray, distinct: int) -> np.ndarray:
 
 
 def fine_levels(t: np.ndarray, steps, base) -> np.ndarray:
-    """Fine levels (uint32) for curve positions ``t`` (reused): base + min(floor(t*steps), steps-1)."""
+    """Fine levels (uint32) of positions ``t`` (reused): base + min(floor(t*steps), steps-1)."""
     np.clip(t, 0.0, 1.0, out=t)
     t *= steps
     np.floor(t, out=t)

@@ -188,6 +188,7 @@ class SplitSet:
 
     def add(self, depth: float) -> SplitSet:
         """Cut the split holding ``depth`` in two; the upper part is a new split, 0 levels."""
+        depth = float(depth)
         if not math.isfinite(depth):
             raise SplitError(f"Error - {depth} is not a depth")
         first, last = self.splits[0].start, self.splits[-1].end
@@ -216,11 +217,12 @@ class SplitSet:
         if len(near) == 1:
             return near[0]
         raise SplitError(
-            f"Error - could not identify {depth} as uniquely pointing to the start or end"
+            f"Error - could not identify {float(depth)} as uniquely pointing to the start or end"
             " of any split."
         )
 
     def move(self, depth_from: float, depth_to: float, tolerance: float = 0.0) -> SplitSet:
+        depth_to = float(depth_to)
         if not math.isfinite(depth_to):
             raise SplitError(f"Error - {depth_to} is not a depth")
         boundary = self.find_boundary(depth_from, tolerance)
@@ -279,6 +281,7 @@ class SplitSet:
 
     def allocate(self, index: int, levels: int) -> SplitSet:
         split = self.check_index(index)
+        levels = int(levels)
         if not 0 <= levels <= MAX_LEVELS:
             raise SplitError(f"Error - levels must be a whole number from 0 to {MAX_LEVELS}")
         return self._replace_split(index, dataclasses.replace(split, levels=levels))
