@@ -16,7 +16,7 @@ from . import __version__
 from .background import BackgroundSettings
 from .depthmap import DepthMap, load_depth_map
 from .errors import DazDepthError
-from .exr import DEFAULT_MAX_PIXELS, read_rgb
+from .exr import DEFAULT_MAX_PIXELS, quietly, read_rgb
 from .histogram import depth_histogram, reference_lines
 from .maps import MapOptions, depth_outputs
 from .normals import CONVENTIONS, NormalSettings, encode_normals
@@ -145,7 +145,8 @@ class Converter:
             return 0
         if NORMAL_NAME.search(stem.name):
             return self.convert_normal(path, stem)
-        depth_map = load_depth_map(
+        depth_map = quietly(
+            load_depth_map,
             path,
             channel=self.args.channel,
             part=part_value(self.args.part),
@@ -223,14 +224,16 @@ class Converter:
         if cutoff == "histo":
             shell.do_histogram("")
         elif cutoff is not None:
-            shell.onecmd(f"add {cutoff!r}")  # the reference's cutoff split, named
-            shell.session.history.clear()
+            session.splits = splits.add(cutoff)  # the reference's cutoff split, named
             shell.onecmd("rename 1 Cutoff")
+            session.history.clear()
         shell.run()
         return 0
 
     def convert_normal(self, path: Path, stem: Path) -> int:
-        image = read_rgb(path, part=part_value(self.args.part), max_pixels=self.args.max_pixels)
+        image = quietly(
+            read_rgb, path, part=part_value(self.args.part), max_pixels=self.args.max_pixels
+        )
         settings = NormalSettings(
             self.args.normal_convention, self.args.flip_x, self.args.flip_y, self.args.flip_z
         )

@@ -8,8 +8,10 @@ once. The ``OpenEXR`` package decodes every channel of every part in that one pa
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +54,38 @@ class _PartInfo:
     origin: tuple[int, int]
     size: tuple[int, int]  # (width, height)
     deep: bool
+
+
+def quietly(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call a reader with the native library's chatter muted (see below)."""
+    with native_output_silenced():
+        try:
+            return function(*args, **kwargs)
+        except InputError as error:
+            # The traceback holds the half-read file, whose destructor prints too: free it
+            # while the output is still muted.
+            error.__traceback__ = None
+            raise error from None
+
+
+@contextlib.contextmanager
+def native_output_silenced() -> Iterator[None]:
+    """Mute what the OpenEXR C++ library prints on damaged files (it writes to the process's
+    stdout and stderr, then we raise one clear InputError anyway). Process-wide, so only for
+    the command line, where nothing else is writing meanwhile."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, devnull):
+            os.close(fd)
 
 
 # ----------------------------------------------------------------------------- headers

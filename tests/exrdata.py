@@ -11,6 +11,8 @@ import OpenEXR
 def write_exr(path: Path, channels: dict[str, np.ndarray], **header) -> Path:
     header.setdefault("compression", OpenEXR.ZIP_COMPRESSION)
     header.setdefault("type", OpenEXR.scanlineimage)
+    # The binding ignores strides: a non-contiguous slice would be written scrambled.
+    channels = {name: np.ascontiguousarray(data) for name, data in channels.items()}
     OpenEXR.File(header, channels).write(str(path))
     return path
 
@@ -49,10 +51,50 @@ def seed_histogram_scene(lo: float, hi: float, shares: list[float], side: int = 
     return np.sort(values).reshape(side, side)
 
 
-SIMPLE_SHARES = [7.76, 15.21, 0.10, 0.05, 0.04, 0.03, 0.03, 0.03, 0.03, 0.03, 0.03, 0.03,
-                 0.02, 0.03, 0.03, 0.04, 0.04, 0.05, 0.07, 76.35]
-RUIN_SHARES = [20.31, 36.53, 4.65, 3.60, 2.37, 1.18, 1.03, 2.36, 1.99, 1.21, 4.02, 0.40, 0.80,
-               0.63, 1.12, 3.68, 0.53, 1.02, 3.24, 9.33]
+SIMPLE_SHARES = [
+    7.76,
+    15.21,
+    0.10,
+    0.05,
+    0.04,
+    0.03,
+    0.03,
+    0.03,
+    0.03,
+    0.03,
+    0.03,
+    0.03,
+    0.02,
+    0.03,
+    0.03,
+    0.04,
+    0.04,
+    0.05,
+    0.07,
+    76.35,
+]
+RUIN_SHARES = [
+    20.31,
+    36.53,
+    4.65,
+    3.60,
+    2.37,
+    1.18,
+    1.03,
+    2.36,
+    1.99,
+    1.21,
+    4.02,
+    0.40,
+    0.80,
+    0.63,
+    1.12,
+    3.68,
+    0.53,
+    1.02,
+    3.24,
+    9.33,
+]
 
 
 def seed_scenes(folder: Path) -> dict[str, Path]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from lib_dazdepth.background import BackgroundSettings, classify_background, dilate
 from lib_dazdepth.depthmap import from_array
 from lib_dazdepth.errors import InputError

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 from lib_dazdepth.histogram import depth_histogram, reference_lines
 
 

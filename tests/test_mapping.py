@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
 from lib_dazdepth.mapping import BLACK, DepthIndex, MappingError, MappingPlan, map_depth
 from lib_dazdepth.render import grey8, grey16
 from lib_dazdepth.splits import SplitSet
@@ -110,16 +111,21 @@ def test_sixteen_bit_output_refines_eight_bit_output() -> None:
 
 
 splits_strategy = st.lists(
-    st.tuples(st.floats(0.01, 5), st.integers(0, 42), st.sampled_from(["linear", "inverse",
-                                                                        "rank", None])),
-    min_size=1, max_size=6,
+    st.tuples(
+        st.floats(0.01, 5), st.integers(0, 42), st.sampled_from(["linear", "inverse", "rank", None])
+    ),
+    min_size=1,
+    max_size=6,
 )
 
 
 @settings(max_examples=150, deadline=None)
 @given(
-    hnp.arrays(np.float32, st.tuples(st.integers(1, 12), st.integers(1, 12)),
-               elements=st.floats(1, 30, width=32)),
+    hnp.arrays(
+        np.float32,
+        st.tuples(st.integers(1, 12), st.integers(1, 12)),
+        elements=st.floats(1, 30, width=32),
+    ),
     splits_strategy,
     st.booleans(),
 )

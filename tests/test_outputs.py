@@ -6,15 +6,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
+
 from lib_dazdepth.errors import OutputError
 from lib_dazdepth.outputs import Output, is_ours, output_path, read_text_chunks, write_outputs
-from PIL import Image
 
 GREY = np.arange(12, dtype=np.uint8).reshape(3, 4)
 
 
 def test_names_sit_beside_the_input_or_in_the_out_folder(tmp_path: Path) -> None:
-    assert output_path(tmp_path / "a-Canvas2-Depth", "depth") == tmp_path / "a-Canvas2-Depth.depth.png"
+    assert (
+        output_path(tmp_path / "a-Canvas2-Depth", "depth") == tmp_path / "a-Canvas2-Depth.depth.png"
+    )
     assert output_path("x/a", "mask", tmp_path) == tmp_path / "a.mask.png"
 
 
@@ -63,7 +66,9 @@ def test_an_input_is_never_overwritten_even_if_we_wrote_it(tmp_path: Path) -> No
 
 
 def test_two_outputs_of_one_step_never_share_a_name(tmp_path: Path) -> None:
-    first, second = write_outputs([Output(tmp_path / "a.png", GREY), Output(tmp_path / "a.png", GREY)])
+    first, second = write_outputs(
+        [Output(tmp_path / "a.png", GREY), Output(tmp_path / "a.png", GREY)]
+    )
     assert first.path != second.path
 
 

@@ -5,10 +5,21 @@ from __future__ import annotations
 import colorsys
 
 import pytest
+
 from lib_dazdepth.palette import hex_colour, parse_colour, region_colours, region_hues
 
-FACTS = ["#804040", "#408080", "#608040", "#604080", "#807040", "#408050", "#405080",
-         "#804070", "#805840", "#788040"]
+FACTS = [
+    "#804040",
+    "#408080",
+    "#608040",
+    "#604080",
+    "#807040",
+    "#408050",
+    "#405080",
+    "#804070",
+    "#805840",
+    "#788040",
+]
 
 
 def test_first_ten_colours_match_facts_md() -> None:
@@ -16,8 +27,20 @@ def test_first_ten_colours_match_facts_md() -> None:
 
 
 def test_hues_follow_bisection_order() -> None:
-    assert [float(h) for h in region_hues(12)] == [0, 180, 90, 270, 45, 135, 225, 315, 22.5,
-                                                   67.5, 112.5, 157.5]
+    assert [float(h) for h in region_hues(12)] == [
+        0,
+        180,
+        90,
+        270,
+        45,
+        135,
+        225,
+        315,
+        22.5,
+        67.5,
+        112.5,
+        157.5,
+    ]
 
 
 @pytest.mark.parametrize("count", [1, 16, 64])

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from lib_dazdepth.depthmap import from_array
 from lib_dazdepth.errors import InputError
 from lib_dazdepth.maps import MapOptions, depth_outputs
@@ -16,9 +17,16 @@ from lib_dazdepth.splits import SplitSet
 
 SETUP = (
     SplitSet.default(93.46874237060547, 281.4759216308594)
-    .add(132).add(153.8).allocate(0, 90).allocate(1, 4)
-    .set_flag(0, "test", "red").set_flag(1, "region", "1").set_flag(1, "curve", "inverse")
-    .set_flag(0, "note", "face and hands").record_offsets().with_compress(True)
+    .add(132)
+    .add(153.8)
+    .allocate(0, 90)
+    .allocate(1, 4)
+    .set_flag(0, "test", "red")
+    .set_flag(1, "region", "1")
+    .set_flag(1, "curve", "inverse")
+    .set_flag(0, "note", "face and hands")
+    .record_offsets()
+    .with_compress(True)
 )
 
 
@@ -27,8 +35,9 @@ def test_json_round_trip_is_exact() -> None:
 
 
 def test_a_depth_png_we_wrote_carries_its_setup(tmp_path: Path) -> None:
-    depth = from_array(np.linspace(94, 281, 100, dtype=np.float32).reshape(10, 10),
-                       str(tmp_path / "m.exr"))
+    depth = from_array(
+        np.linspace(94, 281, 100, dtype=np.float32).reshape(10, 10), str(tmp_path / "m.exr")
+    )
     outputs = depth_outputs(depth, SETUP.with_compress(False), MapOptions(), tmp_path / "m")
     (written,) = write_outputs(outputs)
     assert load_preset(written.path) == SETUP.with_compress(False)
@@ -41,16 +50,30 @@ def test_a_depth_png_we_wrote_carries_its_setup(tmp_path: Path) -> None:
         ("[]", "not a Daz Depth split preset"),
         ('{"format": "daz-depth-splits", "version": 9, "splits": []}', "version 9"),
         ('{"format": "daz-depth-splits", "version": 1, "splits": []}', "non-empty list"),
-        ('{"format": "daz-depth-splits", "version": 1, "splits": [{"start": "a", "end": 2}]}',
-         "split 0 start must be a number"),
-        ('{"format": "daz-depth-splits", "version": 1, "splits": [{"start": 1, "end": 2,'
-         ' "levels": 1.5}]}', "levels must be a whole number"),
-        ('{"format": "daz-depth-splits", "version": 1, "splits": [{"start": 1, "end": 2},'
-         ' {"start": 3, "end": 4}]}', "does not start where split 0 ends"),
-        ('{"format": "daz-depth-splits", "version": 1, "splits": [{"start": 1, "end": 2,'
-         ' "flags": {"test": "blurple"}}]}', "split 0: test colour 'blurple'"),
-        ('{"format": "daz-depth-splits", "version": 1, "splits": [{"start": 1, "end": 2,'
-         ' "levels": 300}]}', "300 levels"),
+        (
+            '{"format": "daz-depth-splits", "version": 1, "splits": [{"start": "a", "end": 2}]}',
+            "split 0 start must be a number",
+        ),
+        (
+            '{"format": "daz-depth-splits", "version": 1, "splits": [{"start": 1, "end": 2,'
+            ' "levels": 1.5}]}',
+            "levels must be a whole number",
+        ),
+        (
+            '{"format": "daz-depth-splits", "version": 1, "splits": [{"start": 1, "end": 2},'
+            ' {"start": 3, "end": 4}]}',
+            "does not start where split 0 ends",
+        ),
+        (
+            '{"format": "daz-depth-splits", "version": 1, "splits": [{"start": 1, "end": 2,'
+            ' "flags": {"test": "blurple"}}]}',
+            "split 0: test colour 'blurple'",
+        ),
+        (
+            '{"format": "daz-depth-splits", "version": 1, "splits": [{"start": 1, "end": 2,'
+            ' "levels": 300}]}',
+            "300 levels",
+        ),
     ],
 )
 def test_bad_presets_are_one_clear_error_naming_the_file(tmp_path: Path, text, problem) -> None:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import io
+import itertools
 from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image
+
 from lib_dazdepth.depthmap import from_array
 from lib_dazdepth.shell import DepthShell, Session, typed_tolerance
 from lib_dazdepth.splits import SplitSet
-from PIL import Image
 
 
 def make_shell(folder: Path, stdin: str = "") -> tuple[DepthShell, io.StringIO]:
@@ -48,7 +50,10 @@ def run(shell: DepthShell, out: io.StringIO, line: str) -> list[str]:
         ("getpixel a", "Error - GETPIXEL {x} {y}"),
         ("flag", "Error - FLAG {index} {flag} {value} or FLAG {index} {flag} or FLAG {index}"),
         ('flag 0 label "unclosed', "Error - unbalanced quotes"),
-        ("flag 0 test blurple", "Error - test colour 'blurple' is not a CSS colour name or #rrggbb"),
+        (
+            "flag 0 test blurple",
+            "Error - test colour 'blurple' is not a CSS colour name or #rrggbb",
+        ),
         ("load nowhere.json", "nowhere.json: cannot read (No such file or directory)"),
         ("frobnicate", "*** Unknown syntax: frobnicate (type help for the commands)"),
     ],
@@ -115,9 +120,15 @@ def test_inspect_reports_an_empty_split_instead_of_crashing(tmp_path) -> None:
 def test_inspect_lists_flags_counts_and_a_split_histogram(tmp_path) -> None:
     shell, out = make_shell(tmp_path)
     lines = run(shell, out, "inspect 0")
-    assert lines[:7] == ["Split 000:", " - start: 101.5873031616211",
-                         " - end: 200.01", " - levels: 256", " - flag: label: Default",
-                         " - point_count: 63", " - point_max: 200.0"]
+    assert lines[:7] == [
+        "Split 000:",
+        " - start: 101.5873031616211",
+        " - end: 200.01",
+        " - levels: 256",
+        " - flag: label: Default",
+        " - point_count: 63",
+        " - point_max: 200.0",
+    ]
     assert lines[7:9] == [" - point_min: 101.5873031616211", "Histogram:"]
     assert len(lines) == 29 and lines[9].startswith(" - ** - 00 - ")
 
@@ -132,8 +143,10 @@ def test_totals_and_a_failed_write_write_nothing(tmp_path) -> None:
     shell, out = make_shell(tmp_path)
     shell.onecmd("add 150")
     shell.onecmd("allocate 1 100")
-    assert run(shell, out, "totals") == ["356 levels allocated.",
-                                         "Exceeds maximum allocable levels, 256."]
+    assert run(shell, out, "totals") == [
+        "356 levels allocated.",
+        "Exceeds maximum allocable levels, 256.",
+    ]
     assert run(shell, out, "write") == [
         "mapping status was: Failure to map: 356 levels allocated.",
         "as the mapping process was unsuccessful, no files will be written",
@@ -174,21 +187,67 @@ def test_write_and_test_produce_pngs_and_a_png_reloads_the_setup(tmp_path) -> No
 def test_help_lists_every_reference_command(tmp_path) -> None:
     shell, out = make_shell(tmp_path)
     text = "\n".join(run(shell, out, "help"))
-    for command in ["show_splits", "histogram", "inspect", "getpixel", "totals", "add", "split",
-                    "move", "remove", "merge", "allocate", "flag", "clearflag", "rename",
-                    "region", "compression", "test", "write", "quit", "exit", "save", "load",
-                    "undo", "curve"]:
+    for command in [
+        "show_splits",
+        "histogram",
+        "inspect",
+        "getpixel",
+        "totals",
+        "add",
+        "split",
+        "move",
+        "remove",
+        "merge",
+        "allocate",
+        "flag",
+        "clearflag",
+        "rename",
+        "region",
+        "compression",
+        "test",
+        "write",
+        "quit",
+        "exit",
+        "save",
+        "load",
+        "undo",
+        "curve",
+    ]:
         assert command in text
 
 
-line_text = st.text(alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyz0123456789 .-e\"'#")),
-                    max_size=20)
-commands = st.sampled_from(["show_splits", "histogram", "inspect", "getpixel", "totals", "add",
-                            "split", "move", "remove", "merge", "allocate", "flag", "clearflag",
-                            "rename", "region", "compression", "curve", "undo", "?", "help"])
+line_text = st.text(
+    alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyz0123456789 .-e\"'#")), max_size=20
+)
+commands = st.sampled_from(
+    [
+        "show_splits",
+        "histogram",
+        "inspect",
+        "getpixel",
+        "totals",
+        "add",
+        "split",
+        "move",
+        "remove",
+        "merge",
+        "allocate",
+        "flag",
+        "clearflag",
+        "rename",
+        "region",
+        "compression",
+        "curve",
+        "undo",
+        "?",
+        "help",
+    ]
+)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(st.tuples(commands, line_text), max_size=25))
 def test_no_input_crashes_the_shell(tmp_path, lines) -> None:
     shell, out = make_shell(tmp_path)
@@ -197,4 +256,4 @@ def test_no_input_crashes_the_shell(tmp_path, lines) -> None:
     text = out.getvalue()
     assert "Traceback" not in text and "Error - ValueError" not in text
     bounds = shell.session.splits.bounds
-    assert all(a < b for a, b in zip(bounds, bounds[1:]))
+    assert all(a < b for a, b in itertools.pairwise(bounds))

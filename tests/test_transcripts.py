@@ -39,7 +39,10 @@ def test_seed_session_replays_line_by_line(transcript: Path, tmp_path: Path) -> 
         completed = subprocess.run(
             [sys.executable, "-m", "lib_dazdepth", *args],
             input="".join(f"{c}\n" for c in commands),
-            capture_output=True, text=True, cwd=tmp_path, timeout=60,
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=60,
             env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
         )
         assert completed.stderr == ""
@@ -51,8 +54,12 @@ def test_seed_session_replays_line_by_line(transcript: Path, tmp_path: Path) -> 
 def test_histogram_advice_still_writes_the_full_range_map(tmp_path: Path) -> None:
     paths = seed_scenes(tmp_path)
     exr = paths["simple_example-Canvas2-Depth.exr"]
-    subprocess.run([sys.executable, "-m", "lib_dazdepth", "--depth_cutoff", "histo", str(exr)],
-                   check=True, capture_output=True, env={"PYTHONPATH": str(ROOT)})
+    subprocess.run(
+        [sys.executable, "-m", "lib_dazdepth", "--depth_cutoff", "histo", str(exr)],
+        check=True,
+        capture_output=True,
+        env={"PYTHONPATH": str(ROOT)},
+    )
     grey = np.asarray(Image.open(tmp_path / "simple_example-Canvas2-Depth.depth.png"))
     assert grey.dtype == np.uint8 and grey.shape == (100, 100)
     assert grey[0, 0] == 255 and grey[-1, -1] == 0  # nearest white, farthest black
@@ -61,12 +68,16 @@ def test_histogram_advice_still_writes_the_full_range_map(tmp_path: Path) -> Non
 def test_cutoff_gives_the_subject_the_whole_grey_range(tmp_path: Path) -> None:
     paths = seed_scenes(tmp_path)
     exr = paths["simple_example-Canvas2-Depth.exr"]
-    subprocess.run([sys.executable, "-m", "lib_dazdepth", "--depth_cutoff", "220.42", str(exr)],
-                   check=True, capture_output=True, env={"PYTHONPATH": str(ROOT)})
+    subprocess.run(
+        [sys.executable, "-m", "lib_dazdepth", "--depth_cutoff", "220.42", str(exr)],
+        check=True,
+        capture_output=True,
+        env={"PYTHONPATH": str(ROOT)},
+    )
     grey = np.asarray(Image.open(tmp_path / "simple_example-Canvas2-Depth.depth.png")).ravel()
     subject = grey[: int(0.2297 * grey.size)]  # the 22.97 % of pixels nearer than 220.42
     assert len(np.unique(subject)) > 200
-    assert (grey[-int(0.7635 * grey.size):] == 0).all()  # the backstop is black
+    assert (grey[-int(0.7635 * grey.size) :] == 0).all()  # the backstop is black
 
 
 def test_session_outputs_are_written_beside_the_input(tmp_path: Path) -> None:
@@ -74,14 +85,24 @@ def test_session_outputs_are_written_beside_the_input(tmp_path: Path) -> None:
     for transcript in TRANSCRIPTS:
         for args, expected in runs(transcript):
             commands = "".join(f"{line[2:]}\n" for line in expected if line.startswith("> "))
-            subprocess.run([sys.executable, "-m", "lib_dazdepth", *args], input=commands,
-                           text=True, capture_output=True, cwd=tmp_path, check=True,
-                           env={"PYTHONPATH": str(ROOT)})
+            subprocess.run(
+                [sys.executable, "-m", "lib_dazdepth", *args],
+                input=commands,
+                text=True,
+                capture_output=True,
+                cwd=tmp_path,
+                check=True,
+                env={"PYTHONPATH": str(ROOT)},
+            )
     names = {p.name for p in tmp_path.glob("*.png")}
-    assert {"mirrors-Canvas2-Depth.test.png", "mirrors-Canvas2-Depth.depth.png",
-            "ruin_scene-Canvas2-Depth.test.png", "ruin_scene-Canvas2-Depth.depth.png",
-            "ruin_scene-Canvas2-Depth.regions.png",
-            "simple_example-Canvas2-Depth.depth.png"} == names
+    assert {
+        "mirrors-Canvas2-Depth.test.png",
+        "mirrors-Canvas2-Depth.depth.png",
+        "ruin_scene-Canvas2-Depth.test.png",
+        "ruin_scene-Canvas2-Depth.depth.png",
+        "ruin_scene-Canvas2-Depth.regions.png",
+        "simple_example-Canvas2-Depth.depth.png",
+    } == names
     regions = np.asarray(Image.open(tmp_path / "ruin_scene-Canvas2-Depth.regions.png"))
     colours = {tuple(c) for c in regions.reshape(-1, 3)}
     assert colours == {(0x80, 0x40, 0x40), (0x40, 0x80, 0x80), (0x60, 0x80, 0x40)}
