@@ -70,16 +70,18 @@ def classify_background(
 ) -> tuple[np.ndarray, BackgroundReport]:
     """Return (valid mask, report) for a 2-D depth array."""
     settings = settings or BackgroundSettings()
-    finite = np.isfinite(depth)
     with np.errstate(invalid="ignore"):
-        positive = depth > 0
-        near = depth <= settings.threshold
-    valid = finite & positive & near
-    non_finite = int(depth.size - np.count_nonzero(finite))
-    non_positive = int(np.count_nonzero(finite & ~positive))
-    too_far = int(np.count_nonzero(finite & positive & ~near))
+        valid = depth > 0  # False for NaN and -inf
+        valid &= depth <= settings.threshold  # False for NaN and +inf
+    if valid.all():
+        return valid, BackgroundReport()
+    rejected = depth[~valid]
+    finite = np.isfinite(rejected)
+    non_finite = int(rejected.size - np.count_nonzero(finite))
+    non_positive = int(np.count_nonzero(rejected[finite] <= 0))
+    too_far = int(rejected.size) - non_finite - non_positive
     edge_mixes = 0
-    if settings.edge_tolerance is not None and not valid.all():
+    if settings.edge_tolerance is not None:
         mixes = find_edge_mixes(depth, valid, settings.edge_tolerance)
         edge_mixes = int(np.count_nonzero(mixes))
         if edge_mixes:
@@ -88,9 +90,21 @@ def classify_background(
 
 
 def find_edge_mixes(depth: np.ndarray, valid: np.ndarray, tolerance: float) -> np.ndarray:
-    edge = valid & dilate(~valid, EDGE_RADIUS)
-    interior = valid & ~edge
+    near_background = np.zeros_like(valid)
+    rows, cols = _around(~valid, EDGE_RADIUS)  # only where background is, for speed
+    near_background[rows, cols] = dilate(~valid[rows, cols], EDGE_RADIUS)
+    edge = valid & near_background
+    interior = valid & ~near_background
     if not interior.any() or not edge.any():
         return np.zeros_like(valid)
     farthest = float(depth.max(where=interior, initial=-np.inf))
     return edge & (depth > farthest * (1.0 + tolerance))
+
+
+def _around(mask: np.ndarray, margin: int) -> tuple[slice, slice]:
+    """The bounding box of ``mask``'s True pixels, grown by ``margin``."""
+    spans = []
+    for axis in (1, 0):
+        hits = np.flatnonzero(mask.any(axis=axis))
+        spans.append(slice(max(0, hits[0] - margin), hits[-1] + margin + 1))
+    return spans[0], spans[1]

@@ -18,11 +18,11 @@ from .depthmap import DepthMap, load_depth_map
 from .errors import DazDepthError
 from .exr import DEFAULT_MAX_PIXELS, quietly, read_rgb
 from .histogram import depth_histogram, reference_lines
+from .mapping import outside
 from .maps import MapOptions, depth_outputs
 from .normals import CONVENTIONS, NormalSettings, encode_normals
 from .outputs import Output, output_path, write_outputs
 from .presets import load_preset
-from .shell import DepthShell, Session
 from .splits import SplitSet
 
 COMMANDS = ("sample", "bench")
@@ -194,13 +194,12 @@ class Converter:
         self.say(*reference_lines(hist))
 
     def report_clipping(self, depth_map: DepthMap, splits: SplitSet) -> None:
-        values = depth_map.valid_values()
         first, last = splits.bounds[0], splits.bounds[-1]
-        below, beyond = int((values < first).sum()), int((values >= last).sum())
+        below, beyond = outside(depth_map.depth, depth_map.valid, splits.bounds)
         if below or beyond:
             self.say(
-                f"** {below} pixels nearer than {first} and {beyond} at or beyond"
-                f" {last} lie outside the splits; clamped to the nearest split"
+                f"** {below} pixels nearer than {first} and {beyond} at or beyond {last} lie"
+                " outside the splits; clamped to the nearest split"
             )
 
     def write(self, outputs: list[Output]) -> None:
@@ -211,6 +210,8 @@ class Converter:
                 self.say(f"** wrote {written.path}")
 
     def interactive(self, depth_map: DepthMap) -> int:
+        from .shell import DepthShell, Session
+
         splits = self.starting_splits(depth_map)
         session = Session(
             depth_map,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -33,12 +34,12 @@ class DepthMap:
     def height(self) -> int:
         return self.depth.shape[0]
 
-    @property
+    @cached_property
     def min(self) -> float:
         """Nearest depth, as the Python float of the stored float32 (as the reference shows)."""
         return float(self.depth.min(where=self.valid, initial=np.inf))
 
-    @property
+    @cached_property
     def max(self) -> float:
         return float(self.depth.max(where=self.valid, initial=-np.inf))
 

@@ -142,12 +142,14 @@ def fine_levels(t: np.ndarray, steps, base) -> np.ndarray:
 class Mapped:
     fine: np.ndarray  # (H, W) uint32
     split: np.ndarray | None  # (H, W) int16: split index, -1 on background
-    below: int = 0  # valid pixels nearer than the first boundary
-    beyond: int = 0  # valid pixels at or past the last boundary
 
-    @property
-    def clipped(self) -> int:
-        return self.below + self.beyond
+
+def outside(depth: np.ndarray, valid: np.ndarray, bounds: tuple[float, ...]) -> tuple[int, int]:
+    """Valid pixels nearer than the first boundary, and at or past the last one."""
+    with np.errstate(invalid="ignore"):
+        below = np.count_nonzero(valid & (depth < bounds[0]))
+        beyond = np.count_nonzero(valid & (depth >= bounds[-1]))
+    return int(below), int(beyond)
 
 
 def split_index(x: np.ndarray, inner: np.ndarray) -> np.ndarray:
@@ -169,17 +171,15 @@ def _table(values: np.ndarray, idx: np.ndarray | None):
 
 def _map_chunk(x32: np.ndarray, good: np.ndarray, plan: MappingPlan, split_out, fine_out):
     x = x32.astype(np.float64)
-    x[~good] = plan.bounds[0]  # background: any depth will do, it is overwritten below
-    below = int(np.count_nonzero(x < plan.bounds[0]))
-    beyond = int(np.count_nonzero(x >= plan.bounds[-1]))
+    bad = ~good
+    x[bad] = plan.bounds[0]  # background: any depth will do, it is overwritten below
     idx = split_index(x, plan.inner) if plan.count > 1 else None
     t = curve_position(x, _table(plan.near, idx), _table(plan.span, idx), _table(plan.inverse, idx))
     fine = fine_levels(t, _table(plan.steps, idx), _table(plan.base, idx))
-    fine[~good] = BLACK
+    fine[bad] = BLACK
     fine_out[...] = fine
     if split_out is not None:
         split_out[...] = np.where(good, 0 if idx is None else idx, -1)
-    return below, beyond
 
 
 def map_depth(
@@ -192,23 +192,21 @@ def map_depth(
     split = np.empty(flat.size, dtype=np.int16) if (want_split or has_rank) else None
     chunks = [slice(a, a + CHUNK) for a in range(0, flat.size, CHUNK)]
 
-    def run(part: slice) -> tuple[int, int]:
+    def run(part: slice) -> None:
         target = None if split is None else split[part]
-        return _map_chunk(flat[part], ok[part], plan, target, fine[part])
+        _map_chunk(flat[part], ok[part], plan, target, fine[part])
 
     if len(chunks) == 1:
-        counts = [run(chunks[0])]
+        run(chunks[0])
     else:
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            counts = list(pool.map(run, chunks))
+            list(pool.map(run, chunks))
     if has_rank:
         _map_ranks(flat, split, plan, fine)
     shape = depth.shape
     return Mapped(
         fine.reshape(shape),
         split.reshape(shape) if (split is not None and want_split) else None,
-        sum(c[0] for c in counts),
-        sum(c[1] for c in counts),
     )
 
 
@@ -285,6 +283,10 @@ class DepthIndex:
     def map(self, plan: MappingPlan, want_split: bool = False) -> Mapped:
         fine = self.gather(self.sorted_fine(plan))
         split = self.gather(self.sorted_split(plan)) if want_split else None
-        below = int(np.searchsorted(self.sorted_values, plan.bounds[0], side="left"))
-        beyond = self.count - int(np.searchsorted(self.sorted_values, plan.bounds[-1], "left"))
-        return Mapped(fine, split, below, beyond)
+        return Mapped(fine, split)
+
+    def outside(self, bounds: tuple[float, ...]) -> tuple[int, int]:
+        """As ``outside()``, from the sorted depths: two binary searches."""
+        below = int(np.searchsorted(self.sorted_values, bounds[0], side="left"))
+        beyond = self.count - int(np.searchsorted(self.sorted_values, bounds[-1], side="left"))
+        return below, beyond

@@ -9,6 +9,7 @@ once every output of the step has been encoded, so a failure leaves nothing half
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import tempfile
@@ -79,6 +80,21 @@ def free_target(wanted: Path, protected: set[Path]) -> Path:
         candidate = wanted.with_name(f"{stem}.{number}{dot}{rest}")
 
 
+@functools.cache
+def file_mode() -> int:
+    """Permissions for new files: what the user's umask allows (mkstemp would give 0600)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def temp_beside(target: Path) -> tuple[int, str]:
+    """An open temporary file in ``target``'s folder, to be renamed onto it when complete."""
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.fchmod(fd, file_mode())
+    return fd, temp
+
+
 def encode_png(image: np.ndarray, handle, text: dict[str, str]) -> None:
     info = PngImagePlugin.PngInfo()
     info.add_text("Software", f"{SOFTWARE} {__version__}")
@@ -113,7 +129,7 @@ def write_outputs(outputs: Iterable[Output], protected: Iterable[Path] = ()) -> 
         for output in outputs:
             target = free_target(output.path, guarded)
             guarded.add(target.resolve())  # two outputs never share a name
-            fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            fd, temp = temp_beside(target)
             staged.append((temp, target, output.path))
             with os.fdopen(fd, "wb") as handle:
                 if output.data is not None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import colorsys
 from fractions import Fraction
 
-from PIL import ImageColor
-
 RGB = tuple[int, int, int]
 
 
@@ -37,6 +35,8 @@ def region_colour(region: int) -> RGB:
 
 def parse_colour(text: str) -> RGB:
     """A CSS colour name or #rgb/#rrggbb, as the reference's ``flag N test red``."""
+    from PIL import ImageColor  # only when a colour is given: keeps start-up short
+
     value = ImageColor.getrgb(text.strip())
     return value[0], value[1], value[2]
 

@@ -12,7 +12,6 @@ whose 3x3 neighbourhood holds more than one object are rendered again with
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ import OpenEXR
 from PIL import Image
 
 from lib_dazdepth.errors import OutputError
+from lib_dazdepth.outputs import temp_beside
 
 NO_HIT = float(np.finfo(np.float32).max)  # 3.4028235e38, as Daz evidence suggests
 
@@ -261,7 +261,7 @@ def _tone_map(beauty: np.ndarray) -> np.ndarray:
 
 
 def _atomic_write(target: Path, writer: Callable[[str], None]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fd, tmp = temp_beside(target)
     os.close(fd)
     try:
         writer(tmp)

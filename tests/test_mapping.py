@@ -8,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from lib_dazdepth.mapping import BLACK, DepthIndex, MappingError, MappingPlan, map_depth
+from lib_dazdepth.mapping import (
+    BLACK,
+    DepthIndex,
+    MappingError,
+    MappingPlan,
+    map_depth,
+    outside,
+)
 from lib_dazdepth.render import grey8, grey16
 from lib_dazdepth.splits import SplitSet
 
@@ -64,9 +71,9 @@ def test_depths_outside_the_splits_clamp_to_the_first_and_last_levels() -> None:
     mapped = map_depth(depth, np.ones(depth.shape, bool), plan)
     # 2.5 is a quarter into split 1 (offset 100): level 125, grey 130
     assert grey8(mapped.fine).tolist() == [[255, 255, 130, 56, 56]]
-    assert (mapped.below, mapped.beyond) == (1, 2)
-    indexed = DepthIndex.build(depth, np.ones(depth.shape, bool)).map(plan)
-    assert (indexed.below, indexed.beyond) == (1, 2)
+    valid = np.ones(depth.shape, bool)
+    assert outside(depth, valid, splits.bounds) == (1, 2)
+    assert DepthIndex.build(depth, valid).outside(splits.bounds) == (1, 2)
 
 
 def test_inverse_curve_spends_more_levels_near() -> None:

@@ -84,3 +84,18 @@ def test_a_failure_midway_leaves_nothing_written(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         write_outputs([Output(tmp_path / "a.png", GREY), Output(tmp_path / "b.png", bad)])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_new_files_get_the_permissions_the_umask_allows(tmp_path: Path) -> None:
+    import os
+
+    old = os.umask(0o027)
+    try:
+        from lib_dazdepth.outputs import file_mode
+
+        file_mode.cache_clear()
+        (written,) = write_outputs([Output(tmp_path / "a.png", GREY)])
+    finally:
+        os.umask(old)
+        file_mode.cache_clear()
+    assert written.path.stat().st_mode & 0o777 == 0o640
