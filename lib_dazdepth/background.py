@@ -70,41 +70,79 @@ def classify_background(
 ) -> tuple[np.ndarray, BackgroundReport]:
     """Return (valid mask, report) for a 2-D depth array."""
     settings = settings or BackgroundSettings()
-    with np.errstate(invalid="ignore"):
-        valid = depth > 0  # False for NaN and -inf
-        valid &= depth <= settings.threshold  # False for NaN and +inf
+    valid = _in_range(depth, settings.threshold)
     if valid.all():
         return valid, BackgroundReport()
-    rejected = depth[~valid]
+    box = _background_box(valid, EDGE_RADIUS)  # every rejected pixel is in here
+    rejected = depth[box][~valid[box]]
     finite = np.isfinite(rejected)
     non_finite = int(rejected.size - np.count_nonzero(finite))
     non_positive = int(np.count_nonzero(rejected[finite] <= 0))
     too_far = int(rejected.size) - non_finite - non_positive
     edge_mixes = 0
     if settings.edge_tolerance is not None:
-        mixes = find_edge_mixes(depth, valid, settings.edge_tolerance)
-        edge_mixes = int(np.count_nonzero(mixes))
-        if edge_mixes:
-            valid &= ~mixes
+        edge_mixes = clear_edge_mixes(depth, valid, box, settings.edge_tolerance)
     return valid, BackgroundReport(non_finite, non_positive, too_far, edge_mixes)
 
 
-def find_edge_mixes(depth: np.ndarray, valid: np.ndarray, tolerance: float) -> np.ndarray:
-    near_background = np.zeros_like(valid)
-    rows, cols = _around(~valid, EDGE_RADIUS)  # only where background is, for speed
-    near_background[rows, cols] = dilate(~valid[rows, cols], EDGE_RADIUS)
-    edge = valid & near_background
-    interior = valid & ~near_background
-    if not interior.any() or not edge.any():
-        return np.zeros_like(valid)
-    farthest = float(depth.max(where=interior, initial=-np.inf))
-    return edge & (depth > farthest * (1.0 + tolerance))
+def _in_range(depth: np.ndarray, threshold: float) -> np.ndarray:
+    """``0 < depth <= threshold`` (False for NaN and inf), row block by row block, so that
+    no full-size temporary is made (first touches of fresh memory are slow)."""
+    valid = np.empty(depth.shape, dtype=bool)
+    rows = max(1, (1 << 18) // max(1, depth.shape[1]))
+    scratch = np.empty((rows, depth.shape[1]), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        for top in range(0, depth.shape[0], rows):
+            block = depth[top : top + rows]
+            out = valid[top : top + rows]
+            np.greater(block, 0, out=out)
+            near = scratch[: block.shape[0]]
+            np.less_equal(block, threshold, out=near)
+            out &= near
+    return valid
 
 
-def _around(mask: np.ndarray, margin: int) -> tuple[slice, slice]:
-    """The bounding box of ``mask``'s True pixels, grown by ``margin``."""
+def clear_edge_mixes(
+    depth: np.ndarray, valid: np.ndarray, box: tuple[slice, slice], tolerance: float
+) -> int:
+    """Mark filtered no-hit mixes invalid in ``valid``; return how many there were.
+
+    They are valid pixels within EDGE_RADIUS of background that lie more than
+    ``tolerance`` beyond every pixel farther from it. ``box`` holds all background.
+    """
+    box_valid = valid[box]
+    near = dilate(~box_valid, EDGE_RADIUS)
+    edge = box_valid & near
+    if not edge.any():
+        return 0
+    box_depth = depth[box]
+    farthest = box_depth.max(where=box_valid & ~near, initial=-np.inf)
+    for slab in _outside(box, valid.shape):
+        farthest = max(farthest, depth[slab].max(where=valid[slab], initial=-np.inf))
+    if not np.isfinite(farthest):
+        return 0  # nothing but edges: no reference to judge them by
+    mixes = edge & (box_depth > farthest * (1.0 + tolerance))
+    valid[box] &= ~mixes
+    return int(np.count_nonzero(mixes))
+
+
+def _background_box(valid: np.ndarray, margin: int) -> tuple[slice, slice]:
+    """The bounding box of the invalid pixels, grown by ``margin``."""
     spans = []
     for axis in (1, 0):
-        hits = np.flatnonzero(mask.any(axis=axis))
+        hits = np.flatnonzero(~valid.all(axis=axis))
         spans.append(slice(max(0, hits[0] - margin), hits[-1] + margin + 1))
     return spans[0], spans[1]
+
+
+def _outside(box: tuple[slice, slice], shape: tuple[int, ...]) -> list[tuple[slice, slice]]:
+    """The up to four slabs of an image around ``box``."""
+    rows, cols = box
+    top, bottom = rows.start, min(rows.stop, shape[0])
+    left, right = cols.start, min(cols.stop, shape[1])
+    return [
+        (slice(0, top), slice(None)),
+        (slice(bottom, None), slice(None)),
+        (slice(top, bottom), slice(0, left)),
+        (slice(top, bottom), slice(right, None)),
+    ]

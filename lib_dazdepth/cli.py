@@ -176,7 +176,8 @@ class Converter:
                 "(did you allocate too many levels?)",
             )
             return 2
-        self.report_clipping(depth_map, splits)
+        if self.preset is not None:
+            self.report_clipping(depth_map, splits)
         outputs = depth_outputs(
             depth_map, splits.record_offsets(), self.options, stem, self.args.out
         )

@@ -276,7 +276,7 @@ def _to_float(path: str, info: _PartInfo, name: str, pixels: Any) -> tuple[np.nd
         raise InputError(path, f"channel {name} has an unsupported pixel type")
     if pixels.shape != (height, width):
         raise InputError(path, f"truncated or corrupt EXR (channel {name} has wrong size)")
-    return pixels.astype(np.float32), kind
+    return pixels.astype(np.float32, copy=False), kind
 
 
 def _channel_arrays(

@@ -128,20 +128,36 @@ def rank_position(ranks: np.ndarray, distinct: int) -> np.ndarray:
     return ranks / float(distinct - 1)
 
 
-def fine_levels(t: np.ndarray, steps, base) -> np.ndarray:
-    """Fine levels (uint32) of positions ``t`` (reused): base + min(floor(t*steps), steps-1)."""
-    np.clip(t, 0.0, 1.0, out=t)
+def fine_levels(t: np.ndarray, steps, base, out: np.ndarray | None = None) -> np.ndarray:
+    """Fine levels of curve positions ``t`` (reused): base + min(floor(clip(t) * steps), steps - 1).
+
+    Clipping after the floor gives the same integers with one pass less.
+    """
     t *= steps
     np.floor(t, out=t)
-    np.minimum(t, np.subtract(steps, 1.0), out=t)
+    np.clip(t, 0.0, np.subtract(steps, 1.0), out=t)
     t += base
-    return t.astype(np.uint32)
+    if out is None:
+        return t.astype(np.uint32)
+    out[...] = t
+    return out
+
+
+def grey8(fine: np.ndarray) -> np.ndarray:
+    """8-bit grey: 255 - level; level 256 (black) and 255 both give 0. Near is white."""
+    level = np.right_shift(fine, 8)
+    np.minimum(level, 255, out=level)
+    return (255 - level).astype(np.uint8)
 
 
 @dataclass(frozen=True)
 class Mapped:
-    fine: np.ndarray  # (H, W) uint32
-    split: np.ndarray | None  # (H, W) int16: split index, -1 on background
+    fine: np.ndarray | None  # (H, W) uint32, unless only grey was asked for
+    split: np.ndarray | None = None  # (H, W) int16: split index, -1 on background
+    grey: np.ndarray | None = None  # (H, W) uint8, when asked for
+
+    def grey8(self) -> np.ndarray:
+        return self.grey if self.grey is not None else grey8(self.fine)
 
 
 def outside(depth: np.ndarray, valid: np.ndarray, bounds: tuple[float, ...]) -> tuple[int, int]:
@@ -169,33 +185,51 @@ def _table(values: np.ndarray, idx: np.ndarray | None):
     return values[idx]
 
 
-def _map_chunk(x32: np.ndarray, good: np.ndarray, plan: MappingPlan, split_out, fine_out):
+def _map_chunk(x32, good, plan: MappingPlan, fine_out, split_out, grey_out) -> None:
     x = x32.astype(np.float64)
-    bad = ~good
-    x[bad] = plan.bounds[0]  # background: any depth will do, it is overwritten below
     idx = split_index(x, plan.inner) if plan.count > 1 else None
-    t = curve_position(x, _table(plan.near, idx), _table(plan.span, idx), _table(plan.inverse, idx))
-    fine = fine_levels(t, _table(plan.steps, idx), _table(plan.base, idx))
-    fine[bad] = BLACK
-    fine_out[...] = fine
+    fine = np.empty(x.shape, dtype=np.uint32) if fine_out is None else fine_out
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        # Background values (NaN, inf, huge) give nonsense here; they are set BLACK below.
+        t = curve_position(
+            x, _table(plan.near, idx), _table(plan.span, idx), _table(plan.inverse, idx)
+        )
+        fine_levels(t, _table(plan.steps, idx), _table(plan.base, idx), out=fine)
+    np.putmask(fine, ~good, BLACK)
+    if grey_out is not None:
+        grey_out[...] = grey8(fine)
     if split_out is not None:
         split_out[...] = np.where(good, 0 if idx is None else idx, -1)
 
 
 def map_depth(
-    depth: np.ndarray, valid: np.ndarray, plan: MappingPlan, want_split: bool = False
+    depth: np.ndarray,
+    valid: np.ndarray,
+    plan: MappingPlan,
+    want_split: bool = False,
+    want_fine: bool = True,
+    want_grey: bool = False,
 ) -> Mapped:
-    """Map a whole image in chunks, on every core, keeping memory flat."""
+    """Map a whole image in chunks, on every core. Only what is asked for is kept whole:
+    large temporaries are slow to allocate (first touch), chunks are reused."""
     flat, ok = depth.reshape(-1), valid.reshape(-1)
     has_rank = "rank" in plan.curves
-    fine = np.empty(flat.size, dtype=np.uint32)
+    keep_fine = want_fine or has_rank  # ranks need the whole image before grey
+    fine = np.empty(flat.size, dtype=np.uint32) if keep_fine else None
     split = np.empty(flat.size, dtype=np.int16) if (want_split or has_rank) else None
-    chunks = [slice(a, a + CHUNK) for a in range(0, flat.size, CHUNK)]
+    grey = np.empty(flat.size, dtype=np.uint8) if (want_grey and not has_rank) else None
 
     def run(part: slice) -> None:
-        target = None if split is None else split[part]
-        _map_chunk(flat[part], ok[part], plan, target, fine[part])
+        _map_chunk(
+            flat[part],
+            ok[part],
+            plan,
+            None if fine is None else fine[part],
+            None if split is None else split[part],
+            None if grey is None else grey[part],
+        )
 
+    chunks = [slice(a, a + CHUNK) for a in range(0, flat.size, CHUNK)]
     if len(chunks) == 1:
         run(chunks[0])
     else:
@@ -203,10 +237,13 @@ def map_depth(
             list(pool.map(run, chunks))
     if has_rank:
         _map_ranks(flat, split, plan, fine)
+        if want_grey:
+            grey = grey8(fine)
     shape = depth.shape
     return Mapped(
-        fine.reshape(shape),
-        split.reshape(shape) if (split is not None and want_split) else None,
+        fine.reshape(shape) if want_fine else None,
+        split.reshape(shape) if want_split else None,
+        grey.reshape(shape) if grey is not None else None,
     )
 
 
@@ -221,20 +258,26 @@ def _map_ranks(flat: np.ndarray, split: np.ndarray, plan: MappingPlan, fine: np.
 
 @dataclass(frozen=True, eq=False)
 class DepthIndex:
-    """Valid depths sorted once, so that remapping after an edit costs one gather."""
+    """Valid depths sorted once, for the live UI.
+
+    Each split is a contiguous slice of the sorted depths, so after an edit only the
+    splits whose range, levels, offset or curve changed are recomputed (a drag touches
+    two), and their pixels are written into a copy of the previous image.
+    """
 
     shape: tuple[int, int]
     sorted_values: np.ndarray  # float64 (N,)
-    position: np.ndarray  # int32 (H * W,): index into sorted order, N on background
+    order: np.ndarray  # int32 or int64 (N,): flat pixel index of each sorted value
 
     @classmethod
     def build(cls, depth: np.ndarray, valid: np.ndarray) -> DepthIndex:
         flat_valid = np.flatnonzero(valid.reshape(-1))
         values = depth.reshape(-1)[flat_valid]
         order = np.argsort(values, kind="stable")
-        position = np.full(depth.size, flat_valid.size, dtype=np.int32)
-        position[flat_valid[order]] = np.arange(flat_valid.size, dtype=np.int32)
-        return cls(depth.shape, values[order].astype(np.float64), position)
+        index_type = np.int32 if depth.size < 2**31 else np.int64
+        return cls(
+            depth.shape, values[order].astype(np.float64), flat_valid[order].astype(index_type)
+        )
 
     @property
     def count(self) -> int:
@@ -253,40 +296,72 @@ class DepthIndex:
         cuts = np.searchsorted(self.sorted_values, plan.inner, side="left")
         return np.concatenate(([0], cuts, [self.count]))
 
-    def sorted_fine(self, plan: MappingPlan) -> np.ndarray:
-        """Fine levels in sorted order, plus a trailing BLACK for background pixels."""
-        out = np.empty(self.count + 1, dtype=np.uint32)
-        out[-1] = BLACK
-        cuts = self.slices(plan)
-        for i, curve in enumerate(plan.curves):
-            a, b = cuts[i], cuts[i + 1]
-            if a == b:
-                continue
-            if curve == "rank":
-                ranks = self.distinct_rank[a:b] - self.distinct_rank[a]
-                t = rank_position(ranks, int(ranks[-1]) + 1)
-            else:
-                values = self.sorted_values[a:b].copy()
-                t = curve_position(values, plan.near[i], plan.span[i], plan.inverse[i])
-            out[a:b] = fine_levels(t, plan.steps[i], plan.base[i])
-        return out
-
-    def sorted_split(self, plan: MappingPlan) -> np.ndarray:
-        cuts = self.slices(plan)
-        sizes = np.diff(cuts)
-        return np.concatenate((np.repeat(np.arange(plan.count, dtype=np.int16), sizes), [-1]))
-
-    def gather(self, sorted_data: np.ndarray) -> np.ndarray:
-        """An image from per-sorted-position data (with the trailing background entry)."""
-        return sorted_data[self.position].reshape(self.shape)
+    def split_fine(self, plan: MappingPlan, i: int, a: int, b: int) -> np.ndarray:
+        """Fine levels of split ``i``, whose depths are sorted positions a..b."""
+        if plan.curves[i] == "rank":
+            ranks = self.distinct_rank[a:b] - self.distinct_rank[a]
+            t = rank_position(ranks, int(ranks[-1]) + 1)
+        else:
+            values = self.sorted_values[a:b].copy()
+            t = curve_position(values, plan.near[i], plan.span[i], plan.inverse[i])
+        return fine_levels(t, plan.steps[i], plan.base[i])
 
     def map(self, plan: MappingPlan, want_split: bool = False) -> Mapped:
-        fine = self.gather(self.sorted_fine(plan))
-        split = self.gather(self.sorted_split(plan)) if want_split else None
+        fine = np.full(self.shape, BLACK, dtype=np.uint32)
+        split = np.full(self.shape, -1, dtype=np.int16) if want_split else None
+        self._paint(plan, range(plan.count), fine, split)
         return Mapped(fine, split)
+
+    def update(self, previous: Mapped, old: MappingPlan, new: MappingPlan) -> Mapped:
+        """``map(new)``, recomputing only the splits that differ from ``old``."""
+        before = set(_signatures(old))
+        changed = [i for i, sig in enumerate(_signatures(new)) if sig not in before]
+        fine = previous.fine.copy()
+        split = None
+        if previous.split is not None:
+            if old.count != new.count:  # split numbers moved: redo the split image
+                split = np.full(self.shape, -1, dtype=np.int16)
+                cuts = self.slices(new)
+                sizes = np.diff(cuts)
+                split.reshape(-1)[self.order] = np.repeat(
+                    np.arange(new.count, dtype=np.int16), sizes
+                )
+            else:
+                split = previous.split.copy()
+        self._paint(new, changed, fine, split)
+        return Mapped(fine, split)
+
+    def _paint(self, plan: MappingPlan, splits, fine: np.ndarray, split) -> None:
+        cuts = self.slices(plan)
+        flat_fine = fine.reshape(-1)
+        flat_split = None if split is None else split.reshape(-1)
+        for i in splits:
+            a, b = int(cuts[i]), int(cuts[i + 1])
+            if a == b:
+                continue
+            pixels = self.order[a:b]
+            flat_fine[pixels] = self.split_fine(plan, i, a, b)
+            if flat_split is not None:
+                flat_split[pixels] = i
 
     def outside(self, bounds: tuple[float, ...]) -> tuple[int, int]:
         """As ``outside()``, from the sorted depths: two binary searches."""
         below = int(np.searchsorted(self.sorted_values, bounds[0], side="left"))
         beyond = self.count - int(np.searchsorted(self.sorted_values, bounds[-1], side="left"))
         return below, beyond
+
+
+def _signatures(plan: MappingPlan) -> list[tuple]:
+    """What decides a split's pixels and levels; equal signature, equal output."""
+    return [
+        (
+            plan.bounds[i],
+            plan.bounds[i + 1],
+            plan.steps[i],
+            plan.base[i],
+            plan.curves[i],
+            i == 0,
+            i == plan.count - 1,
+        )  # the first and last also take clamped depths
+        for i in range(plan.count)
+    ]

@@ -9,7 +9,7 @@ from .depthmap import DepthMap
 from .mapping import Mapped, MappingPlan, map_depth
 from .outputs import SETUP_KEY, Output, output_path
 from .presets import dumps
-from .render import add_noise, grey8, grey16, mask_image, region_image, test_image
+from .render import add_noise, grey16, mask_image, region_image, test_image
 from .splits import SplitSet
 
 
@@ -26,9 +26,10 @@ class MapOptions:
             raise ValueError("bits must be 8 or 16")
 
 
-def map_for(depth_map: DepthMap, splits: SplitSet, want_split: bool) -> Mapped:
+def map_for(depth_map: DepthMap, splits: SplitSet, want_split: bool, **wants: bool) -> Mapped:
     """Raises MappingError with the reference's status line when it cannot map."""
-    return map_depth(depth_map.depth, depth_map.valid, MappingPlan.from_splits(splits), want_split)
+    plan = MappingPlan.from_splits(splits)
+    return map_depth(depth_map.depth, depth_map.valid, plan, want_split, **wants)
 
 
 def setup_text(depth_map: DepthMap, splits: SplitSet) -> dict[str, str]:
@@ -44,14 +45,21 @@ def depth_outputs(
     out_dir: str | Path | None = None,
 ) -> list[Output]:
     """The depth PNG, plus regions and mask when asked, for ``write`` and plain runs."""
-    mapped = map_for(depth_map, splits, want_split=options.regions)
+    eight_bit = options.bits == 8
+    mapped = map_for(
+        depth_map,
+        splits,
+        want_split=options.regions,
+        want_fine=options.mask or not eight_bit,
+        want_grey=eight_bit,
+    )
     text = setup_text(depth_map, splits)
     result = []
     if options.regions:
         result.append(Output(output_path(stem, "regions", out_dir), region_image(mapped, splits)))
     if options.mask:
         result.append(Output(output_path(stem, "mask", out_dir), mask_image(mapped)))
-    grey = grey16(mapped.fine) if options.bits == 16 else grey8(mapped.fine)
+    grey = mapped.grey8() if eight_bit else grey16(mapped.fine)
     if options.noise:
         grey = add_noise(grey, options.seed)
     result.append(Output(output_path(stem, "depth", out_dir), grey, text))
@@ -61,6 +69,6 @@ def depth_outputs(
 def test_outputs(
     depth_map: DepthMap, splits: SplitSet, stem: str | Path, out_dir: str | Path | None = None
 ) -> list[Output]:
-    mapped = map_for(depth_map, splits, want_split=True)
+    mapped = map_for(depth_map, splits, want_split=True, want_fine=False, want_grey=True)
     image = test_image(mapped, splits)
     return [Output(output_path(stem, "test", out_dir), image, setup_text(depth_map, splits))]

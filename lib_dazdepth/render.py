@@ -8,17 +8,10 @@ from .mapping import BLACK, Mapped
 from .palette import RGB, parse_colour, region_colours
 from .splits import SplitSet
 
-# Grey for each 8-bit level, with level 256 (BLACK >> 8) drawn black: near is white.
-GREY8 = np.concatenate((np.arange(255, -1, -1), [0])).astype(np.uint8)
-
 
 def levels(fine: np.ndarray) -> np.ndarray:
     """8-bit level per pixel, 256 where black."""
     return fine >> 8
-
-
-def grey8(fine: np.ndarray) -> np.ndarray:
-    return GREY8[fine >> 8]
 
 
 def grey16(fine: np.ndarray) -> np.ndarray:
@@ -46,7 +39,7 @@ def paint(base: np.ndarray, split: np.ndarray, colours: list[RGB | None]) -> np.
 def test_image(mapped: Mapped, splits: SplitSet) -> np.ndarray:
     """Grey depth with each split flagged ``test`` painted its colour."""
     colours = [parse_colour(s.test_colour) if s.test_colour else None for s in splits.splits]
-    return paint(grey8(mapped.fine), _need_split(mapped), colours)
+    return paint(mapped.grey8(), _need_split(mapped), colours)
 
 
 def region_image(mapped: Mapped, splits: SplitSet) -> np.ndarray:
@@ -54,7 +47,7 @@ def region_image(mapped: Mapped, splits: SplitSet) -> np.ndarray:
     regions = [s.region for s in splits.splits]
     palette = region_colours(max(regions) + 1) if max(regions) >= 0 else []
     colours = [palette[r] if r >= 0 else None for r in regions]
-    return paint(grey8(mapped.fine), _need_split(mapped), colours)
+    return paint(mapped.grey8(), _need_split(mapped), colours)
 
 
 def mask_image(mapped: Mapped) -> np.ndarray:

@@ -13,10 +13,11 @@ from lib_dazdepth.mapping import (
     DepthIndex,
     MappingError,
     MappingPlan,
+    grey8,
     map_depth,
     outside,
 )
-from lib_dazdepth.render import grey8, grey16
+from lib_dazdepth.render import grey16
 from lib_dazdepth.splits import SplitSet
 
 NO_BACKGROUND = None
@@ -30,6 +31,9 @@ def mapped_grey(depth, splits: SplitSet, valid=None) -> np.ndarray:
     indexed = DepthIndex.build(depth, valid).map(plan, want_split=True)
     np.testing.assert_array_equal(direct.fine, indexed.fine)
     np.testing.assert_array_equal(direct.split, indexed.split)
+    only_grey = map_depth(depth, valid, plan, want_fine=False, want_grey=True)
+    assert only_grey.fine is None and only_grey.split is None
+    np.testing.assert_array_equal(only_grey.grey, grey8(direct.fine))
     return grey8(direct.fine)
 
 
@@ -177,3 +181,59 @@ def test_chunked_mapping_of_a_large_image_equals_the_index_driver() -> None:
     indexed = DepthIndex.build(depth, valid).map(plan, want_split=True)
     np.testing.assert_array_equal(direct.fine, indexed.fine)
     np.testing.assert_array_equal(direct.split, indexed.split)
+
+
+edits = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), st.floats(1, 30)),
+        st.tuples(st.just("move"), st.integers(1, 6), st.floats(1, 30)),
+        st.tuples(st.just("remove"), st.integers(0, 6)),
+        st.tuples(st.just("allocate"), st.integers(0, 6), st.integers(0, 60)),
+        st.tuples(
+            st.just("curve"), st.integers(0, 6), st.sampled_from(["linear", "inverse", "rank"])
+        ),
+    ),
+    max_size=12,
+)
+
+
+def edit(splits: SplitSet, op) -> SplitSet:
+    kind, *args = op
+    index = min(args[0], len(splits) - 1) if kind != "add" else 0
+    if kind == "add":
+        return splits.add(args[0])
+    if kind == "move":
+        return splits.move_boundary(min(args[0], len(splits) - 1), args[1])
+    if kind == "remove":
+        return splits.remove(index)[0]
+    if kind == "allocate":
+        return splits.allocate(index, args[1])
+    return splits.set_flag(index, "curve", args[1])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    hnp.arrays(
+        np.float32,
+        st.tuples(st.integers(1, 10), st.integers(1, 10)),
+        elements=st.floats(1, 30, width=32),
+    ),
+    edits,
+)
+def test_incremental_updates_equal_a_full_remap_after_any_edits(depth, ops) -> None:
+    valid = depth < 28
+    index = DepthIndex.build(depth, valid)
+    splits = SplitSet.from_bounds([0.5, 10, 31], [100, 100])
+    plan = MappingPlan.from_splits(splits)
+    shown = index.map(plan, want_split=True)
+    for op in ops:
+        try:
+            changed = edit(splits, op)
+            new_plan = MappingPlan.from_splits(changed)
+        except (ValueError, MappingError):
+            continue
+        shown = index.update(shown, plan, new_plan)
+        splits, plan = changed, new_plan
+        full = map_depth(depth, valid, plan, want_split=True)
+        np.testing.assert_array_equal(shown.fine, full.fine)
+        np.testing.assert_array_equal(shown.split, full.split)

@@ -1,0 +1,226 @@
+"""``python -m lib_dazdepth bench``: time the engine on the sample scene.
+
+Every figure is printed with a ratio against a baseline measured in the same run, so the
+numbers mean something on any machine:
+
+- read, map and write, each alone, and the whole command-line run (a fresh process);
+- the whole run against the floor it cannot beat: reading the EXR plus writing a PNG
+  of the same size, and against Python starting with numpy, OpenEXR and Pillow;
+- the mapping against a straightforward per-pixel pure-Python version of the reference
+  mapping (timed on a slice of the pixels, scaled per pixel);
+- a split edit as the live UI does it (sorted index) against mapping from scratch.
+
+Benchmarks are not tests: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from .depthmap import load_depth_map
+from .exr import read_depth
+from .mapping import DepthIndex, MappingPlan, grey8, map_depth
+from .maps import MapOptions, depth_outputs
+from .outputs import PNG_LEVEL, write_outputs
+from .sample import write_sample
+from .splits import SplitSet
+
+PURE_PYTHON_PIXELS = 200_000
+
+
+def best_of(repeat: int, action: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+# Run in a fresh process; report its own peak memory on stderr's last line (VmHWM: the
+# rusage figure would include the benchmark's own memory, inherited across exec).
+MEASURED = """
+import runpy, sys
+sys.argv = {argv!r}
+try:
+    {body}
+except SystemExit:
+    pass
+peak = [l for l in open("/proc/self/status") if l.startswith("VmHWM")][0].split()[1]
+sys.stderr.write("\\n" + peak + "\\n")
+"""
+FLOOR = """import numpy as np, OpenEXR
+    from PIL import Image
+    y = OpenEXR.File(sys.argv[1], separate_channels=True).parts[0].channels["Y"].pixels
+    grey = (y > 0).astype(np.uint8)
+    Image.fromarray(grey).save(sys.argv[2], compress_level={level})""".replace("\n    ", "; ")
+
+
+def process_seconds(argv: list[str], body: str, repeat: int) -> tuple[float, float]:
+    """Median wall time of a fresh Python process running ``body``, and its peak MB."""
+    times, peak = [], 0.0
+    root = str(Path(__file__).resolve().parent.parent)
+    script = MEASURED.format(argv=argv, body=body)
+    for _ in range(repeat):
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={"PYTHONPATH": root, "PATH": "/usr/bin:/bin"},
+        )
+        times.append(time.perf_counter() - start)
+        peak = max(peak, int(done.stderr.split()[-1]) / 1024)
+    return statistics.median(times), peak
+
+
+def reference_mapping(values: list[float], splits: SplitSet) -> list[int]:
+    """format_depthmap.py's mapping, pixel by pixel in pure Python (the baseline)."""
+    out = []
+    for value in values:
+        level = 255
+        offset = 0
+        for split in splits.splits:
+            if split.start <= value < split.end:
+                if split.levels:
+                    span = (value - split.start) / (split.end - split.start)
+                    level = offset + round(span * split.levels)
+                break
+            offset += split.levels
+        out.append(255 - min(level, 255))
+    return out
+
+
+def edited_splits(low: float, high: float) -> SplitSet:
+    """A seed-like setup: subject, gap, props, backstop."""
+    cuts = [low + (high - low) * f for f in (0.1, 0.2, 0.9)]
+    return SplitSet.from_bounds([low, *cuts, high + 0.01], [150, 10, 80, 16])
+
+
+def line(label: str, seconds: float, baseline: float | None = None, note: str = "") -> str:
+    ratio = f"  {baseline / seconds:7.1f}x faster" if baseline else ""
+    if baseline and seconds > baseline:
+        ratio = f"  {seconds / baseline:7.2f}x the baseline"
+    return f"  {label:<44}{seconds * 1000:9.1f} ms{ratio}{note}"
+
+
+def bench_size(size: int, folder: Path, repeat: int) -> None:
+    print(f"\n== sample scene {size}x{size}")
+    paths = write_sample(folder / f"s{size}", size=size)
+    exr = str(paths.depth_exr)
+    depth_map = load_depth_map(exr)
+    splits = edited_splits(depth_map.min, depth_map.max)
+    out = folder / f"out{size}"
+
+    read = best_of(repeat, lambda: read_depth(exr))
+    load = best_of(repeat, lambda: load_depth_map(exr))
+    mapping = best_of(repeat, lambda: depth_outputs(depth_map, splits, MapOptions(), out / "x"))
+    outputs = depth_outputs(depth_map, splits, MapOptions(), out / "x")
+    write = best_of(repeat, lambda: write_outputs(outputs))
+    grey = outputs[-1].image
+    plain_png = best_of(
+        repeat,
+        lambda: Image.fromarray(grey).save(io.BytesIO(), format="PNG", compress_level=PNG_LEVEL),
+    )
+
+    run_cli = "runpy.run_module('lib_dazdepth', run_name='__main__')"
+    whole, peak = process_seconds(["x", exr, "--out", str(out)], run_cli, repeat)
+    floor_body = FLOOR.format(level=PNG_LEVEL)
+    floor, floor_peak = process_seconds(["x", exr, str(out / "floor.png")], floor_body, repeat)
+    imports, _ = process_seconds(["x"], "import numpy, OpenEXR, PIL.Image", repeat)
+
+    values = depth_map.valid_values()[:PURE_PYTHON_PIXELS].astype(np.float64).tolist()
+    pure = best_of(1, lambda: reference_mapping(values, splits))
+    pure_full = pure / len(values) * depth_map.depth.size
+    engine = best_of(
+        repeat, lambda: map_depth(depth_map.depth, depth_map.valid, MappingPlan.from_splits(splits))
+    )
+
+    print(line("read EXR (OpenEXR decode)", read))
+    print(
+        line("read + background classification", load, None, f"   (+{(load - read) * 1000:.1f} ms)")
+    )
+    print(line("map + render the depth PNG's pixels", mapping))
+    print(line("write outputs (PNG, atomic)", write))
+    print(line("whole CLI run, fresh process", whole, None, f"   peak memory {peak:.0f} MB"))
+    print(
+        line(
+            "  floor: a process that reads + writes",
+            floor,
+            None,
+            f"   peak memory {floor_peak:.0f} MB  (PNG alone {plain_png * 1000:.0f} ms)",
+        )
+    )
+    print(f"  {'  whole run / floor':<44}{whole / floor:9.2f}x")
+    print(line("  of which Python + numpy/OpenEXR/Pillow", imports))
+    print(
+        line(
+            "mapping, vectorised (4 splits)",
+            engine,
+            pure_full,
+            f" than pure Python ({pure_full:.2f} s, scaled from {len(values)} px)",
+        )
+    )
+
+    index_build = best_of(1, lambda: DepthIndex.build(depth_map.depth, depth_map.valid))
+    index = DepthIndex.build(depth_map.depth, depth_map.valid)
+    plan = MappingPlan.from_splits(splits)
+    shown = index.map(plan)
+    drag = [
+        splits.move_boundary(1, float(p))
+        for p in np.linspace(splits.bounds[1] * 0.98, splits.bounds[1] * 1.02, 21)
+    ]
+    times = []
+    for moved in drag:
+        start = time.perf_counter()
+        new_plan = MappingPlan.from_splits(moved)
+        shown = index.update(shown, plan, new_plan)
+        grey8(shown.fine)
+        times.append(time.perf_counter() - start)
+        plan = new_plan
+    scratch = best_of(
+        repeat,
+        lambda: grey8(
+            map_depth(depth_map.depth, depth_map.valid, MappingPlan.from_splits(splits)).fine
+        ),
+    )
+    print(
+        line(
+            "drag a boundary: update + grey (median)",
+            statistics.median(times),
+            scratch,
+            " than mapping anew",
+        )
+    )
+    print(line("  mapping anew (allocation change)", scratch))
+    print(line("  index build, once per loaded image", index_build))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m lib_dazdepth bench", description="Time the engine on the sample scene."
+    )
+    parser.add_argument("--sizes", default="1200,4096", help="comma-separated square sizes")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    print(
+        f"Daz Depth benchmark: Python {sys.version.split()[0]}, numpy {np.__version__};"
+        " best of {0} (processes: median of {0})".format(args.repeat)
+    )
+    with tempfile.TemporaryDirectory(prefix="dazdepth-bench-") as folder:
+        for size in sizes:
+            bench_size(size, Path(folder), args.repeat)
+    return 0
