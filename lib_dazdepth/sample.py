@@ -18,10 +18,12 @@ from pathlib import Path
 
 import numpy as np
 import OpenEXR
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from lib_dazdepth.errors import OutputError
-from lib_dazdepth.outputs import temp_beside
+from lib_dazdepth.outputs import SOFTWARE, is_ours, temp_beside
+
+SAMPLE_MARK = f"{SOFTWARE} sample scene"
 
 NO_HIT = float(np.finfo(np.float32).max)  # 3.4028235e38, as Daz evidence suggests
 
@@ -272,8 +274,23 @@ def _atomic_write(target: Path, writer: Callable[[str], None]) -> None:
         raise
 
 
+def _is_sample(path: Path) -> bool:
+    """A file an earlier ``write_sample`` made (so it may be replaced)."""
+    if path.suffix.lower() == ".png":
+        return is_ours(path)
+    try:
+        header = OpenEXR.File(str(path), header_only=True).header()
+    except Exception:  # not an EXR at all: not ours
+        return False
+    return header.get("comments") == SAMPLE_MARK
+
+
 def _write_exr(path: str, channels: dict[str, np.ndarray]) -> None:
-    header = {"compression": OpenEXR.ZIP_COMPRESSION, "type": OpenEXR.scanlineimage}
+    header = {
+        "compression": OpenEXR.ZIP_COMPRESSION,
+        "type": OpenEXR.scanlineimage,
+        "comments": SAMPLE_MARK,
+    }
     with OpenEXR.File(header, channels) as f:
         f.write(path)
 
@@ -289,8 +306,9 @@ def write_sample(
 
     Layout, as Daz Studio writes canvases: ``DIRECTORY/NAME.png`` (the render)
     beside ``DIRECTORY/NAME_canvases/NAME-Canvas{1,2,3}-{Beauty,Depth,Normal}.exr``.
-    Existing files are refused (OutputError) unless ``overwrite`` is true; each
-    file is written to a temporary name first and then moved into place.
+    Existing files are refused (OutputError) unless they are an earlier sample (the
+    files carry a mark) or ``overwrite`` is true; each file is written to a temporary
+    name first and then moved into place.
     """
     if not name or any(c in name for c in "/\\") or name in (".", ".."):
         raise ValueError(f"name: not a plain file name: {name!r}")
@@ -304,8 +322,8 @@ def write_sample(
     )
     if not overwrite:
         for target in (paths.beauty_exr, paths.depth_exr, paths.normal_exr, paths.beauty_png):
-            if os.path.lexists(target):
-                raise OutputError(target, "exists; not overwriting")
+            if os.path.lexists(target) and not _is_sample(target):
+                raise OutputError(target, "exists and is not a Daz Depth sample; not overwriting")
     try:
         canvases.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -319,7 +337,9 @@ def write_sample(
         _atomic_write(paths.depth_exr, lambda p: _write_exr(p, {"Y": scene.depth}))
         _atomic_write(paths.normal_exr, lambda p: _write_exr(p, {"RGB": scene.normal}))
         image = Image.fromarray(_tone_map(scene.beauty), mode="RGB")
-        _atomic_write(paths.beauty_png, lambda p: image.save(p, format="PNG"))
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Software", SAMPLE_MARK)
+        _atomic_write(paths.beauty_png, lambda p: image.save(p, format="PNG", pnginfo=info))
     except OSError as exc:
         raise OutputError(root, f"cannot write the sample ({exc.strerror or exc})") from exc
     return paths

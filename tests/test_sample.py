@@ -188,12 +188,19 @@ def test_write_sample(tmp_path):
     assert leftovers == []
 
 
-def test_write_sample_refuses_to_overwrite(tmp_path):
+def test_write_sample_replaces_an_earlier_sample(tmp_path):
     paths = write_sample(tmp_path, size=32)
-    before = paths.depth_exr.read_bytes()
-    with pytest.raises(OutputError, match="exists; not overwriting"):
+    write_sample(tmp_path, size=48)
+    _, channels = read_exr(paths.depth_exr)
+    assert channels["Y"].shape == (48, 48)
+
+
+def test_write_sample_refuses_to_overwrite_the_users_files(tmp_path):
+    paths = write_sample(tmp_path, size=32)
+    paths.depth_exr.write_bytes(b"the user's own file")
+    with pytest.raises(OutputError, match="exists and is not a Daz Depth sample"):
         write_sample(tmp_path, size=48)
-    assert paths.depth_exr.read_bytes() == before
+    assert paths.depth_exr.read_bytes() == b"the user's own file"
     write_sample(tmp_path, size=48, overwrite=True)
     _, channels = read_exr(paths.depth_exr)
     assert channels["Y"].shape == (48, 48)
