@@ -65,41 +65,82 @@ def dilate(mask: np.ndarray, radius: int) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class Classified:
+    valid: np.ndarray  # (H, W) bool
+    report: BackgroundReport
+    nearest: float  # over valid pixels; inf when there are none
+    farthest: float  # -inf when there are none
+
+
 def classify_background(
     depth: np.ndarray, settings: BackgroundSettings | None = None
 ) -> tuple[np.ndarray, BackgroundReport]:
     """Return (valid mask, report) for a 2-D depth array."""
+    result = classify(depth, settings)
+    return result.valid, result.report
+
+
+def classify(depth: np.ndarray, settings: BackgroundSettings | None = None) -> Classified:
+    """Background, and the range of the rest, in one pass over the image."""
     settings = settings or BackgroundSettings()
-    valid = _in_range(depth, settings.threshold)
-    if valid.all():
-        return valid, BackgroundReport()
-    box = _background_box(valid, EDGE_RADIUS)  # every rejected pixel is in here
+    scan = _scan(depth, settings.threshold)
+    if not scan.bad_rows.any():
+        return Classified(scan.valid, BackgroundReport(), scan.nearest, scan.farthest)
+    box = _box(scan.bad_rows, scan.bad_cols, EDGE_RADIUS)  # all background is in here
+    valid = scan.valid
     rejected = depth[box][~valid[box]]
     finite = np.isfinite(rejected)
     non_finite = int(rejected.size - np.count_nonzero(finite))
     non_positive = int(np.count_nonzero(rejected[finite] <= 0))
     too_far = int(rejected.size) - non_finite - non_positive
-    edge_mixes = 0
+    edge_mixes, farthest = 0, scan.farthest
     if settings.edge_tolerance is not None:
         edge_mixes = clear_edge_mixes(depth, valid, box, settings.edge_tolerance)
-    return valid, BackgroundReport(non_finite, non_positive, too_far, edge_mixes)
+        if edge_mixes:
+            farthest = float(depth.max(where=valid, initial=-np.inf))
+    report = BackgroundReport(non_finite, non_positive, too_far, edge_mixes)
+    return Classified(valid, report, scan.nearest, farthest)
 
 
-def _in_range(depth: np.ndarray, threshold: float) -> np.ndarray:
-    """``0 < depth <= threshold`` (False for NaN and inf), row block by row block, so that
-    no full-size temporary is made (first touches of fresh memory are slow)."""
+@dataclass(frozen=True)
+class _Scan:
+    valid: np.ndarray
+    nearest: float
+    farthest: float
+    bad_rows: np.ndarray  # (H,) rows holding background
+    bad_cols: np.ndarray  # (W,)
+
+
+def _scan(depth: np.ndarray, threshold: float) -> _Scan:
+    """``0 < depth <= threshold`` (False for NaN and inf) and the valid range, block by
+    block: no full-size temporary (first touches of fresh memory are slow) and a single
+    read of the depths."""
+    height, width = depth.shape
     valid = np.empty(depth.shape, dtype=bool)
-    rows = max(1, (1 << 18) // max(1, depth.shape[1]))
-    scratch = np.empty((rows, depth.shape[1]), dtype=bool)
+    bad_rows = np.zeros(height, dtype=bool)
+    bad_cols = np.zeros(width, dtype=bool)
+    nearest, farthest = np.inf, -np.inf
+    rows = max(1, (1 << 18) // max(1, width))
+    scratch = np.empty((rows, width), dtype=bool)
     with np.errstate(invalid="ignore"):
-        for top in range(0, depth.shape[0], rows):
+        for top in range(0, height, rows):
             block = depth[top : top + rows]
             out = valid[top : top + rows]
             np.greater(block, 0, out=out)
             near = scratch[: block.shape[0]]
             np.less_equal(block, threshold, out=near)
             out &= near
-    return valid
+            full_rows = out.all(axis=1)
+            if full_rows.all():  # the common case: plain reductions are much faster
+                nearest = min(nearest, float(block.min()))
+                farthest = max(farthest, float(block.max()))
+                continue
+            bad_rows[top : top + rows] = ~full_rows
+            bad_cols |= ~out.all(axis=0)
+            nearest = min(nearest, float(block.min(where=out, initial=np.inf)))
+            farthest = max(farthest, float(block.max(where=out, initial=-np.inf)))
+    return _Scan(valid, nearest, farthest, bad_rows, bad_cols)
 
 
 def clear_edge_mixes(
@@ -118,7 +159,8 @@ def clear_edge_mixes(
     box_depth = depth[box]
     farthest = box_depth.max(where=box_valid & ~near, initial=-np.inf)
     for slab in _outside(box, valid.shape):
-        farthest = max(farthest, depth[slab].max(where=valid[slab], initial=-np.inf))
+        if depth[slab].size:  # outside the box every pixel is valid: a plain max
+            farthest = max(farthest, float(depth[slab].max()))
     if not np.isfinite(farthest):
         return 0  # nothing but edges: no reference to judge them by
     mixes = edge & (box_depth > farthest * (1.0 + tolerance))
@@ -126,11 +168,11 @@ def clear_edge_mixes(
     return int(np.count_nonzero(mixes))
 
 
-def _background_box(valid: np.ndarray, margin: int) -> tuple[slice, slice]:
-    """The bounding box of the invalid pixels, grown by ``margin``."""
+def _box(bad_rows: np.ndarray, bad_cols: np.ndarray, margin: int) -> tuple[slice, slice]:
+    """The bounding box of the background, grown by ``margin``."""
     spans = []
-    for axis in (1, 0):
-        hits = np.flatnonzero(~valid.all(axis=axis))
+    for flags in (bad_rows, bad_cols):
+        hits = np.flatnonzero(flags)
         spans.append(slice(max(0, hits[0] - margin), hits[-1] + margin + 1))
     return spans[0], spans[1]
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from .background import BackgroundReport, BackgroundSettings, classify_background
+from .background import BackgroundReport, BackgroundSettings, classify
 from .errors import InputError
 from .exr import DEFAULT_MAX_PIXELS, read_depth
 
@@ -21,6 +20,8 @@ class DepthMap:
     valid: np.ndarray  # (H, W) bool: False on background
     background: BackgroundReport
     channel: str = "Y"
+    min: float = np.nan  # nearest valid depth, as the Python float of the stored float32
+    max: float = np.nan  # farthest valid depth
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -33,15 +34,6 @@ class DepthMap:
     @property
     def height(self) -> int:
         return self.depth.shape[0]
-
-    @cached_property
-    def min(self) -> float:
-        """Nearest depth, as the Python float of the stored float32 (as the reference shows)."""
-        return float(self.depth.min(where=self.valid, initial=np.inf))
-
-    @cached_property
-    def max(self) -> float:
-        return float(self.depth.max(where=self.valid, initial=-np.inf))
 
     @property
     def stem(self) -> str:
@@ -56,7 +48,12 @@ class DepthMap:
         clipped = np.minimum(
             self.depth, np.float32(cutoff), where=self.valid, out=self.depth.copy()
         )
-        return dataclasses.replace(self, depth=clipped)
+        return dataclasses.replace(
+            self,
+            depth=clipped,
+            min=min(self.min, float(np.float32(cutoff))),
+            max=min(self.max, float(np.float32(cutoff))),
+        )
 
 
 def from_array(
@@ -68,10 +65,11 @@ def from_array(
     depth = np.ascontiguousarray(depth, dtype=np.float32)
     if depth.ndim != 2 or depth.size == 0:
         raise InputError(path, "depth must be a non-empty 2-D image")
-    valid, report = classify_background(depth, settings)
-    if not valid.any():
-        raise InputError(path, f"every pixel is background ({report.describe()}); nothing to map")
-    return DepthMap(path, depth, valid, report, channel)
+    found = classify(depth, settings)
+    if found.nearest > found.farthest:
+        problem = f"every pixel is background ({found.report.describe()}); nothing to map"
+        raise InputError(path, problem)
+    return DepthMap(path, depth, found.valid, found.report, channel, found.nearest, found.farthest)
 
 
 def load_depth_map(

@@ -16,7 +16,7 @@ only touches contiguous slices (the live UI).
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -79,6 +79,15 @@ class MappingPlan:
     @cached_property
     def base(self) -> np.ndarray:
         return np.where(self.levels > 0, self.offsets * STEPS, BLACK).astype(np.float64)
+
+    @cached_property
+    def grey_steps(self) -> np.ndarray:
+        """Levels per split as float64; 1 for 0-level splits (their grey base is 256)."""
+        return np.maximum(self.levels, 1).astype(np.float64)
+
+    @cached_property
+    def grey_base(self) -> np.ndarray:
+        return np.where(self.levels > 0, self.offsets, MAX_LEVELS).astype(np.float64)
 
     @cached_property
     def near(self) -> np.ndarray:
@@ -168,6 +177,36 @@ def outside(depth: np.ndarray, valid: np.ndarray, bounds: tuple[float, ...]) -> 
     return int(below), int(beyond)
 
 
+def in_parallel(work, items: list) -> None:
+    """``work(item)`` for every item on WORKERS threads (numpy releases the GIL)."""
+    if len(items) == 1 or WORKERS == 1:
+        for item in items:
+            work(item)
+        return
+    pending = iter(items)
+    lock = threading.Lock()
+    failures: list[BaseException] = []
+
+    def worker() -> None:
+        while not failures:
+            with lock:
+                item = next(pending, None)
+            if item is None:
+                return
+            try:
+                work(item)
+            except BaseException as error:  # re-raised in the caller's thread
+                failures.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(WORKERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+
+
 def split_index(x: np.ndarray, inner: np.ndarray) -> np.ndarray:
     """Split of each float64 depth: the number of inner boundaries at or below it."""
     if inner.size > 16:
@@ -188,18 +227,33 @@ def _table(values: np.ndarray, idx: np.ndarray | None):
 def _map_chunk(x32, good, plan: MappingPlan, fine_out, split_out, grey_out) -> None:
     x = x32.astype(np.float64)
     idx = split_index(x, plan.inner) if plan.count > 1 else None
-    fine = np.empty(x.shape, dtype=np.uint32) if fine_out is None else fine_out
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        # Background values (NaN, inf, huge) give nonsense here; they are set BLACK below.
+        # Background values (NaN, inf, huge) give nonsense here; they are set black below.
         t = curve_position(
             x, _table(plan.near, idx), _table(plan.span, idx), _table(plan.inverse, idx)
         )
-        fine_levels(t, _table(plan.steps, idx), _table(plan.base, idx), out=fine)
-    np.putmask(fine, ~good, BLACK)
-    if grey_out is not None:
-        grey_out[...] = grey8(fine)
+        if fine_out is None and grey_out is not None:
+            _grey_levels(t, _table(plan.grey_steps, idx), _table(plan.grey_base, idx), grey_out)
+            np.putmask(grey_out, ~good, 0)
+        else:
+            fine_levels(t, _table(plan.steps, idx), _table(plan.base, idx), out=fine_out)
+            np.putmask(fine_out, ~good, BLACK)
+            if grey_out is not None:
+                grey_out[...] = grey8(fine_out)
     if split_out is not None:
         split_out[...] = np.where(good, 0 if idx is None else idx, -1)
+
+
+def _grey_levels(t: np.ndarray, levels, base, out: np.ndarray) -> None:
+    """8-bit grey straight from ``t``, equal to ``grey8(fine_levels(...))``: scaling by
+    256 commutes with rounding, so floor(t * L) is the fine level's top byte."""
+    t *= levels
+    np.floor(t, out=t)
+    np.clip(t, 0.0, np.subtract(levels, 1.0), out=t)
+    t += base
+    np.subtract(255.0, t, out=t)
+    np.maximum(t, 0.0, out=t)  # level 256 (black) gives -1
+    out[...] = t
 
 
 def map_depth(
@@ -229,12 +283,7 @@ def map_depth(
             None if grey is None else grey[part],
         )
 
-    chunks = [slice(a, a + CHUNK) for a in range(0, flat.size, CHUNK)]
-    if len(chunks) == 1:
-        run(chunks[0])
-    else:
-        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            list(pool.map(run, chunks))
+    in_parallel(run, [slice(a, a + CHUNK) for a in range(0, flat.size, CHUNK)])
     if has_rank:
         _map_ranks(flat, split, plan, fine)
         if want_grey:

@@ -12,7 +12,6 @@ import contextlib
 import functools
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,10 +88,13 @@ def file_mode() -> int:
 
 
 def temp_beside(target: Path) -> tuple[int, str]:
-    """An open temporary file in ``target``'s folder, to be renamed onto it when complete."""
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.fchmod(fd, file_mode())
-    return fd, temp
+    """A new open file in ``target``'s folder, to be renamed onto it once complete."""
+    while True:
+        temp = str(target.parent / f".{target.name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode()), temp
+        except FileExistsError:
+            continue
 
 
 def encode_png(image: np.ndarray, handle, text: dict[str, str]) -> None:

@@ -154,6 +154,8 @@ def test_both_drivers_agree_and_levels_stay_in_their_split(depth, spec, compress
     indexed = DepthIndex.build(depth, valid).map(plan, want_split=True)
     np.testing.assert_array_equal(direct.fine, indexed.fine)
     np.testing.assert_array_equal(direct.split, indexed.split)
+    only_grey = map_depth(depth, valid, plan, want_fine=False, want_grey=True)
+    np.testing.assert_array_equal(only_grey.grey, grey8(direct.fine))
     level = direct.fine >> 8
     offsets = np.array(splits.offsets)
     for i, split in enumerate(splits.splits):
