@@ -25,7 +25,7 @@ from .outputs import Output, output_path, write_outputs
 from .presets import load_preset
 from .splits import SplitSet
 
-COMMANDS = ("sample", "bench")
+COMMANDS = ("ui", "sample", "bench")
 NORMAL_NAME = re.compile(r"-normal$", re.IGNORECASE)
 BEAUTY_NAME = re.compile(r"-beauty$", re.IGNORECASE)
 
@@ -268,6 +268,10 @@ def main(argv: list[str] | None = None, stdin=None) -> int:
     try:
         if argv and argv[0] == "sample":
             return sample_main(argv[1:])
+        if argv and argv[0] == "ui":
+            from .ui.launcher import main as ui_main
+
+            return ui_main(argv[1:])
         if argv and argv[0] == "bench":
             from .bench import main as bench_main
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -317,6 +317,7 @@ class DepthIndex:
     shape: tuple[int, int]
     sorted_values: np.ndarray  # float64 (N,)
     order: np.ndarray  # int32 or int64 (N,): flat pixel index of each sorted value
+    _stats: dict = field(default_factory=dict, repr=False)  # signature -> (pixels, greys)
 
     @classmethod
     def build(cls, depth: np.ndarray, valid: np.ndarray) -> DepthIndex:
@@ -384,14 +385,39 @@ class DepthIndex:
         cuts = self.slices(plan)
         flat_fine = fine.reshape(-1)
         flat_split = None if split is None else split.reshape(-1)
+        signatures = _signatures(plan)
         for i in splits:
             a, b = int(cuts[i]), int(cuts[i + 1])
             if a == b:
                 continue
             pixels = self.order[a:b]
-            flat_fine[pixels] = self.split_fine(plan, i, a, b)
+            fine = self.split_fine(plan, i, a, b)
+            flat_fine[pixels] = fine
+            self._remember(signatures[i], fine)
             if flat_split is not None:
                 flat_split[pixels] = i
+
+    def _remember(self, signature: tuple, fine: np.ndarray) -> None:
+        if len(self._stats) > 4096:
+            self._stats.clear()
+        # Levels rise with depth inside a split, so distinct greys = changes + 1.
+        levels = fine >> 8
+        greys = 0 if levels[0] >= MAX_LEVELS else int(np.count_nonzero(np.diff(levels))) + 1
+        self._stats[signature] = (fine.size, greys)
+
+    def split_stats(self, plan: MappingPlan) -> list[tuple[int, int]]:
+        """(sampled pixels, distinct grey levels) of each split; cached per split."""
+        cuts = self.slices(plan)
+        result = []
+        for i, signature in enumerate(_signatures(plan)):
+            if signature not in self._stats:
+                a, b = int(cuts[i]), int(cuts[i + 1])
+                if a == b:
+                    self._stats[signature] = (0, 0)
+                else:
+                    self._remember(signature, self.split_fine(plan, i, a, b))
+            result.append(self._stats[signature])
+        return result
 
     def outside(self, bounds: tuple[float, ...]) -> tuple[int, int]:
         """As ``outside()``, from the sorted depths: two binary searches."""

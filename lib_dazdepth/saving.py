@@ -1,0 +1,67 @@
+"""Saving a session's maps at full size: the reference's names, never replacing a file.
+
+All files of one save share a name: ``NAME.depth.png``, ``NAME.test.png``, ... or, when
+any of those exists already, ``NAME.1.depth.png``, ``NAME.1.test.png``, ... (the first
+number free for all of them), so a set saved together is recognisable as one.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from .maps import MapOptions, depth_outputs, test_outputs
+from .normals import NormalSettings, encode_normals
+from .outputs import Output, json_bytes, output_path, write_outputs
+from .presets import to_document
+from .workspace import Workspace
+
+
+def dated_folder(root: str | Path, today: datetime.date | None = None) -> Path:
+    """``ROOT/YYYY-MM-DD``, as the webui files its outputs."""
+    return Path(root) / (today or datetime.date.today()).isoformat()
+
+
+def free_stem(folder: Path, name: str, kinds: list[str]) -> Path:
+    """``folder/name`` or ``folder/name.N``: the first whose files all do not exist."""
+    number = 0
+    while True:
+        stem = folder / (name if number == 0 else f"{name}.{number}")
+        if not any(_target(stem, kind).exists() for kind in kinds):
+            return stem
+        number += 1
+
+
+def _target(stem: Path, kind: str) -> Path:
+    return stem.with_name(f"{stem.name}.json") if kind == "preset" else output_path(stem, kind)
+
+
+def save_maps(
+    workspace: Workspace, folder: Path, normal_settings: NormalSettings | None = None
+) -> list[Path]:
+    """Write depth, mask, test (if any split has a test colour), regions (if any split has
+    a region), normal (if a Normal canvas is loaded) and the preset. Returns the paths."""
+    splits = workspace.splits.record_offsets()
+    dm = workspace.depth_map
+    regions = any(s.region >= 0 for s in splits.splits)
+    tests = any(s.test_colour for s in splits.splits)
+    kinds = ["depth", "mask"] + ["regions"] * regions + ["test"] * tests
+    kinds += ["normal"] * (workspace.normal is not None) + ["preset"]
+    stem = free_stem(folder, Path(dm.path).stem, kinds)
+    outputs = depth_outputs(dm, splits, MapOptions(regions=regions, mask=True), stem)
+    if tests:
+        outputs += test_outputs(dm, splits, stem)
+    if workspace.normal is not None:
+        rgb = encode_normals(workspace.normal, normal_settings or NormalSettings(), ~dm.valid)
+        outputs.append(Output(output_path(stem, "normal"), rgb))
+    document = to_document(splits, {"file": Path(dm.path).name})
+    outputs.append(Output(_target(stem, "preset"), data=json_bytes(document)))
+    return [written.path for written in write_outputs(outputs)]
+
+
+def save_preset(workspace: Workspace, folder: Path) -> Path:
+    name = Path(workspace.depth_map.path).stem
+    stem = free_stem(folder, name, ["preset"])
+    document = to_document(workspace.splits, {"file": Path(workspace.depth_map.path).name})
+    (written,) = write_outputs([Output(_target(stem, "preset"), data=json_bytes(document))])
+    return written.path

@@ -1,0 +1,100 @@
+"""The "Daz Depth" tab as one gradio Blocks (ids and protocol: docs/ui-protocol.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import gradio as gr
+
+from ..canvases import ROLES
+from . import controller
+from .compat import file_list, js, update
+from .controller import NONE, TabConfig
+
+RENDER = "(view) => { if (window.dazdepthRender) { window.dazdepthRender(view); } return []; }"
+MOUNT = '<div id="dazdepth_mount"></div>'
+
+
+def build_tab(config: TabConfig, initial: Callable[[], list[Path]] | None = None) -> gr.Blocks:
+    """The tab. ``initial`` gives files to open when a page loads (the standalone sample)."""
+    with gr.Blocks(analytics_enabled=False, title="Daz Depth") as blocks:
+        state = gr.State(None)
+        with gr.Row():
+            files = file_list(
+                label="Canvases: Depth EXR (required), Normal EXR, Beauty render",
+                elem_id="dazdepth_files",
+            )
+            with gr.Column():
+                roles = [
+                    gr.Dropdown(
+                        choices=[NONE],
+                        value=NONE,
+                        label=f"{role.title()} file",
+                        elem_id=f"dazdepth_role_{role}",
+                        interactive=True,
+                    )
+                    for role in ROLES
+                ]
+                preset = gr.File(
+                    label="Load a preset (JSON, or a depth PNG saved here)",
+                    elem_id="dazdepth_preset_file",
+                    file_types=[".json", ".png"],
+                )
+        gr.HTML(MOUNT, elem_id="dazdepth_widget")
+        command = gr.Textbox(
+            elem_id="dazdepth_command", elem_classes=["dazdepth-hidden"], show_label=False, lines=1
+        )
+        view = gr.Textbox(
+            elem_id="dazdepth_view", elem_classes=["dazdepth-hidden"], show_label=False, lines=1
+        )
+        with gr.Row():
+            save = gr.Button("Save maps", variant="primary", elem_id="dazdepth_save")
+            save_preset = gr.Button("Save preset", elem_id="dazdepth_save_preset")
+        status = gr.HTML("", elem_id="dazdepth_status")
+        downloads = gr.File(
+            label="Saved files",
+            file_count="multiple",
+            interactive=False,
+            elem_id="dazdepth_downloads",
+        )
+
+        def loaded_outputs(result: controller.Loaded) -> list:
+            choices = [NONE, *result.choices]
+            dropdowns = [update(choices=choices, value=result.roles[r]) for r in ROLES]
+            return [result.workspace, result.view, *dropdowns]
+
+        def on_files(new_files, workspace):
+            return loaded_outputs(controller.load_files(new_files, workspace, config))
+
+        def on_roles(current_files, depth, normal, beauty, workspace):
+            chosen = dict(zip(ROLES, (depth, normal, beauty)))
+            result = controller.load_files(current_files, workspace, config, chosen)
+            return loaded_outputs(result)
+
+        def on_start(workspace):
+            paths = initial() if initial else []
+            if not paths:
+                return [workspace, controller.dumps_empty(), *[update() for _ in ROLES], None]
+            result = controller.load_files(paths, workspace, config)
+            return [*loaded_outputs(result), [str(p) for p in paths]]
+
+        def on_save(workspace):
+            paths, text = controller.save_all(workspace, config)
+            return paths or None, text
+
+        def on_save_preset(workspace):
+            paths, text = controller.save_preset_only(workspace, config)
+            return paths or None, text
+
+        loaded = [state, view, *roles]
+        render = {"fn": None, "inputs": [view], "outputs": None, **js(RENDER)}
+        files.upload(on_files, [files, state], loaded).then(**render)
+        for dropdown in roles:
+            dropdown.select(on_roles, [files, *roles, state], loaded).then(**render)
+        command.change(controller.run_command, [command, state], [state, view]).then(**render)
+        preset.upload(controller.load_preset_file, [preset, state], [state, view]).then(**render)
+        save.click(on_save, [state], [downloads, status])
+        save_preset.click(on_save_preset, [state], [downloads, status])
+        blocks.load(on_start, [state], [*loaded, files]).then(**render)
+    return blocks

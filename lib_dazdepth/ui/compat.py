@@ -1,0 +1,25 @@
+"""The few gradio 3.41 (A1111) / 4.40 (Forge) differences the tab meets, in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+GRADIO_MAJOR = int(gr.__version__.split(".")[0])
+
+
+def js(code: str) -> dict[str, str]:
+    """Keyword for front-end code on an event: ``_js`` on gradio 3, ``js`` on gradio 4."""
+    return {"_js": code} if GRADIO_MAJOR < 4 else {"js": code}
+
+
+def update(**changes: Any) -> Any:
+    return gr.update(**changes)
+
+
+def file_list(**kwargs: Any) -> gr.File:
+    """A multi-file box whose value reaches Python as paths (or temp files on gradio 3)."""
+    if GRADIO_MAJOR >= 4:
+        kwargs.setdefault("type", "filepath")
+    return gr.File(file_count="multiple", **kwargs)

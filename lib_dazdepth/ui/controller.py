@@ -1,0 +1,168 @@
+"""What the tab's events do, in plain Python: the gradio layer only wires these up.
+
+Every handler takes the session's ``Workspace`` (or None) and returns the new one with the
+view JSON; a bad file or command becomes a message in the view, and the work is kept.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..canvases import ROLES, CanvasSet, read_beauty, read_normals, recognise
+from ..depthmap import load_depth_map
+from ..errors import DazDepthError, InputError
+from ..presets import load_preset
+from ..saving import dated_folder, save_maps, save_preset
+from ..view import build_view, dumps, message
+from ..workspace import CommandError, Workspace
+
+NONE = "(none)"
+
+
+@dataclass(frozen=True)
+class TabConfig:
+    outputs: Path  # saves go to outputs/<date>/
+    max_pixels: int = 8192 * 8192
+
+
+@dataclass(frozen=True)
+class Loaded:
+    workspace: Workspace | None
+    view: str
+    roles: dict[str, str]  # role -> file name shown in the dropdowns
+    choices: list[str]
+
+
+def file_paths(files: Any) -> list[Path]:
+    """gradio 3 gives temp-file objects, gradio 4 paths; one file or a list."""
+    if files is None:
+        return []
+    items = files if isinstance(files, list | tuple) else [files]
+    return [Path(item if isinstance(item, str | os.PathLike) else item.name) for item in items]
+
+
+def load_files(
+    files: Any, state: Workspace | None, config: TabConfig, overrides: dict[str, str] | None = None
+) -> Loaded:
+    """Recognise and load the canvases; ``overrides`` maps roles to file names."""
+    paths = file_paths(files)
+    names = [p.name for p in paths]
+    canvases = recognise(paths)
+    if overrides:
+        by_name = {p.name: p for p in paths}
+        canvases = CanvasSet(
+            **{
+                role: by_name.get(overrides.get(role, ""))
+                if role in overrides
+                else canvases.get(role)
+                for role in ROLES
+            }
+        )
+    roles = {role: canvases.get(role).name if canvases.get(role) else NONE for role in ROLES}
+    if canvases.depth is None:
+        note = (
+            message(
+                "error",
+                "No Depth canvas among the files: name it *-Depth.exr or choose it as the depth.",
+            )
+            if paths
+            else None
+        )
+        return Loaded(state, dumps(build_view(state, note=note)), roles, names)
+    try:
+        workspace, warnings = open_workspace(canvases, config)
+    except DazDepthError as error:
+        note = message("error", f"{error}; kept the previous work" if state else str(error))
+        return Loaded(state, dumps(build_view(state, note=note)), roles, names)
+    text = "; ".join([f"Loaded {canvases.depth.name}", *warnings])
+    note = message("error" if warnings else "info", text)
+    view = build_view(workspace, note=note, with_grid=True)
+    return Loaded(workspace, dumps(view), roles, names)
+
+
+def open_workspace(canvases: CanvasSet, config: TabConfig) -> tuple[Workspace, list[str]]:
+    depth_map = load_depth_map(canvases.depth, max_pixels=config.max_pixels)
+    extras: dict[str, Any] = {}
+    warnings = []
+    for role, reader in (("normal", read_normals), ("beauty", read_beauty)):
+        path = canvases.get(role)
+        if path is None:
+            continue
+        try:
+            image = reader(path, config.max_pixels)
+            if image.shape[:2] != depth_map.shape:
+                size = f"{image.shape[1]}x{image.shape[0]}"
+                raise InputError(
+                    path, f"is {size}, the depth is {depth_map.width}x{depth_map.height}; not used"
+                )
+            extras[role] = image
+        except DazDepthError as error:
+            warnings.append(str(error))
+    return Workspace(depth_map, canvases, **extras), warnings
+
+
+def run_command(text: str, state: Workspace | None) -> tuple[Workspace | None, str]:
+    """Apply one command from the front-end; the view always comes back."""
+    try:
+        command = json.loads(text or "{}")
+        seq = int(command.get("seq", 0))
+        ops = command["ops"]
+        if not isinstance(ops, list):
+            raise TypeError
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return state, dumps(build_view(state, note=message("error", "Error - bad command")))
+    if state is None:
+        return state, dumps(build_view(None, seq))
+    try:
+        state.apply(ops)
+    except CommandError as error:
+        return state, dumps(build_view(state, seq, message("error", str(error))))
+    return state, dumps(build_view(state, seq))
+
+
+def load_preset_file(file: Any, state: Workspace | None) -> tuple[Workspace | None, str]:
+    paths = file_paths(file)
+    if not paths:
+        return state, dumps(build_view(state))
+    if state is None:
+        note = message("error", "Load the canvases before a preset.")
+        return state, dumps(build_view(None, note=note))
+    try:
+        splits = load_preset(paths[0])
+    except DazDepthError as error:
+        return state, dumps(build_view(state, note=message("error", str(error))))
+    state.load_splits(splits)
+    text = f"Loaded {len(splits)} splits from {paths[0].name}"
+    return state, dumps(build_view(state, note=message("info", text)))
+
+
+def save_all(state: Workspace | None, config: TabConfig) -> tuple[list[str], str]:
+    """Save every map; returns (paths for the download list, status HTML text)."""
+    if state is None:
+        return [], "Nothing to save yet."
+    status = state.splits.mapping_status()
+    if status != "Success":
+        return [], f"Not saved: {status}"
+    try:
+        paths = save_maps(state, dated_folder(config.outputs))
+    except DazDepthError as error:
+        return [], f"Not saved: {error}"
+    return [str(p) for p in paths], f"Saved {len(paths)} files to {paths[0].parent}"
+
+
+def save_preset_only(state: Workspace | None, config: TabConfig) -> tuple[list[str], str]:
+    if state is None:
+        return [], "Nothing to save yet."
+    try:
+        path = save_preset(state, dated_folder(config.outputs))
+    except DazDepthError as error:
+        return [], f"Not saved: {error}"
+    return [str(path)], f"Saved the preset to {path}"
+
+
+def dumps_empty() -> str:
+    return dumps(build_view(None))

@@ -1,0 +1,291 @@
+"""One user's work in the tab: the canvases, the split setup, and the commands on it.
+
+Pure Python (no gradio): the UI layer feeds it commands (docs/ui-protocol.md) and shows
+``view()``. Live edits map a preview-sized sample of the depth through a sorted index,
+so a drag recomputes only the splits it changes; saving maps the full image.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .canvases import CanvasSet
+from .depthmap import DepthMap
+from .mapping import DepthIndex, Mapped, MappingError, MappingPlan
+from .normals import NormalSettings, encode_normals
+from .render import region_image, test_image
+from .splits import CURVES, MAX_LEVELS, SplitError, SplitSet
+
+PREVIEW_MAX = 1024  # long side of the live preview
+GRID_MAX = 256  # long side of the depth grid sent for the hover readout
+HISTOGRAM_BINS = 400
+UNDO_LIMIT = 200
+
+
+class CommandError(ValueError):
+    """A command that cannot be applied; the message is shown to the user."""
+
+
+def sample_rows_cols(height: int, width: int, longest: int) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest-neighbour sample positions (never averaging: averaged depths are false)."""
+    scale = min(1.0, longest / max(height, width))
+    rows = np.linspace(0, height - 1, max(1, round(height * scale))).round().astype(np.intp)
+    cols = np.linspace(0, width - 1, max(1, round(width * scale))).round().astype(np.intp)
+    return rows, cols
+
+
+@dataclass
+class Workspace:
+    depth_map: DepthMap
+    canvases: CanvasSet = field(default_factory=CanvasSet)
+    normal: np.ndarray | None = None  # full-size camera-space normals
+    beauty: np.ndarray | None = None  # full-size uint8 RGB
+    splits: SplitSet | None = None
+    selected: int = 0
+    show: str = "depth"
+    zoom: tuple[float, float] | None = None
+    undo_stack: list[SplitSet] = field(default_factory=list)
+    redo_stack: list[SplitSet] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        dm = self.depth_map
+        if self.splits is None:
+            self.splits = SplitSet.default(dm.min, dm.max)
+        rows, cols = sample_rows_cols(dm.height, dm.width, PREVIEW_MAX)
+        self.sample = (rows, cols)
+        self.small_depth = dm.depth[np.ix_(rows, cols)]
+        self.small_valid = dm.valid[np.ix_(rows, cols)]
+        self.index = DepthIndex.build(self.small_depth, self.small_valid)
+        self._plan: MappingPlan | None = None
+        self._mapped: Mapped | None = None
+        self._histogram: dict[str, Any] | None = None
+        self._static_layers: dict[str, np.ndarray] = {}
+
+    # --- mapping ---------------------------------------------------------------------
+    def mapped(self) -> Mapped | None:
+        """The preview mapping of the current splits; None when they cannot be mapped."""
+        try:
+            plan = MappingPlan.from_splits(self.splits)
+        except MappingError:
+            return None
+        if self._mapped is None or self._plan is None:
+            self._mapped = self.index.map(plan, want_split=True)
+        elif plan is not self._plan:
+            self._mapped = self.index.update(self._mapped, self._plan, plan)
+        self._plan = plan
+        return self._mapped
+
+    def layer(self, name: str) -> np.ndarray | None:
+        """The preview image of a layer: uint8 (H, W) or (H, W, 3)."""
+        if name in ("normal", "beauty"):
+            return self._static_layer(name)
+        mapped = self.mapped()
+        if mapped is None:
+            return None
+        if name == "test":
+            return test_image(mapped, self.splits)
+        if name == "regions":
+            return region_image(mapped, self.splits)
+        return mapped.grey8()
+
+    def layers(self) -> list[str]:
+        names = ["depth", "test", "regions"]
+        return names + [n for n in ("normal", "beauty") if getattr(self, n) is not None]
+
+    def _static_layer(self, name: str) -> np.ndarray | None:
+        source = getattr(self, name)
+        if source is None:
+            return None
+        if name not in self._static_layers:
+            small = source[np.ix_(*self.sample)]
+            if name == "normal":
+                small = encode_normals(small, NormalSettings(), ~self.small_valid)
+            self._static_layers[name] = small
+        return self._static_layers[name]
+
+    # --- statistics ------------------------------------------------------------------
+    @property
+    def valid_pixels(self) -> int:
+        return self.depth_map.depth.size - self.depth_map.background.total
+
+    def histogram(self) -> dict[str, Any]:
+        """Counts over the full image in the zoom range (or the whole range)."""
+        if self._histogram is None:
+            dm = self.depth_map
+            lo, hi = self.zoom or (dm.min, dm.max)
+            values = dm.valid_values()
+            counts, _ = np.histogram(values, bins=HISTOGRAM_BINS, range=(lo, max(hi, lo + 1e-6)))
+            self._histogram = {
+                "lo": lo,
+                "hi": hi,
+                "counts": counts.tolist(),
+                "total": dm.depth.size,
+                "zoomed": self.zoom is not None,
+            }
+        return self._histogram
+
+    def split_rows(self) -> list[dict[str, Any]]:
+        stats = self.index.split_stats(self._plan) if self.mapped() is not None else None
+        sampled = max(1, self.index.count)
+        rows = []
+        for i, split in enumerate(self.splits.splits):
+            pixels, greys = stats[i] if stats else (0, 0)
+            rows.append(
+                {
+                    "start": split.start,
+                    "end": split.end,
+                    "levels": split.levels,
+                    "offset": self.splits.offsets[i],
+                    "label": split.label,
+                    "test": split.test_colour,
+                    "region": split.region,
+                    "curve": split.curve,
+                    "pixels": round(pixels * self.valid_pixels / sampled) if stats else None,
+                    "share": round(pixels / sampled * 100, 2) if stats else None,
+                    "greys": greys if stats else None,
+                }
+            )
+        return rows
+
+    # --- commands --------------------------------------------------------------------
+    def apply(self, ops: list[dict[str, Any]]) -> None:
+        """Apply a command's operations; all or none. Raises CommandError."""
+        before = (self.splits, self.selected, self.show, self.zoom)
+        stacks = (list(self.undo_stack), list(self.redo_stack))
+        try:
+            for op in ops:
+                self._apply_one(op)
+        except (SplitError, KeyError, TypeError, ValueError) as error:
+            self.splits, self.selected, self.show, self.zoom = before
+            self.undo_stack, self.redo_stack = stacks
+            raise CommandError(_message(error)) from None
+        travelled = any(op.get("op") in ("undo", "redo") for op in ops)
+        if self.splits != before[0] and not travelled:
+            self.undo_stack = [*self.undo_stack[-UNDO_LIMIT:], before[0]]
+            self.redo_stack = []
+        if self.zoom != before[3]:
+            self._histogram = None
+        self.selected = min(max(self.selected, 0), len(self.splits) - 1)
+
+    def _apply_one(self, op: dict[str, Any]) -> None:
+        kind = op["op"]
+        s = self.splits
+        if kind == "move":
+            self.splits = s.move_boundary(int(op["boundary"]), _depth(op["depth"]))
+        elif kind == "add":
+            self.splits = s.add(_depth(op["depth"]))
+            self.selected = s.index_for(_depth(op["depth"])) or 0
+        elif kind == "remove":
+            self.splits = s.remove(int(op["split"]))[0]
+        elif kind == "allocate":
+            self.splits = s.allocate(int(op["split"]), _whole(op["levels"], "levels"))
+        elif kind == "flag":
+            self._flag(int(op["split"]), str(op["key"]), op.get("value"))
+        elif kind == "spread":
+            self.splits = spread(s, op["how"], self._shares())
+        elif kind == "select":
+            s.check_index(int(op["split"]))
+            self.selected = int(op["split"])
+        elif kind == "show":
+            if op["layer"] not in self.layers():
+                raise ValueError(f"no {op['layer']} layer")
+            self.show = op["layer"]
+        elif kind == "zoom":
+            self.zoom = _zoom(op.get("lo"), op.get("hi"))
+        elif kind == "curve":
+            self.splits = s.with_curve(str(op["value"]))
+        elif kind == "compress":
+            self.splits = s.with_compress(bool(op["value"]))
+        elif kind in ("undo", "redo"):
+            self._history(kind)
+        else:
+            raise ValueError(f"unknown operation {kind!r}")
+
+    def _flag(self, index: int, key: str, value: Any) -> None:
+        if key not in ("label", "test", "region", "curve"):
+            raise ValueError(f"{key!r} cannot be set here")
+        if value is None or value == "" or (key == "curve" and value not in CURVES):
+            self.splits = self.splits.clear_flag(index, key)
+        else:
+            self.splits = self.splits.set_flag(index, key, str(value))
+
+    def _history(self, kind: str) -> None:
+        source, target = (
+            (self.undo_stack, self.redo_stack)
+            if kind == "undo"
+            else (self.redo_stack, self.undo_stack)
+        )
+        if not source:
+            raise ValueError(f"nothing to {kind}")
+        target.append(self.splits)
+        self.splits = source.pop()
+
+    def _shares(self) -> list[float]:
+        if self.mapped() is None:
+            return [1.0] * len(self.splits)
+        return [pixels for pixels, _ in self.index.split_stats(self._plan)]
+
+    def load_splits(self, splits: SplitSet) -> None:
+        self.undo_stack.append(self.splits)
+        self.redo_stack = []
+        self.splits = splits
+        self.selected = 0
+
+
+def spread(splits: SplitSet, how: str, pixels: list[float]) -> SplitSet:
+    """Give the unallocated levels to the splits: equally, or by pixel share."""
+    remaining = MAX_LEVELS - splits.total_levels
+    if remaining <= 0:
+        raise SplitError("Error - no levels left to spread")
+    count = len(splits)
+    if how == "equal":
+        weights = [1.0] * count
+    elif how == "share":
+        weights = [float(p) for p in pixels]
+        if sum(weights) <= 0:
+            weights = [1.0] * count
+    else:
+        raise ValueError(f"spread {how!r}: use equal or share")
+    exact = [remaining * w / sum(weights) for w in weights]
+    extra = [math.floor(e) for e in exact]
+    by_remainder = sorted(range(count), key=lambda i: exact[i] - extra[i], reverse=True)
+    for i in by_remainder[: remaining - sum(extra)]:
+        extra[i] += 1
+    for i, more in enumerate(extra):
+        if more:
+            splits = splits.allocate(i, splits.splits[i].levels + more)
+    return splits
+
+
+def _depth(value: Any) -> float:
+    depth = float(value)
+    if not math.isfinite(depth):
+        raise ValueError(f"{value!r} is not a depth")
+    return depth
+
+
+def _whole(value: Any, name: str) -> int:
+    number = float(value)
+    if not number.is_integer():
+        raise ValueError(f"{name} must be a whole number")
+    return int(number)
+
+
+def _zoom(lo: Any, hi: Any) -> tuple[float, float] | None:
+    if lo is None and hi is None:
+        return None
+    low, high = _depth(lo), _depth(hi)
+    if not low < high:
+        raise ValueError("zoom needs lo < hi")
+    return low, high
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, KeyError):
+        return f"Error - the command lacks {error.args[0]!r}"
+    text = str(error)
+    return text if text.startswith("Error") else f"Error - {text}"
