@@ -241,7 +241,7 @@ def _map_chunk(x32, good, plan: MappingPlan, fine_out, split_out, grey_out) -> N
             if grey_out is not None:
                 grey_out[...] = grey8(fine_out)
     if split_out is not None:
-        split_out[...] = np.where(good, 0 if idx is None else idx, -1)
+        split_out[...] = np.where(good, 0 if idx is None else idx, np.int16(-1))
 
 
 def _grey_levels(t: np.ndarray, levels, base, out: np.ndarray) -> None:

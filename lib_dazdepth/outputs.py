@@ -102,12 +102,11 @@ def encode_png(image: np.ndarray, handle, text: dict[str, str]) -> None:
     info.add_text("Software", f"{SOFTWARE} {__version__}")
     for key, value in text.items():
         info.add_text(key, value, zip=len(value) > 512)
-    if image.dtype == np.uint16:
-        picture = Image.fromarray(image, mode="I;16") if image.ndim == 2 else None
-        if picture is None:
-            raise ValueError("16-bit images must be single-channel")
-    else:
-        picture = Image.fromarray(np.ascontiguousarray(image, dtype=np.uint8))
+    if image.dtype == np.uint16 and image.ndim != 2:
+        raise ValueError("16-bit images must be single-channel")
+    if image.dtype != np.uint16:
+        image = image.astype(np.uint8, copy=False)
+    picture = Image.fromarray(np.ascontiguousarray(image))  # uint16 gives mode I;16
     picture.save(handle, format="PNG", pnginfo=info, compress_level=PNG_LEVEL)
 
 

@@ -51,11 +51,13 @@ def region_image(mapped: Mapped, splits: SplitSet) -> np.ndarray:
 
 
 def mask_image(mapped: Mapped) -> np.ndarray:
-    """0 on the farthest level and on black pixels, 255 elsewhere (the reference's --mask)."""
+    """The reference's --mask: 0 where the level is the image's largest, 255 elsewhere.
+
+    Black pixels (background, splits with 0 levels) count as the level past the last,
+    so when there are any, exactly they are 0; otherwise the farthest level is.
+    """
     level = levels(mapped.fine)
-    drawn = level < 256
-    farthest = int(level.max(where=drawn, initial=-1))
-    return np.where(drawn & (level != farthest), 255, 0).astype(np.uint8)
+    return np.where(level == level.max(), 0, 255).astype(np.uint8)
 
 
 def add_noise(grey: np.ndarray, seed: int | None = None) -> np.ndarray:

@@ -239,3 +239,14 @@ def test_incremental_updates_equal_a_full_remap_after_any_edits(depth, ops) -> N
         full = map_depth(depth, valid, plan, want_split=True)
         np.testing.assert_array_equal(shown.fine, full.fine)
         np.testing.assert_array_equal(shown.split, full.split)
+
+
+def test_mask_marks_black_pixels_or_else_the_farthest_level() -> None:
+    from lib_dazdepth.render import mask_image
+
+    depth = np.array([[1, 2, 3, 4]], dtype=np.float32)
+    valid = np.ones(depth.shape, bool)
+    one_split = MappingPlan.from_splits(SplitSet.from_bounds([1, 4.01], [4]))
+    assert mask_image(map_depth(depth, valid, one_split)).tolist() == [[255, 255, 255, 0]]
+    with_black = MappingPlan.from_splits(SplitSet.from_bounds([1, 3, 4.01], [4, 0]))
+    assert mask_image(map_depth(depth, valid, with_black)).tolist() == [[255, 255, 0, 0]]

@@ -1,0 +1,294 @@
+"""The tab's logic without a browser: loading canvases, commands, the view, saving."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from exrdata import write_depth, write_exr
+from PIL import Image
+
+from lib_dazdepth.canvases import recognise, role_of
+from lib_dazdepth.depthmap import from_array
+from lib_dazdepth.mapping import DepthIndex, MappingPlan, map_depth
+from lib_dazdepth.presets import load_preset
+from lib_dazdepth.splits import SplitSet
+from lib_dazdepth.ui import controller
+from lib_dazdepth.ui.controller import TabConfig
+from lib_dazdepth.workspace import CommandError, Workspace, spread
+
+RAMP = np.linspace(100, 200, 64 * 48, dtype=np.float32).reshape(48, 64)
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        ("scene-Canvas2-Depth.exr", "depth"),
+        ("scene-Canvas3-Normal.exr", "normal"),
+        ("scene-Canvas1-Beauty.exr", "beauty"),
+        ("scene.png", "beauty"),
+        ("scene.jpg", "beauty"),
+        ("scene-Canvas2-Depth.depth.png", None),  # our own output is not a canvas
+        ("scene-Canvas4-Diffuse.exr", None),
+    ],
+)
+def test_roles_are_recognised_by_name(name, role) -> None:
+    assert role_of(Path(name)) == role
+
+
+def test_a_lone_unnamed_exr_is_the_depth() -> None:
+    assert recognise([Path("render.exr"), Path("render.png")]).depth == Path("render.exr")
+
+
+def workspace(depth=RAMP) -> Workspace:
+    return Workspace(from_array(depth, "scene-Canvas2-Depth.exr"))
+
+
+def test_commands_edit_the_splits_and_the_preview_follows() -> None:
+    ws = workspace()
+    ws.apply(
+        [
+            {"op": "add", "depth": 150},
+            {"op": "allocate", "split": 0, "levels": 200},
+            {"op": "allocate", "split": 1, "levels": 56},
+        ]
+    )
+    assert ws.splits.bounds[1] == 150 and ws.splits.total_levels == 256
+    expected = map_depth(ws.small_depth, ws.small_valid, MappingPlan.from_splits(ws.splits))
+    np.testing.assert_array_equal(ws.layer("depth"), expected.grey8())
+    ws.apply([{"op": "move", "boundary": 1, "depth": 120}])
+    expected = map_depth(ws.small_depth, ws.small_valid, MappingPlan.from_splits(ws.splits))
+    np.testing.assert_array_equal(ws.layer("depth"), expected.grey8())
+
+
+def test_a_failing_command_changes_nothing_and_says_why() -> None:
+    ws = workspace()
+    before = ws.splits
+    with pytest.raises(CommandError, match="past the beginning of split 0"):
+        ws.apply([{"op": "add", "depth": 150}, {"op": "move", "boundary": 1, "depth": 50}])
+    assert ws.splits == before and ws.undo_stack == []
+    for bad in (
+        {"op": "nope"},
+        {"op": "allocate", "split": 0},
+        {"op": "add", "depth": "x"},
+        {"op": "allocate", "split": 0, "levels": 1.5},
+        {"op": "show", "layer": "normal"},
+        {"op": "flag", "split": 0, "key": "offset", "value": "1"},
+    ):
+        with pytest.raises(CommandError):
+            ws.apply([bad])
+    assert ws.splits == before
+
+
+def test_undo_and_redo_walk_the_history() -> None:
+    ws = workspace()
+    original = ws.splits
+    ws.apply([{"op": "add", "depth": 150}])
+    added = ws.splits
+    ws.apply([{"op": "allocate", "split": 1, "levels": 0}])  # no change: no history entry
+    assert ws.undo_stack == [original]
+    ws.apply([{"op": "undo"}])
+    assert ws.splits == original and ws.redo_stack == [added]
+    ws.apply([{"op": "redo"}])
+    assert ws.splits == added
+    with pytest.raises(CommandError, match="nothing to redo"):
+        ws.apply([{"op": "redo"}])
+
+
+def test_flags_set_and_clear() -> None:
+    ws = workspace()
+    ws.apply(
+        [
+            {"op": "flag", "split": 0, "key": "label", "value": "figure"},
+            {"op": "flag", "split": 0, "key": "test", "value": "#ff0000"},
+            {"op": "flag", "split": 0, "key": "curve", "value": "inverse"},
+        ]
+    )
+    split = ws.splits.splits[0]
+    assert (split.label, split.test_colour, split.curve) == ("figure", "#ff0000", "inverse")
+    ws.apply(
+        [
+            {"op": "flag", "split": 0, "key": "test", "value": None},
+            {"op": "flag", "split": 0, "key": "curve", "value": None},
+        ]
+    )
+    assert ws.splits.splits[0].flags == (("label", "figure"),)
+
+
+def test_spread_equally_and_by_share_uses_every_remaining_level() -> None:
+    splits = SplitSet.from_bounds([0, 1, 2, 3], [100, 0, 0])
+    assert [s.levels for s in spread(splits, "equal", [1, 1, 1]).splits] == [152, 52, 52]
+    shared = spread(splits, "share", [10, 30, 60])
+    assert [s.levels for s in shared.splits] == [116, 47, 93]
+    assert shared.total_levels == 256
+
+
+def test_split_rows_report_share_and_distinct_greys() -> None:
+    ws = workspace()
+    ws.apply([{"op": "add", "depth": 150}, {"op": "allocate", "split": 0, "levels": 10}])
+    rows = ws.split_rows()
+    assert [r["greys"] for r in rows] == [10, 0]
+    assert rows[0]["share"] + rows[1]["share"] == pytest.approx(100, abs=0.02)
+    assert rows[0]["pixels"] + rows[1]["pixels"] == RAMP.size
+
+
+def test_split_stats_match_a_direct_count() -> None:
+    rng = np.random.default_rng(3)
+    depth = rng.uniform(1, 9, (40, 50)).astype(np.float32)
+    valid = depth < 8.5
+    index = DepthIndex.build(depth, valid)
+    plan = MappingPlan.from_splits(SplitSet.from_bounds([1, 3, 6, 9], [40, 5, 0]))
+    mapped = map_depth(depth, valid, plan, want_split=True)
+    for i, (pixels, greys) in enumerate(index.split_stats(plan)):
+        inside = mapped.split == i
+        assert pixels == inside.sum()
+        levels = np.unique(mapped.fine[inside] >> 8)
+        assert greys == (0 if i == 2 else len(levels))
+
+
+def test_the_view_carries_what_the_front_end_draws() -> None:
+    ws = workspace()
+    view = json.loads(controller.dumps(controller.build_view(ws, 7, with_grid=True)))
+    assert view["seq"] == 7 and view["loaded"] and view["status"] == "Success"
+    assert view["image"] == {"name": "scene-Canvas2-Depth.exr", "width": 64, "height": 48}
+    assert sum(view["histogram"]["counts"]) == RAMP.size
+    assert view["preview"]["src"].startswith("data:image/png;base64,")
+    grid = np.frombuffer(base64.b64decode(view["grid"]["data"]), "<f4")
+    assert grid.size == view["grid"]["width"] * view["grid"]["height"] == RAMP.size
+    np.testing.assert_array_equal(grid.reshape(48, 64), RAMP)
+    assert view["layers"] == ["depth", "test", "regions"]
+
+
+def test_zoom_gives_a_finer_histogram_of_the_range() -> None:
+    ws = workspace()
+    ws.apply([{"op": "zoom", "lo": 120, "hi": 130}])
+    histogram = ws.histogram()
+    assert histogram["zoomed"] and (histogram["lo"], histogram["hi"]) == (120, 130)
+    assert sum(histogram["counts"]) == np.count_nonzero((RAMP >= 120) & (RAMP <= 130))
+    ws.apply([{"op": "zoom"}])
+    assert not ws.histogram()["zoomed"]
+
+
+def write_set(folder: Path) -> list[Path]:
+    depth = write_depth(folder / "s-Canvas2-Depth.exr", RAMP)
+    normals = np.zeros((48, 64, 3), np.float32)
+    normals[..., 2] = 1
+    normal = write_exr(
+        folder / "s-Canvas3-Normal.exr",
+        {"R": normals[..., 0], "G": normals[..., 1], "B": normals[..., 2]},
+    )
+    beauty = folder / "s.png"
+    Image.new("RGB", (64, 48), (200, 100, 50)).save(beauty)
+    return [depth, normal, beauty]
+
+
+def test_loading_a_canvas_set_and_a_bad_file_keeps_the_work(tmp_path: Path) -> None:
+    config = TabConfig(outputs=tmp_path / "out")
+    loaded = controller.load_files(write_set(tmp_path), None, config)
+    assert loaded.roles == {
+        "depth": "s-Canvas2-Depth.exr",
+        "normal": "s-Canvas3-Normal.exr",
+        "beauty": "s.png",
+    }
+    assert json.loads(loaded.view)["layers"] == ["depth", "test", "regions", "normal", "beauty"]
+    bad = tmp_path / "x-Canvas2-Depth.exr"
+    bad.write_text("not an exr")
+    again = controller.load_files([bad], loaded.workspace, config)
+    assert again.workspace is loaded.workspace
+    note = json.loads(again.view)["message"]
+    assert note["kind"] == "error" and "not an OpenEXR file; kept the previous work" in note["text"]
+
+
+def test_a_wrong_sized_normal_is_reported_and_left_out(tmp_path: Path) -> None:
+    depth = write_depth(tmp_path / "s-Canvas2-Depth.exr", RAMP)
+    normal = write_exr(
+        tmp_path / "s-Canvas3-Normal.exr", {c: np.zeros((5, 5), np.float32) for c in "RGB"}
+    )
+    loaded = controller.load_files([depth, normal], None, TabConfig(tmp_path))
+    view = json.loads(loaded.view)
+    assert "is 5x5, the depth is 64x48; not used" in view["message"]["text"]
+    assert "normal" not in view["layers"]
+
+
+def test_role_overrides_pick_another_file(tmp_path: Path) -> None:
+    paths = write_set(tmp_path)
+    other = write_depth(tmp_path / "other.exr", RAMP[::-1].copy())
+    loaded = controller.load_files(
+        [*paths, other],
+        None,
+        TabConfig(tmp_path),
+        {"depth": "other.exr", "normal": "(none)", "beauty": "s.png"},
+    )
+    assert loaded.workspace.depth_map.path.endswith("other.exr")
+    assert loaded.workspace.normal is None
+
+
+def test_bad_commands_come_back_as_messages_in_the_view() -> None:
+    ws = workspace()
+    for text in ("", "{", '{"ops": 3}', '{"seq": 1}'):
+        state, view = controller.run_command(text, ws)
+        assert state is ws and json.loads(view)["message"]["kind"] == "error"
+    state, view = controller.run_command('{"seq": 4, "ops": [{"op": "remove", "split": 0}]}', ws)
+    assert json.loads(view)["message"]["text"].startswith("Error - you cannot remove")
+    assert json.loads(view)["seq"] == 4
+
+
+def test_saving_writes_every_map_at_full_size_and_never_replaces(tmp_path: Path) -> None:
+    config = TabConfig(outputs=tmp_path / "out")
+    ws = controller.load_files(write_set(tmp_path), None, config).workspace
+    ws.apply(
+        [
+            {"op": "add", "depth": 150},
+            {"op": "allocate", "split": 0, "levels": 200},
+            {"op": "flag", "split": 0, "key": "region", "value": "0"},
+            {"op": "flag", "split": 1, "key": "test", "value": "blue"},
+        ]
+    )
+    paths, text = controller.save_all(ws, config)
+    names = sorted(Path(p).name for p in paths)
+    assert names == [
+        "s-Canvas2-Depth.depth.png",
+        "s-Canvas2-Depth.json",
+        "s-Canvas2-Depth.mask.png",
+        "s-Canvas2-Depth.normal.png",
+        "s-Canvas2-Depth.regions.png",
+        "s-Canvas2-Depth.test.png",
+    ]
+    assert text.startswith("Saved 6 files to ")
+    depth = np.asarray(Image.open(next(p for p in paths if p.endswith(".depth.png"))))
+    expected = map_depth(ws.depth_map.depth, ws.depth_map.valid, MappingPlan.from_splits(ws.splits))
+    np.testing.assert_array_equal(depth, expected.grey8())
+    again, _ = controller.save_all(ws, config)
+    assert sorted(Path(p).name for p in again)[0] == "s-Canvas2-Depth.1.depth.png"
+    assert load_preset(next(p for p in again if p.endswith(".json"))).bounds == ws.splits.bounds
+
+
+def test_over_allocation_blocks_saving_with_the_reference_status(tmp_path: Path) -> None:
+    ws = workspace()
+    ws.apply([{"op": "add", "depth": 150}, {"op": "allocate", "split": 1, "levels": 10}])
+    assert controller.save_all(ws, TabConfig(tmp_path)) == (
+        [],
+        "Not saved: Failure to map: 266 levels allocated.",
+    )
+    view = json.loads(controller.dumps(controller.build_view(ws)))
+    assert view["message"]["kind"] == "error" and view["status"].startswith("Failure")
+
+
+def test_preset_upload_replaces_the_splits_undoably(tmp_path: Path) -> None:
+    ws = workspace()
+    preset = tmp_path / "p.json"
+    preset.write_text(
+        controller.dumps(
+            __import__("lib_dazdepth.presets").presets.to_document(
+                SplitSet.from_bounds([100, 130, 200.01], [128, 128])
+            )
+        )
+    )
+    state, view = controller.load_preset_file([str(preset)], ws)
+    assert state.splits.bounds == (100, 130, 200.01)
+    assert json.loads(view)["message"]["text"] == "Loaded 2 splits from p.json"
+    state.apply([{"op": "undo"}])
+    assert len(state.splits) == 1
