@@ -35,6 +35,16 @@ make_venv() {
     fi
 }
 
+ensure_chromium() {
+    # Debian's browser, driven by Playwright from PyPI (never a downloaded browser).
+    [ -x /usr/bin/chromium ] && return
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    fi
+}
+
 make_venv .venv/core requirements-test.txt
 CORE=.venv/core/bin/python
 
@@ -43,4 +53,12 @@ echo "== lint"
 "$CORE" -m ruff format --check .
 
 echo "== core tests ($("$CORE" --version))"
-"$CORE" -m pytest -q -p no:cacheprovider "$@"
+"$CORE" -m pytest -q -p no:cacheprovider --ignore=tests/browser "$@"
+
+ensure_chromium
+for host in gradio3 gradio4; do
+    make_venv ".venv/$host" "requirements-$host.txt"
+    UI=".venv/$host/bin/python"
+    echo "== browser tests, $("$UI" -c 'import gradio; print("gradio", gradio.__version__)')"
+    "$UI" -m pytest -q -p no:cacheprovider tests/browser "$@"
+done

@@ -37,6 +37,14 @@ class Loaded:
     choices: list[str]
 
 
+def shown(error: DazDepthError) -> str:
+    """An error as the tab shows it: uploads live in temp folders, so name the file only."""
+    path = getattr(error, "path", None)
+    if path is None:
+        return str(error)
+    return f"{Path(path).name}: {error.problem}"
+
+
 def file_paths(files: Any) -> list[Path]:
     """gradio 3 gives temp-file objects, gradio 4 paths; one file or a list."""
     if files is None:
@@ -76,7 +84,9 @@ def load_files(
     try:
         workspace, warnings = open_workspace(canvases, config)
     except DazDepthError as error:
-        note = message("error", f"{error}; kept the previous work" if state else str(error))
+        note = message(
+            "error", f"{shown(error)}; kept the previous work" if state else shown(error)
+        )
         return Loaded(state, dumps(build_view(state, note=note)), roles, names)
     text = "; ".join([f"Loaded {canvases.depth.name}", *warnings])
     note = message("error" if warnings else "info", text)
@@ -101,7 +111,7 @@ def open_workspace(canvases: CanvasSet, config: TabConfig) -> tuple[Workspace, l
                 )
             extras[role] = image
         except DazDepthError as error:
-            warnings.append(str(error))
+            warnings.append(shown(error))
     return Workspace(depth_map, canvases, **extras), warnings
 
 
@@ -134,7 +144,7 @@ def load_preset_file(file: Any, state: Workspace | None) -> tuple[Workspace | No
     try:
         splits = load_preset(paths[0])
     except DazDepthError as error:
-        return state, dumps(build_view(state, note=message("error", str(error))))
+        return state, dumps(build_view(state, note=message("error", shown(error))))
     state.load_splits(splits)
     text = f"Loaded {len(splits)} splits from {paths[0].name}"
     return state, dumps(build_view(state, note=message("info", text)))

@@ -1,0 +1,287 @@
+"""The Daz Depth tab in a real browser, on this interpreter's gradio (3.41 or 4.40)."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import ROOT, Tab
+from PIL import Image
+
+
+def loaded(tab: Tab, sample_set: dict[str, Path]) -> dict:
+    view = tab.upload(sample_set["depth"], sample_set["normal"], sample_set["beauty"])
+    assert view["loaded"], view["message"]
+    return view
+
+
+def x_of(tab: Tab, depth: float) -> float:
+    """The client x where the histogram shows ``depth`` (inverting the widget's mapping)."""
+    return tab.page.evaluate(
+        """(depth) => {
+            const rect = window.dazdepth.histogramRect();
+            let lo = rect.left, hi = rect.right;
+            for (let i = 0; i < 60; i++) {
+                const mid = (lo + hi) / 2;
+                if (window.dazdepth.depthAtX(mid) < depth) lo = mid; else hi = mid;
+            }
+            return (lo + hi) / 2;
+        }""",
+        depth,
+    )
+
+
+def mid_y(tab: Tab) -> float:
+    rect = tab.page.evaluate("() => window.dazdepth.histogramRect()")
+    return rect["top"] + rect["height"] / 2
+
+
+def preview_src(tab: Tab) -> str:
+    return tab.page.eval_on_selector("#dazdepth_mount img", "img => img.src")
+
+
+def saved_files(tab: Tab) -> dict[str, bytes]:
+    """Download every file linked in the saved-files box, as a remote user would."""
+    tab.page.wait_for_selector("#dazdepth_downloads a[href]", timeout=30000)
+    links = tab.page.eval_on_selector_all(
+        "#dazdepth_downloads a[href]", "els => els.map(e => [e.getAttribute('download'), e.href])"
+    )
+    return {name: tab.page.request.get(href).body() for name, href in links}
+
+
+def png(data: bytes) -> np.ndarray:
+    with Image.open(io.BytesIO(data)) as image:
+        return np.asarray(image)
+
+
+def test_upload_recognises_the_canvases_and_shows_the_depth_map(tab, sample_set) -> None:
+    view = loaded(tab, sample_set)
+    assert view["image"]["name"] == "sample_scene-Canvas2-Depth.exr"
+    assert view["layers"] == ["depth", "test", "regions", "normal", "beauty"]
+    assert [s["levels"] for s in view["splits"]] == [256]
+    for role, name in [
+        ("depth", "sample_scene-Canvas2-Depth.exr"),
+        ("normal", "sample_scene-Canvas3-Normal.exr"),
+        ("beauty", "sample_scene.png"),
+    ]:
+        assert tab.page.locator(f"#dazdepth_role_{role} input").input_value() == name
+    assert preview_src(tab).startswith("data:image/png;base64,")
+    assert tab.page.locator("#dazdepth_mount canvas").count() >= 1
+
+
+def test_double_click_adds_a_boundary_and_dragging_it_changes_the_map(tab, sample_set) -> None:
+    loaded(tab, sample_set)
+    tab.page.mouse.dblclick(x_of(tab, 226), mid_y(tab))
+    view = tab.wait_view("v.splits.length === 2")
+    assert abs(view["splits"][1]["start"] - 226) < 2  # within a couple of bins
+    before = preview_src(tab)
+    start = tab.page.evaluate("() => window.dazdepth.boundaryX(1)")
+    tab.page.mouse.move(start, mid_y(tab))
+    tab.page.mouse.down()
+    target = x_of(tab, 300)
+    for step in range(1, 11):
+        tab.page.mouse.move(start + (target - start) * step / 10, mid_y(tab))
+    tab.page.mouse.up()
+    view = tab.wait_view("Math.abs(v.splits[1].start - 300) < 2 && !window.dazdepth.busy()")
+    assert view["message"]["kind"] == "info"
+    tab.page.wait_for_function(
+        "(old) => document.querySelector('#dazdepth_mount img').src !== old", arg=before
+    )
+    assert preview_src(tab) != before
+
+
+def test_keyboard_nudges_the_selected_boundary(tab, sample_set) -> None:
+    loaded(tab, sample_set)
+    view = tab.send([{"op": "add", "depth": 300}])
+    width = (view["histogram"]["hi"] - view["histogram"]["lo"]) / len(view["histogram"]["counts"])
+    handle = tab.page.evaluate("() => window.dazdepth.boundaryX(1)")
+    tab.page.mouse.click(handle, mid_y(tab))
+    # One bin per press, ten with Shift (the widget rounds to a readable depth).
+    tab.page.keyboard.press("ArrowRight")
+    view = tab.wait_view(f"Math.abs(v.splits[1].start - {300 + width}) < {width / 2}")
+    tab.page.keyboard.press("Shift+ArrowLeft")
+    view = tab.wait_view(f"Math.abs(v.splits[1].start - {300 - 9 * width}) < {width}")
+
+
+def table_input(tab: Tab, row: int, column: int):
+    return (
+        tab.page.locator("#dazdepth_mount table tbody tr")
+        .nth(row)
+        .locator("td")
+        .nth(column)
+        .locator("input, select")
+        .first
+    )
+
+
+def test_table_edits_allocate_levels_label_and_flags(tab, sample_set) -> None:
+    loaded(tab, sample_set)
+    tab.send([{"op": "add", "depth": 226}, {"op": "add", "depth": 560}])
+    headers = tab.page.eval_on_selector_all(
+        "#dazdepth_mount table thead th", "ths => ths.map(t => t.textContent.trim())"
+    )
+    levels, label = headers.index("Levels"), headers.index("Label")
+    for row, value in ((0, "200"), (1, "40"), (2, "16")):
+        field = table_input(tab, row, levels)
+        field.fill(value)
+        field.press("Tab")
+    view = tab.wait_view("v.splits.map((s) => s.levels).join() === '200,40,16'")
+    assert view["total_levels"] == 256
+    assert view["splits"][0]["greys"] >= 190
+    field = table_input(tab, 0, label)
+    field.fill("figure")
+    field.press("Tab")
+    view = tab.wait_view("v.splits[0].label === 'figure'")
+    assert "256 / 256" in tab.page.inner_text("#dazdepth_mount")
+
+
+def test_over_256_levels_shows_the_reference_failure(tab, sample_set) -> None:
+    loaded(tab, sample_set)
+    view = tab.send([{"op": "add", "depth": 226}, {"op": "allocate", "split": 1, "levels": 44}])
+    assert view["status"] == "Failure to map: 300 levels allocated."
+    assert "Failure to map: 300 levels allocated." in tab.page.inner_text("#dazdepth_mount")
+    tab.page.get_by_text("Undo").click()
+    tab.wait_view("v.status === 'Success'")
+
+
+def test_layers_toggle_and_the_preview_reads_out_depth(tab, sample_set) -> None:
+    loaded(tab, sample_set)
+    depth_src = preview_src(tab)
+    tab.page.locator("#dazdepth_mount input[type=radio][value=normal]").check()
+    view = tab.wait_view("v.show === 'normal'")
+    assert preview_src(tab) != depth_src and view["preview"]["width"] == 600
+    tab.page.locator("#dazdepth_mount input[type=radio][value=depth]").check()
+    tab.wait_view("v.show === 'depth'")
+    box = tab.page.locator("#dazdepth_mount img").bounding_box()
+    tab.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.45)
+    readout = tab.page.inner_text("#dazdepth_mount")
+    assert "grey" in readout.lower() and "depth" in readout.lower()
+
+
+def test_save_and_reload_a_preset(tab, sample_set, tmp_path) -> None:
+    loaded(tab, sample_set)
+    tab.send(
+        [
+            {"op": "add", "depth": 226},
+            {"op": "allocate", "split": 0, "levels": 200},
+            {"op": "allocate", "split": 1, "levels": 56},
+            {"op": "flag", "split": 0, "key": "label", "value": "figure"},
+        ]
+    )
+    edited = tab.view()["splits"]
+    tab.page.click("#dazdepth_save_preset")
+    files = saved_files(tab)
+    (name,) = files
+    assert name.endswith(".json")
+    document = json.loads(files[name])
+    assert [s["levels"] for s in document["splits"]] == [200, 56]
+    tab.send([{"op": "remove", "split": 1}])
+    preset = tmp_path / name
+    preset.write_bytes(files[name])
+    tab.page.locator("#dazdepth_preset_file input[type=file]").set_input_files(str(preset))
+    view = tab.wait_view("v.splits.length === 2")
+    assert view["splits"] == edited
+
+
+def test_saved_maps_equal_the_command_lines_pixel_for_pixel(tab, sample_set, tmp_path) -> None:
+    loaded(tab, sample_set)
+    tab.send(
+        [
+            {"op": "add", "depth": 226},
+            {"op": "add", "depth": 560},
+            {"op": "allocate", "split": 0, "levels": 200},
+            {"op": "allocate", "split": 1, "levels": 40},
+            {"op": "allocate", "split": 2, "levels": 16},
+            {"op": "flag", "split": 0, "key": "region", "value": "0"},
+            {"op": "flag", "split": 2, "key": "region", "value": "1"},
+            {"op": "flag", "split": 1, "key": "test", "value": "#00ff00"},
+        ]
+    )
+    tab.page.click("#dazdepth_save")
+    files = saved_files(tab)
+    stem = "sample_scene-Canvas2-Depth"
+    preset = tmp_path / "preset.json"
+    preset.write_bytes(next(data for name, data in files.items() if name.endswith(".json")))
+    cli = tmp_path / "cli"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lib_dazdepth",
+            str(sample_set["depth"]),
+            "--preset",
+            str(preset),
+            "--regions",
+            "--mask",
+            "--out",
+            str(cli),
+        ],
+        check=True,
+        capture_output=True,
+        env={"PYTHONPATH": str(ROOT)},
+    )
+    for kind in ("depth", "regions", "mask"):
+        (name,) = [n for n in files if n.endswith(f".{kind}.png")]
+        np.testing.assert_array_equal(
+            png(files[name]), png((cli / f"{stem}.{kind}.png").read_bytes())
+        )
+    (test_name,) = [n for n in files if n.endswith(".test.png")]
+    test = png(files[test_name])
+    assert (test.reshape(-1, 3) == (0, 255, 0)).all(axis=1).any()
+    assert any(n.endswith(".normal.png") for n in files)
+    tab.screenshot("tab-saved.png")
+
+
+def test_a_bad_upload_is_reported_and_the_work_is_kept(tab, sample_set, tmp_path) -> None:
+    loaded(tab, sample_set)
+    tab.send([{"op": "add", "depth": 226}])
+    bad = tmp_path / "broken-Canvas2-Depth.exr"
+    bad.write_text("not an exr at all")
+    view = tab.upload(bad)
+    assert view["message"]["kind"] == "error"
+    assert "not an OpenEXR file; kept the previous work" in view["message"]["text"]
+    assert len(view["splits"]) == 2 and view["image"]["name"] == "sample_scene-Canvas2-Depth.exr"
+    assert "not an OpenEXR file" in tab.page.inner_text("#dazdepth_mount")
+
+
+def test_two_browsers_do_not_see_each_others_work(browser, server_url, sample_set) -> None:
+    pages = [browser.new_context().new_page() for _ in range(2)]
+    first, second = (Tab(page, server_url) for page in pages)
+    loaded(first, sample_set)
+    loaded(second, sample_set)
+    first.send([{"op": "add", "depth": 226}, {"op": "add", "depth": 400}])
+    second.send([{"op": "allocate", "split": 0, "levels": 100}])
+    assert len(first.view()["splits"]) == 3 and first.view()["total_levels"] == 256
+    assert len(second.view()["splits"]) == 1 and second.view()["total_levels"] == 100
+    for page in pages:
+        page.context.close()
+
+
+@pytest.mark.skipif(
+    bool(__import__("os").environ.get("DAZDEPTH_URL")),
+    reason="the README screenshot is taken on the standalone launcher",
+)
+def test_readme_screenshot(tab, sample_set) -> None:
+    loaded(tab, sample_set)
+    tab.send(
+        [
+            {"op": "add", "depth": 226},
+            {"op": "add", "depth": 560},
+            {"op": "allocate", "split": 0, "levels": 200},
+            {"op": "allocate", "split": 1, "levels": 40},
+            {"op": "allocate", "split": 2, "levels": 16},
+            {"op": "flag", "split": 0, "key": "label", "value": "figure"},
+            {"op": "flag", "split": 1, "key": "label", "value": "floor"},
+            {"op": "flag", "split": 2, "key": "label", "value": "backstop"},
+            {"op": "flag", "split": 0, "key": "test", "value": "#e04040"},
+            {"op": "flag", "split": 2, "key": "test", "value": "#4060e0"},
+            {"op": "select", "split": 0},
+        ]
+    )
+    path = tab.screenshot("tab.png")
+    assert path.stat().st_size > 10000
