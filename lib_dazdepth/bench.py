@@ -112,7 +112,7 @@ def edited_splits(low: float, high: float) -> SplitSet:
 def line(label: str, seconds: float, baseline: float | None = None, note: str = "") -> str:
     ratio = f"  {baseline / seconds:7.1f}x faster" if baseline else ""
     if baseline and seconds > baseline:
-        ratio = f"  {seconds / baseline:7.2f}x the baseline"
+        ratio = f"  {seconds / baseline:7.2f}x slower"
     return f"  {label:<44}{seconds * 1000:9.1f} ms{ratio}{note}"
 
 
@@ -206,6 +206,39 @@ def bench_size(size: int, folder: Path, repeat: int) -> None:
     )
     print(line("  mapping anew (allocation change)", scratch))
     print(line("  index build, once per loaded image", index_build))
+    bench_tab(depth_map, splits, scratch)
+
+
+def bench_tab(depth_map, splits: SplitSet, full_map: float) -> None:
+    """The tab's server work per edit: apply the command, remap the preview, build the view."""
+    from .view import build_view, dumps
+    from .workspace import Workspace
+
+    start = time.perf_counter()
+    workspace = Workspace(depth_map, splits=splits)
+    dumps(build_view(workspace, with_grid=True))
+    opened = time.perf_counter() - start
+    low, high = splits.bounds[1] * 0.98, splits.bounds[1] * 1.02
+    drags, allocations = [], []
+    for step, depth in enumerate(np.linspace(low, high, 21)):
+        start = time.perf_counter()
+        workspace.apply([{"op": "move", "boundary": 1, "depth": float(depth)}])
+        dumps(build_view(workspace, step))
+        drags.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        workspace.apply([{"op": "allocate", "split": 2, "levels": 40 + step % 2}])
+        dumps(build_view(workspace, step))
+        allocations.append(time.perf_counter() - start)
+    print(line("tab: open (index, histogram, first view)", opened))
+    print(
+        line(
+            "tab: drag edit, command to view JSON",
+            statistics.median(drags),
+            full_map,
+            " than a full-size remap alone",
+        )
+    )
+    print(line("tab: allocation edit, command to view JSON", statistics.median(allocations)))
 
 
 def main(argv: list[str] | None = None) -> int:
