@@ -184,65 +184,40 @@ def test_write_and_test_produce_pngs_and_a_png_reloads_the_setup(tmp_path) -> No
     assert shell.session.splits == expected
 
 
+EDITING = [
+    "show_splits",
+    "histogram",
+    "inspect",
+    "getpixel",
+    "totals",
+    "add",
+    "split",
+    "move",
+    "remove",
+    "merge",
+    "allocate",
+    "flag",
+    "clearflag",
+    "rename",
+    "region",
+    "compression",
+    "curve",
+    "undo",
+]
+FILES = ["test", "write", "save", "load", "quit", "exit"]
+
+
 def test_help_lists_every_reference_command(tmp_path) -> None:
     shell, out = make_shell(tmp_path)
     text = "\n".join(run(shell, out, "help"))
-    for command in [
-        "show_splits",
-        "histogram",
-        "inspect",
-        "getpixel",
-        "totals",
-        "add",
-        "split",
-        "move",
-        "remove",
-        "merge",
-        "allocate",
-        "flag",
-        "clearflag",
-        "rename",
-        "region",
-        "compression",
-        "test",
-        "write",
-        "quit",
-        "exit",
-        "save",
-        "load",
-        "undo",
-        "curve",
-    ]:
+    for command in EDITING + FILES:
         assert command in text
 
 
 line_text = st.text(
     alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyz0123456789 .-e\"'#")), max_size=20
 )
-commands = st.sampled_from(
-    [
-        "show_splits",
-        "histogram",
-        "inspect",
-        "getpixel",
-        "totals",
-        "add",
-        "split",
-        "move",
-        "remove",
-        "merge",
-        "allocate",
-        "flag",
-        "clearflag",
-        "rename",
-        "region",
-        "compression",
-        "curve",
-        "undo",
-        "?",
-        "help",
-    ]
-)
+commands = st.sampled_from([*EDITING, "?", "help"])
 
 
 @settings(

@@ -13,6 +13,14 @@ import pytest
 from conftest import ROOT, Tab
 from PIL import Image
 
+THREE_SPLITS = [
+    {"op": "add", "depth": 226},
+    {"op": "add", "depth": 560},
+    {"op": "allocate", "split": 0, "levels": 200},
+    {"op": "allocate", "split": 1, "levels": 40},
+    {"op": "allocate", "split": 2, "levels": 16},
+]
+
 
 def loaded(tab: Tab, sample_set: dict[str, Path]) -> dict:
     view = tab.upload(sample_set["depth"], sample_set["normal"], sample_set["beauty"])
@@ -192,11 +200,7 @@ def test_saved_maps_equal_the_command_lines_pixel_for_pixel(tab, sample_set, tmp
     loaded(tab, sample_set)
     tab.send(
         [
-            {"op": "add", "depth": 226},
-            {"op": "add", "depth": 560},
-            {"op": "allocate", "split": 0, "levels": 200},
-            {"op": "allocate", "split": 1, "levels": 40},
-            {"op": "allocate", "split": 2, "levels": 16},
+            *THREE_SPLITS,
             {"op": "flag", "split": 0, "key": "region", "value": "0"},
             {"op": "flag", "split": 2, "key": "region", "value": "1"},
             {"op": "flag", "split": 1, "key": "test", "value": "#00ff00"},
@@ -270,11 +274,7 @@ def test_readme_screenshot(tab, sample_set) -> None:
     loaded(tab, sample_set)
     tab.send(
         [
-            {"op": "add", "depth": 226},
-            {"op": "add", "depth": 560},
-            {"op": "allocate", "split": 0, "levels": 200},
-            {"op": "allocate", "split": 1, "levels": 40},
-            {"op": "allocate", "split": 2, "levels": 16},
+            *THREE_SPLITS,
             {"op": "flag", "split": 0, "key": "label", "value": "figure"},
             {"op": "flag", "split": 1, "key": "label", "value": "floor"},
             {"op": "flag", "split": 2, "key": "label", "value": "backstop"},
