@@ -25,7 +25,7 @@ from .outputs import Output, output_path, write_outputs
 from .presets import load_preset
 from .splits import SplitSet
 
-COMMANDS = ("ui", "sample", "bench")
+COMMANDS = ("ui", "batch", "sample", "bench")
 NORMAL_NAME = re.compile(r"-normal$", re.IGNORECASE)
 BEAUTY_NAME = re.compile(r"-beauty$", re.IGNORECASE)
 
@@ -272,6 +272,10 @@ def main(argv: list[str] | None = None, stdin=None) -> int:
             from .ui.launcher import main as ui_main
 
             return ui_main(argv[1:])
+        if argv and argv[0] == "batch":
+            from .batch_cli import main as batch_main
+
+            return batch_main(argv[1:])
         if argv and argv[0] == "bench":
             from .bench import main as bench_main
 

@@ -1,0 +1,188 @@
+"""Batches of frames (animations): one split setup in absolute depths for every frame.
+
+Frames are found in files, folders and glob patterns, and their canvases paired by name:
+the frame's key is the file name without its ``-CanvasN-Type`` part, so
+``anim-Canvas2-Depth.0007.exr`` and ``anim-Canvas3-Normal.0007.exr`` are frame
+``anim.0007``. A manifest in the output folder remembers each finished frame with a
+fingerprint of its inputs, preset and options, so a rerun skips it.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .background import BackgroundSettings
+from .canvases import role_of
+from .depthmap import load_depth_map
+from .errors import DazDepthError, InputError
+from .exr import DEFAULT_MAX_PIXELS, read_rgb
+from .mapping import outside
+from .maps import MapOptions, depth_outputs
+from .normals import NormalSettings, encode_normals
+from .outputs import Output, output_path, temp_beside, write_outputs
+from .presets import dumps
+from .splits import SplitSet
+
+MANIFEST = ".dazdepth-batch.json"
+CANVAS_PART = re.compile(r"-canvas\d+-(depth|normal|beauty)", re.IGNORECASE)
+ROLE_WORD = re.compile(r"[-_ .](depth|normal|beauty)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Frame:
+    key: str
+    depth: Path
+    normal: Path | None = None
+
+
+@dataclass(frozen=True)
+class FrameResult:
+    key: str
+    status: str  # "done" | "skipped" | "failed"
+    message: str = ""
+    clipped: int = 0
+    fingerprint: str = ""
+
+
+def expand(inputs: list[str]) -> list[Path]:
+    """Files, folders (searched recursively) and glob patterns, as a sorted list."""
+    found: set[Path] = set()
+    for item in inputs:
+        matches = glob.glob(item, recursive=True) if glob.has_magic(item) else [item]
+        if not matches:
+            raise InputError(item, "matches no file")
+        for match in map(Path, matches):
+            if match.is_dir():
+                found.update(p for p in match.rglob("*") if p.is_file())
+            elif match.exists():
+                found.add(match)
+            else:
+                raise InputError(match, "file not found")
+    return sorted(found)
+
+
+def canvas_role(path: Path) -> str | None:
+    """depth/normal/beauty, also for numbered frames (``anim-Canvas2-Depth.0007.exr``)."""
+    match = CANVAS_PART.search(path.name)
+    if match and path.suffix.lower() == ".exr":
+        return match.group(1).lower()
+    return role_of(path)
+
+
+def frame_key(path: Path) -> str:
+    """The frame a canvas belongs to: its name without the canvas and role parts."""
+    name = CANVAS_PART.sub("", path.name[: -len(path.suffix)] if path.suffix else path.name)
+    return ROLE_WORD.sub("", name)
+
+
+def pair_frames(paths: list[Path]) -> list[Frame]:
+    """One frame per Depth canvas, with the Normal canvas of the same key if there is one."""
+    found: dict[str, dict[str, Path]] = {"depth": {}, "normal": {}}
+    for path in paths:
+        role = canvas_role(path)
+        if role in found:
+            found[role].setdefault(frame_key(path), path)
+    depths, normals = found["depth"], found["normal"]
+    return [Frame(key, depths[key], normals.get(key)) for key in sorted(depths)]
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    splits: SplitSet
+    out_dir: Path
+    options: MapOptions = field(default_factory=MapOptions)
+    background: BackgroundSettings = field(default_factory=BackgroundSettings)
+    max_pixels: int = DEFAULT_MAX_PIXELS
+
+    def settings_digest(self) -> str:
+        text = dumps(self.splits) + repr((self.options, self.background))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def fingerprint(frame: Frame, job: BatchJob) -> str:
+    parts = [job.settings_digest()]
+    for path in (frame.depth, frame.normal):
+        if path is not None:
+            info = path.stat()
+            parts.append(f"{path.resolve()}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
+
+
+def frame_outputs(frame: Frame, job: BatchJob) -> list[Path]:
+    stem = job.out_dir / frame.depth.with_suffix("").name
+    kinds = ["depth"] + ["regions"] * job.options.regions + ["mask"] * job.options.mask
+    paths = [output_path(stem, kind) for kind in kinds]
+    if frame.normal is not None:
+        paths.append(normal_output(frame, job))
+    return paths
+
+
+def normal_output(frame: Frame, job: BatchJob) -> Path:
+    """Named after the Normal canvas, as the single-file command names it."""
+    return output_path(job.out_dir / frame.normal.with_suffix("").name, "normal")
+
+
+def run_frame(frame: Frame, job: BatchJob, done_before: str | None = None) -> FrameResult:
+    """Map one frame; skipped when ``done_before`` matches and its outputs exist."""
+    try:
+        stamp = fingerprint(frame, job)
+        if stamp == done_before and all(p.exists() for p in frame_outputs(frame, job)):
+            return FrameResult(frame.key, "skipped", fingerprint=stamp)
+        depth_map = load_depth_map(frame.depth, settings=job.background, max_pixels=job.max_pixels)
+        below, beyond = outside(depth_map.depth, depth_map.valid, job.splits.bounds)
+        stem = job.out_dir / frame.depth.with_suffix("").name
+        outputs = depth_outputs(depth_map, job.splits, job.options, stem)
+        if frame.normal is not None:
+            normals = read_rgb(frame.normal, max_pixels=job.max_pixels).values
+            if normals.shape[:2] != depth_map.shape:
+                raise InputError(frame.normal, "is not the size of its depth canvas")
+            rgb = encode_normals(normals, NormalSettings(), ~depth_map.valid)
+            outputs.append(Output(normal_output(frame, job), rgb))
+        written = write_outputs(outputs, {frame.depth, *([frame.normal] * bool(frame.normal))})
+        renamed = [w.note() for w in written if w.renamed]
+        return FrameResult(frame.key, "done", "; ".join(renamed), below + beyond, stamp)
+    except (DazDepthError, ValueError) as error:
+        return FrameResult(frame.key, "failed", str(error))
+
+
+def union_splits(ranges: list[tuple[float, float]]) -> SplitSet:
+    """One split over every frame's range: the same depth gives the same grey everywhere."""
+    return SplitSet.default(min(lo for lo, _ in ranges), max(hi for _, hi in ranges))
+
+
+def frame_range(frame: Frame, job: BatchJob) -> tuple[float, float] | str:
+    try:
+        depth_map = load_depth_map(frame.depth, settings=job.background, max_pixels=job.max_pixels)
+    except DazDepthError as error:
+        return str(error)
+    return depth_map.min, depth_map.max
+
+
+class Manifest:
+    """Finished frames by key, kept in the output folder and rewritten atomically."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / MANIFEST
+        self.frames: dict[str, str] = {}
+        if self.path.exists():
+            try:
+                self.frames = dict(json.loads(self.path.read_text()).get("frames", {}))
+            except (ValueError, AttributeError, TypeError):
+                self.frames = {}  # a damaged manifest only costs a redo
+
+    def record(self, key: str, stamp: str) -> None:
+        self.frames[key] = stamp
+        self.save()
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = temp_beside(self.path)
+        with os.fdopen(fd, "w") as handle:
+            json.dump({"format": "daz-depth-batch", "frames": self.frames}, handle)
+        os.replace(temp, self.path)

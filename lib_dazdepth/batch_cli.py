@@ -1,0 +1,216 @@
+"""``python -m lib_dazdepth batch``: every frame of an animation with one preset.
+
+Frames stream through a process pool (``--jobs``), a progress line shows rate and time
+left, a frame that fails is reported and the rest go on, a rerun skips finished frames,
+and Ctrl-C stops with nothing half-written (workers clean up their temporary files).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from .background import BackgroundSettings
+from .batch import (
+    BatchJob,
+    Frame,
+    FrameResult,
+    Manifest,
+    expand,
+    frame_range,
+    pair_frames,
+    run_frame,
+    union_splits,
+)
+from .errors import DazDepthError
+from .maps import MapOptions
+from .outputs import Output, json_bytes, write_outputs
+from .presets import load_preset, to_document
+
+
+class Progress:
+    """A progress line: redrawn in place on a terminal, a line per tenth elsewhere."""
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        self.total, self.stream = total, stream
+        self.started = time.monotonic()
+        self.counts = {"done": 0, "skipped": 0, "failed": 0}
+        self.live = stream.isatty()
+        self.shown_tenth = -1
+
+    @property
+    def finished(self) -> int:
+        return sum(self.counts.values())
+
+    def text(self) -> str:
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        rate = self.finished / elapsed
+        left = (self.total - self.finished) / rate if rate else 0.0
+        filled = int(20 * self.finished / max(self.total, 1))
+        bar = "#" * filled + "." * (20 - filled)
+        return (
+            f"[{bar}] {self.finished}/{self.total} frames  {rate:.1f} frames/s"
+            f"  {int(left) // 60}:{int(left) % 60:02d} left"
+        )
+
+    def note(self, line: str) -> None:
+        self.stream.write(("\r\033[K" if self.live else "") + line + "\n")
+        self.show(force=True)
+
+    def step(self, result: FrameResult) -> None:
+        self.counts[result.status] += 1
+        self.show()
+
+    def show(self, force: bool = False) -> None:
+        tenth = 10 * self.finished // max(self.total, 1)
+        if self.live:
+            self.stream.write("\r\033[K" + self.text())
+        elif force or tenth > self.shown_tenth:
+            self.shown_tenth = tenth
+            self.stream.write(self.text() + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.live:
+            self.stream.write("\n")
+
+
+def _worker_start() -> None:
+    # Ctrl-C is the parent's to handle; terminate() arrives as SIGTERM, which is turned
+    # into KeyboardInterrupt so a frame being written removes its temporary files.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def _run(args: tuple[Frame, BatchJob, str | None]) -> FrameResult:
+    return run_frame(*args)
+
+
+def _range(args: tuple[Frame, BatchJob]):
+    return args[0], frame_range(*args)
+
+
+def stream(function: Callable, items: list, jobs: int) -> Iterator:
+    """``function`` over ``items``, in worker processes when ``jobs`` > 1; any order."""
+    if jobs <= 1 or len(items) <= 1:
+        yield from map(function, items)
+        return
+    pool = multiprocessing.Pool(min(jobs, len(items)), initializer=_worker_start)
+    try:
+        yield from pool.imap_unordered(function, items)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m lib_dazdepth batch",
+        description="Map every frame of an animation with one preset.",
+    )
+    p.add_argument("inputs", nargs="+", help="files, folders or glob patterns of canvases")
+    p.add_argument("--preset", help="split setup in absolute depths (JSON or a depth PNG)")
+    p.add_argument(
+        "--union",
+        action="store_true",
+        help="without --preset: one split over the union of all frames' ranges",
+    )
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
+    p.add_argument("--force", action="store_true", help="redo frames already done")
+    p.add_argument("--regions", action="store_true")
+    p.add_argument("--mask", action="store_true")
+    p.add_argument("--bits", type=int, choices=(8, 16), default=8)
+    p.add_argument("--background-threshold", type=float, default=1e9)
+    return p
+
+
+def main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    args = parser().parse_args(argv)
+    if args.jobs < 1:
+        parser().error("--jobs must be at least 1")
+    if bool(args.preset) == bool(args.union):
+        parser().error("give either --preset FILE or --union")
+    frames = pair_frames(expand(args.inputs))
+    if not frames:
+        raise DazDepthError("no Depth canvases among the inputs (names like *-Depth.exr)")
+    out_dir = Path(args.out)
+    job = BatchJob(
+        splits=load_preset(args.preset) if args.preset else None,
+        out_dir=out_dir,
+        options=MapOptions(args.bits, args.regions, args.mask),
+        background=BackgroundSettings(args.background_threshold),
+    )
+    if args.union:
+        job = derive_union(frames, job, args.jobs, out)
+    return run_batch(frames, job, args.jobs, args.force, out, err)
+
+
+def derive_union(frames: list[Frame], job: BatchJob, jobs: int, out: TextIO) -> BatchJob:
+    """First pass, reading only: one preset over every frame's range, saved beside."""
+    ranges = [
+        r for _, r in stream(_range, [(f, job) for f in frames], jobs) if not isinstance(r, str)
+    ]
+    if not ranges:
+        raise DazDepthError("no frame could be read to find the depth range")
+    splits = union_splits(ranges)
+    (written,) = write_outputs(
+        [Output(job.out_dir / "batch-preset.json", data=json_bytes(to_document(splits)))]
+    )
+    out.write(
+        f"** preset over all frames: {splits.bounds[0]} to {splits.bounds[-1]},"
+        f" saved as {written.path}\n"
+    )
+    return BatchJob(splits, job.out_dir, job.options, job.background, job.max_pixels)
+
+
+def run_batch(
+    frames: list[Frame], job: BatchJob, jobs: int, force: bool, out: TextIO, err: TextIO
+) -> int:
+    manifest = Manifest(job.out_dir)
+    progress = Progress(len(frames), err)
+    tasks = [(f, job, None if force else manifest.frames.get(f.key)) for f in frames]
+    clipped_frames = clipped_pixels = 0
+    try:
+        for result in stream(_run, tasks, jobs):
+            if result.status == "failed":
+                progress.note(f"error: {result.message}")
+            elif result.status == "done":
+                manifest.record(result.key, result.fingerprint)
+                if result.message:
+                    progress.note(result.message)
+            if result.clipped:
+                clipped_frames += 1
+                clipped_pixels += result.clipped
+            progress.step(result)
+    except KeyboardInterrupt:
+        progress.close()
+        err.write(f"interrupted: {progress.counts['done']} frames written; run again to go on\n")
+        return 130
+    progress.close()
+    counts = progress.counts
+    summary = (
+        f"batch: {len(frames)} frames: {counts['done']} done, {counts['skipped']}"
+        f" skipped (done before), {counts['failed']} failed"
+    )
+    if clipped_pixels:
+        summary += (
+            f"; {clipped_pixels} pixels in {clipped_frames} frames lie outside the"
+            " preset's range (clamped)"
+        )
+    out.write(summary + "\n")
+    return 2 if counts["failed"] else 0
