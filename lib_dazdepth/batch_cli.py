@@ -196,6 +196,10 @@ def run_batch(
             if result.clipped:
                 clipped_frames += 1
                 clipped_pixels += result.clipped
+                progress.note(
+                    f"** frame {result.key}: {result.clipped} pixels outside the"
+                    " preset's range, clamped"
+                )
             progress.step(result)
     except KeyboardInterrupt:
         progress.close()

@@ -33,6 +33,7 @@ from .exr import read_depth
 from .mapping import DepthIndex, MappingPlan, grey8, map_depth
 from .maps import MapOptions, depth_outputs
 from .outputs import PNG_LEVEL, write_outputs
+from .presets import dumps
 from .sample import write_sample
 from .splits import SplitSet
 
@@ -241,12 +242,63 @@ def bench_tab(depth_map, splits: SplitSet, full_map: float) -> None:
     print(line("tab: allocation edit, command to view JSON", statistics.median(allocations)))
 
 
+def bench_batch(folder: Path, frames: int, size: int = 1200) -> None:
+    """Frames per second of ``batch`` with 1 and 2 jobs, against one command per frame."""
+    import shutil
+
+    print(f"\n== batch of {frames} frames at {size}x{size}")
+    source = write_sample(folder / "batch-sample", size=size).depth_exr
+    inputs = folder / "frames"
+    inputs.mkdir()
+    for i in range(frames):
+        shutil.copyfile(source, inputs / f"anim-Canvas2-Depth.{i:04d}.exr")
+    preset = folder / "batch-preset.json"
+    preset.write_text(dumps(edited_splits(*load_depth_map(source).range)))
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {"PYTHONPATH": root, "PATH": "/usr/bin:/bin"}
+
+    def run(*args: str) -> float:
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "lib_dazdepth", *args], check=True, capture_output=True, env=env
+        )
+        return time.perf_counter() - start
+
+    one_by_one = sum(
+        run(str(p), "--preset", str(preset), "--out", str(folder / "single"))
+        for p in sorted(inputs.iterdir())
+    )
+    for jobs in (1, 2):
+        seconds = run(
+            "batch",
+            str(inputs),
+            "--preset",
+            str(preset),
+            "--out",
+            str(folder / f"batch{jobs}"),
+            "--jobs",
+            str(jobs),
+        )
+        print(
+            f"  {'batch, --jobs ' + str(jobs):<44}{frames / seconds:9.1f} frames/s"
+            f"  {one_by_one / seconds:7.1f}x faster than one command per frame"
+        )
+    print(f"  {'one command per frame':<44}{frames / one_by_one:9.1f} frames/s")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m lib_dazdepth bench", description="Time the engine on the sample scene."
     )
     parser.add_argument("--sizes", default="1200,4096", help="comma-separated square sizes")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=20,
+        metavar="FRAMES",
+        help="frames for the batch figures (0 skips them)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     print(
@@ -256,4 +308,6 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="dazdepth-bench-") as folder:
         for size in sizes:
             bench_size(size, Path(folder), args.repeat)
+        if args.batch:
+            bench_batch(Path(folder), args.batch)
     return 0

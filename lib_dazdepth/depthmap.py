@@ -36,6 +36,10 @@ class DepthMap:
         return self.depth.shape[0]
 
     @property
+    def range(self) -> tuple[float, float]:
+        return self.min, self.max
+
+    @property
     def stem(self) -> str:
         """The name outputs are built from: the file name without its extension."""
         return Path(self.path).stem

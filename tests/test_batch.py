@@ -13,10 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from exrdata import write_depth, write_exr
+from PIL import Image
+
 from lib_dazdepth.batch import Frame, frame_key, pair_frames
 from lib_dazdepth.presets import dumps
 from lib_dazdepth.splits import SplitSet
-from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -179,6 +180,10 @@ def test_pixels_outside_the_preset_are_counted_not_renormalised(tmp_path: Path) 
         for d in (moving_frame(1), moving_frame(2))
     )
     assert f"{outside} pixels in 2 frames lie outside the preset's range" in result.stdout
+    for i in (1, 2):
+        d = moving_frame(i)
+        count = int(((d < 120) | (d >= 300))[np.isfinite(d)].sum())
+        assert f"** frame anim.{i:04d}: {count} pixels outside the preset's range" in result.stderr
 
 
 def test_progress_is_shown_with_rate_and_time_left(tmp_path: Path) -> None:

@@ -292,3 +292,52 @@ def test_preset_upload_replaces_the_splits_undoably(tmp_path: Path) -> None:
     assert json.loads(view)["message"]["text"] == "Loaded 2 splits from p.json"
     state.apply([{"op": "undo"}])
     assert len(state.splits) == 1
+
+
+def test_batch_from_the_tab_uses_the_current_splits_resumes_and_cancels(tmp_path: Path) -> None:
+    import threading
+
+    from test_batch import write_sequence
+
+    write_sequence(tmp_path / "anim_canvases", 3, normals=False)
+    config = TabConfig(outputs=tmp_path / "out")
+    ws = workspace()
+    ws.apply([{"op": "add", "depth": 150}, {"op": "allocate", "split": 0, "levels": 200}])
+    seen = []
+    summary = controller.run_batch(
+        str(tmp_path / "anim_canvases"), ws, config, lambda *a: seen.append(a), threading.Event()
+    )
+    folder = tmp_path / "out" / "batch" / "anim_canvases"
+    assert summary == f"3 frames: 3 done, 0 skipped (done before), 0 failed; in {folder}"
+    assert [a[:2] for a in seen] == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    assert len(list(folder.glob("*.depth.png"))) == 3
+    assert load_preset(next(folder.glob("*.depth.png"))).bounds == ws.splits.bounds
+    again = controller.run_batch(
+        str(tmp_path / "anim_canvases"), ws, config, lambda *a: None, threading.Event()
+    )
+    assert again.startswith("3 frames: 0 done, 3 skipped")
+    stop = threading.Event()
+    cancelled = controller.run_batch(
+        str(tmp_path / "anim_canvases" / "*.exr"),
+        ws,
+        TabConfig(tmp_path / "other"),
+        lambda *a: stop.set(),
+        stop,
+    )
+    assert cancelled.startswith("Cancelled after 1 of 3 frames; run again to go on")
+
+
+@pytest.mark.parametrize(
+    ("inputs", "loaded", "expected"),
+    [
+        ("", True, "Not run: no Depth canvases there"),
+        ("/nowhere/at/all", True, "Not run: /nowhere/at/all: file not found"),
+        ("x", False, "Load a depth canvas and set the splits first"),
+    ],
+)
+def test_batch_from_the_tab_explains_what_is_missing(tmp_path, inputs, loaded, expected) -> None:
+    import threading
+
+    ws = workspace() if loaded else None
+    text = controller.run_batch(inputs, ws, TabConfig(tmp_path), lambda *a: None, threading.Event())
+    assert text.startswith(expected)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +19,7 @@ MOUNT = '<div id="dazdepth_mount"></div>'
 
 def build_tab(config: TabConfig, initial: Callable[[], list[Path]] | None = None) -> gr.Blocks:
     """The tab. ``initial`` gives files to open when a page loads (the standalone sample)."""
+    stops: dict[int, threading.Event] = {}  # a running batch's stop flag, by session state
     with gr.Blocks(analytics_enabled=False, title="Daz Depth") as blocks:
         state = gr.State(None)
         with gr.Row():
@@ -58,6 +60,16 @@ def build_tab(config: TabConfig, initial: Callable[[], list[Path]] | None = None
             interactive=False,
             elem_id="dazdepth_downloads",
         )
+        with gr.Accordion("Batch: every frame of an animation with these splits", open=False):
+            batch_inputs = gr.Textbox(
+                label="Frames: a folder or glob pattern on this computer",
+                placeholder="/renders/anim_canvases",
+                elem_id="dazdepth_batch_inputs",
+            )
+            with gr.Row():
+                batch_run = gr.Button("Run batch", elem_id="dazdepth_batch_run")
+                batch_cancel = gr.Button("Cancel", elem_id="dazdepth_batch_cancel")
+            batch_status = gr.HTML("", elem_id="dazdepth_batch_status")
 
         def loaded_outputs(result: controller.Loaded) -> list:
             choices = [NONE, *result.choices]
@@ -87,6 +99,23 @@ def build_tab(config: TabConfig, initial: Callable[[], list[Path]] | None = None
             paths, text = controller.save_preset_only(workspace, config)
             return paths or None, text
 
+        def on_batch(inputs, workspace, progress=gr.Progress()):  # noqa: B008 (gradio's way)
+            flag = threading.Event()
+            stops[id(workspace)] = flag
+
+            def report(done: int, total: int, key: str) -> None:
+                progress(done / max(total, 1), desc=f"frame {key}" if key else "done")
+
+            try:
+                return controller.run_batch(inputs or "", workspace, config, report, flag)
+            finally:
+                stops.pop(id(workspace), None)
+
+        def on_cancel(workspace):
+            flag = stops.get(id(workspace))
+            if flag is not None:
+                flag.set()
+
         loaded = [state, view, *roles]
         render = {"fn": None, "inputs": [view], "outputs": None, **js(RENDER)}
         files.upload(on_files, [files, state], loaded).then(**render)
@@ -97,4 +126,7 @@ def build_tab(config: TabConfig, initial: Callable[[], list[Path]] | None = None
         save.click(on_save, [state], [downloads, status])
         save_preset.click(on_save_preset, [state], [downloads, status])
         blocks.load(on_start, [state], [*loaded, files]).then(**render)
+        batch_run.click(on_batch, [batch_inputs, state], [batch_status])
+        # Not queued, so it runs while the batch does; the batch stops at the next frame.
+        batch_cancel.click(on_cancel, [state], None, queue=False)
     return blocks

@@ -285,3 +285,24 @@ def test_readme_screenshot(tab, sample_set) -> None:
     )
     path = tab.screenshot("tab.png")
     assert path.stat().st_size > 10000
+
+
+@pytest.mark.skipif(
+    bool(__import__("os").environ.get("DAZDEPTH_URL")),
+    reason="the frames must be on the server's disk",
+)
+def test_batch_section_maps_every_frame_with_the_current_splits(tab, sample_set, tmp_path):
+    from test_batch import write_sequence
+
+    loaded(tab, sample_set)
+    tab.send(THREE_SPLITS)
+    frames = tmp_path / "anim_canvases"
+    write_sequence(frames, 4, normals=False)
+    tab.page.get_by_text("Batch: every frame of an animation").click()
+    tab.page.locator("#dazdepth_batch_inputs textarea, #dazdepth_batch_inputs input").first.fill(
+        str(frames)
+    )
+    tab.page.click("#dazdepth_batch_run")
+    status = tab.page.locator("#dazdepth_batch_status").get_by_text("4 frames: 4 done").first
+    status.wait_for(timeout=60000)
+    assert "0 failed" in status.inner_text()
