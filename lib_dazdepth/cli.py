@@ -25,7 +25,7 @@ from .outputs import Output, output_path, write_outputs
 from .presets import load_preset
 from .splits import SplitSet
 
-COMMANDS = ("ui", "batch", "sample", "bench")
+COMMANDS = ("ui", "batch", "send", "sample", "bench")
 NORMAL_NAME = re.compile(r"-normal$", re.IGNORECASE)
 BEAUTY_NAME = re.compile(r"-beauty$", re.IGNORECASE)
 
@@ -276,6 +276,10 @@ def main(argv: list[str] | None = None, stdin=None) -> int:
             from .batch_cli import main as batch_main
 
             return batch_main(argv[1:])
+        if argv and argv[0] == "send":
+            from .send import main as send_main
+
+            return send_main(argv[1:])
         if argv and argv[0] == "bench":
             from .bench import main as bench_main
 

@@ -1,0 +1,168 @@
+"""``python -m lib_dazdepth send``: render the maps, post a txt2img request, save the images.
+
+Talks to a running webui over its HTTP API (started with ``--api``): tells A1111 from
+Forge by ``/controlnet/version`` (absent on Forge), matches ControlNet models from
+``/controlnet/model_list``, and fills the ControlNet units and the Regional Prompter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import io
+import json
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from .batch import expand
+from .canvases import read_beauty, read_normals, recognise
+from .depthmap import load_depth_map
+from .errors import DazDepthError
+from .maps import map_for
+from .normals import NormalSettings, encode_normals
+from .outputs import Output, write_outputs
+from .payload import PayloadError, PayloadRequest, txt2img_payload
+from .presets import load_preset
+from .render import region_image
+from .splits import SplitSet
+
+TIMEOUT = 600  # a generation can take minutes on a slow machine
+
+
+class WebuiError(DazDepthError):
+    """The webui could not be reached or refused the request."""
+
+
+class Webui:
+    def __init__(self, url: str, auth: str | None = None) -> None:
+        self.url = url.rstrip("/")
+        self.headers = {"Content-Type": "application/json"}
+        if auth:
+            token = base64.b64encode(auth.encode()).decode()
+            self.headers["Authorization"] = f"Basic {token}"
+
+    def call(self, path: str, body: dict | None = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data=data, headers=self.headers)
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+                return json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            raise WebuiError(f"{self.url}{path}: HTTP {error.code} {error.reason}") from None
+        except (urllib.error.URLError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            raise WebuiError(
+                f"{self.url}: cannot connect ({reason}); is it running with --api?"
+            ) from None
+        except ValueError:
+            raise WebuiError(f"{self.url}{path}: the answer is not JSON") from None
+
+    def host(self) -> str:
+        """``a1111`` or ``forge``: Forge's built-in ControlNet has no /controlnet/version."""
+        try:
+            self.call("/controlnet/version")
+        except WebuiError as error:
+            if "HTTP 404" in str(error):
+                return "forge"
+            raise
+        return "a1111"
+
+    def models(self) -> list[str]:
+        answer = self.call("/controlnet/model_list")
+        return list(answer.get("model_list", [])) if isinstance(answer, dict) else []
+
+
+def png_bytes(image: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(image)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def render_maps(
+    paths: list[Path], splits: SplitSet | None
+) -> tuple[dict[str, bytes], SplitSet, str]:
+    """The PNGs to send, from the canvases; returns (maps, splits used, depth file stem)."""
+    canvases = recognise(paths)
+    if canvases.depth is None:
+        raise DazDepthError("no Depth canvas among the inputs (a name like *-Depth.exr)")
+    depth_map = load_depth_map(canvases.depth)
+    splits = splits or SplitSet.default(depth_map.min, depth_map.max)
+    mapped = map_for(depth_map, splits, want_split=True, want_grey=True)
+    maps = {"depth": png_bytes(mapped.grey8())}
+    if any(s.region >= 0 for s in splits.splits):
+        maps["regions"] = png_bytes(region_image(mapped, splits))
+    if canvases.normal is not None:
+        normals = read_normals(canvases.normal)
+        maps["normal"] = png_bytes(encode_normals(normals, NormalSettings(), ~depth_map.valid))
+    if canvases.beauty is not None:
+        maps["beauty"] = png_bytes(read_beauty(canvases.beauty))
+    return maps, splits, depth_map.stem
+
+
+def generation_size(png: bytes, longest: int = 1024) -> tuple[int, int]:
+    """The depth's aspect, the long side at most ``longest``, multiples of 8."""
+    with Image.open(io.BytesIO(png)) as image:
+        width, height = image.size
+    scale = min(1.0, longest / max(width, height))
+    return max(8, round(width * scale / 8) * 8), max(8, round(height * scale / 8) * 8)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m lib_dazdepth send",
+        description="Generate with a running webui from the canvases.",
+    )
+    p.add_argument("canvases", nargs="+", help="canvas files or a canvases folder")
+    p.add_argument("--webui", required=True, help="the webui's URL, e.g. http://127.0.0.1:7860")
+    p.add_argument("--preset", help="split setup (JSON or a depth PNG we wrote)")
+    p.add_argument("--prompt", default="")
+    p.add_argument("--negative", default="", help="negative prompt")
+    p.add_argument("--width", type=int)
+    p.add_argument("--height", type=int)
+    p.add_argument("--steps", type=int, default=20)
+    p.add_argument("--seed", type=int, default=-1)
+    p.add_argument("--auth", help="user:password when the webui runs with --api-auth")
+    p.add_argument("--out", default=".", help="where the generated images go")
+    p.add_argument("--dry-run", action="store_true", help="print the payload, send nothing")
+    return p
+
+
+def main(argv: list[str], out=sys.stdout) -> int:
+    args = parser().parse_args(argv)
+    splits = load_preset(args.preset) if args.preset else None
+    maps, splits, stem = render_maps(expand(args.canvases), splits)
+    width, height = generation_size(maps["depth"])
+    request = PayloadRequest(
+        maps=maps,
+        splits=splits,
+        prompt=args.prompt,
+        negative_prompt=args.negative,
+        width=args.width or width,
+        height=args.height or height,
+        extra={"steps": args.steps, "seed": args.seed},
+    )
+    webui = Webui(args.webui, args.auth)
+    host = webui.host()
+    try:
+        payload = txt2img_payload(request, webui.models(), host)
+    except PayloadError as error:
+        raise WebuiError(str(error)) from None
+    if args.dry_run:
+        out.write(json.dumps(payload, indent=2) + "\n")
+        return 0
+    answer = webui.call("/sdapi/v1/txt2img", payload)
+    images = answer.get("images", []) if isinstance(answer, dict) else []
+    outputs = [
+        Output(Path(args.out) / f"{stem}.txt2img.{i}.png", data=base64.b64decode(image))
+        for i, image in enumerate(images)
+    ]
+    for written in write_outputs(outputs):
+        out.write(f"** wrote {written.path}\n")
+    out.write(f"sent to {host} at {webui.url}: {len(images)} images\n")
+    return 0

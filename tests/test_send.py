@@ -1,0 +1,196 @@
+"""The txt2img payload and the send command, against a stand-in webui on loopback."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from lib_dazdepth.cli import main
+from lib_dazdepth.payload import (
+    PayloadError,
+    PayloadRequest,
+    UnitSettings,
+    match_model,
+    region_prompt,
+    regional_prompter_args,
+    txt2img_payload,
+)
+from lib_dazdepth.presets import dumps
+from lib_dazdepth.sample import write_sample
+from lib_dazdepth.splits import SplitSet
+
+MODELS = [
+    "control_v11f1p_sd15_depth [cfd03158]",
+    "control_v11p_sd15_normalbae [316696f1]",
+    "control_v11p_sd15_openpose [cab727d4]",
+    "t2iadapter_depth_sd14v1 [4f2e6a4b]",
+]
+SPLITS = (
+    SplitSet.from_bounds([100, 226, 560, 610], [200, 40, 16])
+    .set_flag(0, "label", "a wizard")
+    .set_flag(0, "region", "0")
+    .set_flag(1, "label", "stone floor")
+    .set_flag(1, "region", "1")
+    .set_flag(2, "region", "2")
+)
+
+
+def test_models_match_by_name_part_or_exactly() -> None:
+    assert match_model("depth", MODELS) == "control_v11f1p_sd15_depth [cfd03158]"
+    assert match_model("t2iadapter_depth", MODELS) == "t2iadapter_depth_sd14v1 [4f2e6a4b]"
+    assert match_model(MODELS[1], MODELS) == MODELS[1]
+    assert match_model("canny", MODELS) is None
+
+
+def test_prompt_template_has_a_break_section_per_region_in_colour_order() -> None:
+    assert region_prompt(SPLITS, "masterpiece") == (
+        "masterpiece\nBREAK\na wizard\nBREAK\nstone floor\nBREAK\n(region 2)"
+    )
+    assert region_prompt(SplitSet.from_bounds([1, 2], [256]), "plain") == "plain"
+
+
+def test_regional_prompter_gets_its_twenty_values_in_order() -> None:
+    args = regional_prompter_args(b"PNG")
+    assert len(args) == 20
+    assert (args[0], args[2], args[4], args[7], args[8], args[11]) == (
+        True,
+        "Mask",
+        "Mask",
+        "0.2",
+        True,
+        "Attention",
+    )
+    assert args[16] == base64.b64encode(b"PNG").decode()
+
+
+@pytest.mark.parametrize(("host", "none"), [("a1111", "none"), ("forge", "None")])
+def test_payload_units_follow_the_documented_shape(host, none) -> None:
+    maps = {"depth": b"D", "normal": b"N", "beauty": b"B", "regions": b"R"}
+    payload = txt2img_payload(PayloadRequest(maps, SPLITS, "base", "ugly", 768, 768), MODELS, host)
+    units = payload["alwayson_scripts"]["ControlNet"]["args"]
+    assert units[0] == {
+        "enabled": True,
+        "module": none,
+        "model": MODELS[0],
+        "weight": 0.3,
+        "image": base64.b64encode(b"D").decode(),
+        "resize_mode": "Crop and Resize",
+        "guidance_start": 0.0,
+        "guidance_end": 0.5,
+        "control_mode": "Balanced",
+        "pixel_perfect": True,
+    }
+    assert (units[1]["model"], units[1]["module"]) == (MODELS[1], none)
+    assert (units[2]["model"], units[2]["module"]) == (MODELS[2], "dw_openpose_full")
+    assert "input_image" not in units[0]
+    assert payload["prompt"].startswith("base\nBREAK\na wizard")
+    assert payload["negative_prompt"] == "ugly" and payload["width"] == 768
+    assert payload["alwayson_scripts"]["Regional Prompter"]["args"][16] == "Ug=="
+
+
+def test_units_not_used_are_sent_disabled_and_a_missing_model_is_named() -> None:
+    units = {"depth": UnitSettings(2, "depth")}
+    payload = txt2img_payload(PayloadRequest({"depth": b"D"}, SPLITS, units=units), MODELS, "a1111")
+    assert payload["alwayson_scripts"]["ControlNet"]["args"][:2] == [{"enabled": False}] * 2
+    with pytest.raises(PayloadError, match="no ControlNet model matching 'canny'"):
+        txt2img_payload(
+            PayloadRequest({"depth": b"D"}, SPLITS, units={"depth": UnitSettings(0, "canny")}),
+            MODELS,
+            "forge",
+        )
+
+
+class FakeWebui(BaseHTTPRequestHandler):
+    """Just the routes send uses; Forge has no /controlnet/version."""
+
+    host = "a1111"
+    received: ClassVar[list[dict]] = []
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def reply(self, code: int, body: dict) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        if self.path == "/controlnet/version" and self.host == "a1111":
+            self.reply(200, {"version": 2})
+        elif self.path == "/controlnet/model_list":
+            self.reply(200, {"model_list": MODELS})
+        else:
+            self.reply(404, {"detail": "Not Found"})
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).received.append(body)
+        buffer = io.BytesIO()
+        Image.new("RGB", (8, 8), (1, 2, 3)).save(buffer, format="PNG")
+        self.reply(200, {"images": [base64.b64encode(buffer.getvalue()).decode()], "info": "{}"})
+
+
+@pytest.fixture(params=["a1111", "forge"])
+def webui(request):
+    handler = type("Handler", (FakeWebui,), {"host": request.param, "received": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield handler, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_send_posts_the_maps_and_saves_the_images(webui, tmp_path: Path) -> None:
+    handler, url = webui
+    sample = write_sample(tmp_path / "scene", size=64)
+    preset = tmp_path / "p.json"
+    preset.write_text(dumps(SPLITS))
+    out = tmp_path / "out"
+    code = main(
+        [
+            "send",
+            str(sample.depth_exr.parent),
+            str(sample.beauty_png),
+            "--webui",
+            url,
+            "--preset",
+            str(preset),
+            "--prompt",
+            "masterpiece",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    (payload,) = handler.received
+    units = payload["alwayson_scripts"]["ControlNet"]["args"]
+    none = "None" if handler.host == "forge" else "none"
+    assert [u["module"] for u in units] == [none, none, "dw_openpose_full"]
+    assert [u["model"] for u in units] == MODELS[:3]
+    depth = np.asarray(Image.open(io.BytesIO(base64.b64decode(units[0]["image"]))))
+    assert depth.shape == (64, 64) and depth.dtype == np.uint8
+    assert (
+        payload["prompt"] == "masterpiece\nBREAK\na wizard\nBREAK\nstone floor\nBREAK\n(region 2)"
+    )
+    assert (payload["width"], payload["height"]) == (64, 64)
+    saved = sorted(out.glob("*.png"))
+    assert [p.name for p in saved] == ["sample_scene-Canvas2-Depth.txt2img.0.png"]
+
+
+def test_send_to_nothing_is_one_clear_error(tmp_path: Path, capsys) -> None:
+    sample = write_sample(tmp_path / "scene", size=32)
+    code = main(["send", str(sample.depth_exr), "--webui", "http://127.0.0.1:9"])
+    assert code == 2
+    assert "cannot connect" in capsys.readouterr().err
