@@ -53,12 +53,12 @@ echo "== lint"
 "$CORE" -m ruff format --check .
 
 echo "== core tests ($("$CORE" --version))"
-"$CORE" -m pytest -q -p no:cacheprovider --ignore=tests/browser "$@"
+"$CORE" -m pytest -q -p no:cacheprovider --ignore=tests/browser --ignore=tests/host "$@"
 
 ensure_chromium
 for host in gradio3 gradio4; do
     make_venv ".venv/$host" "requirements-$host.txt"
     UI=".venv/$host/bin/python"
-    echo "== browser tests, $("$UI" -c 'import gradio; print("gradio", gradio.__version__)')"
-    "$UI" -m pytest -q -p no:cacheprovider tests/browser "$@"
+    echo "== webui host and browser tests, $("$UI" -c 'import gradio; print("gradio", gradio.__version__)')"
+    "$UI" -m pytest -q -p no:cacheprovider tests/host tests/browser "$@"
 done

@@ -17,11 +17,18 @@ RENDER = "(view) => { if (window.dazdepthRender) { window.dazdepthRender(view); 
 MOUNT = '<div id="dazdepth_mount"></div>'
 
 
-def build_tab(config: TabConfig, initial: Callable[[], list[Path]] | None = None) -> gr.Blocks:
-    """The tab. ``initial`` gives files to open when a page loads (the standalone sample)."""
+def build_tab(
+    config: TabConfig,
+    initial: Callable[[], list[Path]] | None = None,
+    note: Callable[[], str] | None = None,
+) -> gr.Blocks:
+    """The tab. ``initial`` gives files to open when a page loads (the standalone sample);
+    ``note`` a line about the host (what the webui has for the maps to go to)."""
     stops: dict[int, threading.Event] = {}  # a running batch's stop flag, by session state
     with gr.Blocks(analytics_enabled=False, title="Daz Depth") as blocks:
         state = gr.State(None)
+        if note is not None:
+            gr.Markdown(note(), elem_id="dazdepth_note")
         with gr.Row():
             files = file_list(
                 label="Canvases: Depth EXR (required), Normal EXR, Beauty render",
