@@ -29,10 +29,6 @@ def region_colours(count: int) -> list[RGB]:
     return [hsv_to_rgb8(h, 0.5, 0.5) for h in region_hues(count)]
 
 
-def region_colour(region: int) -> RGB:
-    return region_colours(region + 1)[region]
-
-
 def parse_colour(text: str) -> RGB:
     """A CSS colour name or #rgb/#rrggbb, as the reference's ``flag N test red``."""
     from PIL import ImageColor  # only when a colour is given: keeps start-up short
