@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+from PIL import Image
+
 from .depthmap import DepthMap
 from .mapping import Mapped, MappingPlan, map_depth
+from .normals import NormalSettings, encode_normals
 from .outputs import SETUP_KEY, Output, output_path
 from .presets import dumps
 from .render import add_noise, grey16, mask_image, region_image, test_image
@@ -72,3 +77,28 @@ def test_outputs(
     mapped = map_for(depth_map, splits, want_split=True, want_fine=False, want_grey=True)
     image = test_image(mapped, splits)
     return [Output(output_path(stem, "test", out_dir), image, setup_text(depth_map, splits))]
+
+
+def png_bytes(image: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(image)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def png_maps(
+    depth_map: DepthMap,
+    splits: SplitSet,
+    normals: np.ndarray | None = None,
+    beauty: np.ndarray | None = None,
+) -> dict[str, bytes]:
+    """The maps ControlNet and the Regional Prompter take, as 8-bit PNG bytes: depth,
+    regions (when a split has a region), normal and beauty (when given)."""
+    mapped = map_for(depth_map, splits, want_split=True, want_grey=True)
+    maps = {"depth": png_bytes(mapped.grey8())}
+    if any(s.region >= 0 for s in splits.splits):
+        maps["regions"] = png_bytes(region_image(mapped, splits))
+    if normals is not None:
+        maps["normal"] = png_bytes(encode_normals(normals, NormalSettings(), ~depth_map.valid))
+    if beauty is not None:
+        maps["beauty"] = png_bytes(beauty)
+    return maps

@@ -17,19 +17,16 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from PIL import Image
 
 from .batch import expand
 from .canvases import read_beauty, read_normals, recognise
 from .depthmap import load_depth_map
 from .errors import DazDepthError
-from .maps import map_for
-from .normals import NormalSettings, encode_normals
+from .maps import png_maps
 from .outputs import Output, write_outputs
 from .payload import PayloadError, PayloadRequest, txt2img_payload
 from .presets import load_preset
-from .render import region_image
 from .splits import SplitSet
 
 TIMEOUT = 600  # a generation can take minutes on a slow machine
@@ -78,12 +75,6 @@ class Webui:
         return list(answer.get("model_list", [])) if isinstance(answer, dict) else []
 
 
-def png_bytes(image: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(image)).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 def render_maps(
     paths: list[Path], splits: SplitSet | None
 ) -> tuple[dict[str, bytes], SplitSet, str]:
@@ -93,16 +84,9 @@ def render_maps(
         raise DazDepthError("no Depth canvas among the inputs (a name like *-Depth.exr)")
     depth_map = load_depth_map(canvases.depth)
     splits = splits or SplitSet.default(depth_map.min, depth_map.max)
-    mapped = map_for(depth_map, splits, want_split=True, want_grey=True)
-    maps = {"depth": png_bytes(mapped.grey8())}
-    if any(s.region >= 0 for s in splits.splits):
-        maps["regions"] = png_bytes(region_image(mapped, splits))
-    if canvases.normal is not None:
-        normals = read_normals(canvases.normal)
-        maps["normal"] = png_bytes(encode_normals(normals, NormalSettings(), ~depth_map.valid))
-    if canvases.beauty is not None:
-        maps["beauty"] = png_bytes(read_beauty(canvases.beauty))
-    return maps, splits, depth_map.stem
+    normals = read_normals(canvases.normal) if canvases.normal else None
+    beauty = read_beauty(canvases.beauty) if canvases.beauty else None
+    return png_maps(depth_map, splits, normals, beauty), splits, depth_map.stem
 
 
 def generation_size(png: bytes, longest: int = 1024) -> tuple[int, int]:

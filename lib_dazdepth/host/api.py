@@ -21,12 +21,12 @@ from ..depthmap import DepthMap, load_depth_map
 from ..errors import DazDepthError
 from ..exr import read_rgb
 from ..histogram import depth_histogram
-from ..maps import map_for
+from ..maps import map_for, png_bytes
 from ..normals import NormalSettings, encode_normals
 from ..payload import PayloadError, PayloadRequest, default_units, txt2img_payload
 from ..presets import from_document
 from ..render import grey16, mask_image, region_image, test_image
-from ..send import generation_size, png_bytes
+from ..send import generation_size
 from ..splits import SplitSet
 
 MAX_BYTES = 512 * 1024 * 1024

@@ -23,7 +23,13 @@ def outputs_folder() -> Path:
 
 
 def ui_tabs() -> list[tuple[gr.Blocks, str, str]]:
-    blocks = build_tab(TabConfig(outputs=outputs_folder()), note=bridge.integrations_note)
+    from modules import shared
+
+    blocks = build_tab(
+        TabConfig(outputs=outputs_folder()),
+        note=bridge.integrations_note,
+        units=lambda: settings.units_from(shared.opts),
+    )
     return [(blocks, "Daz Depth", "daz_depth")]
 
 

@@ -9,18 +9,23 @@ from pathlib import Path
 import gradio as gr
 
 from ..canvases import ROLES
+from ..payload import UnitSettings, default_units
 from . import controller
 from .compat import file_list, js, update
 from .controller import NONE, TabConfig
 
 RENDER = "(view) => { if (window.dazdepthRender) { window.dazdepthRender(view); } return []; }"
 MOUNT = '<div id="dazdepth_mount"></div>'
+DELIVER = (
+    "(order) => { if (order && window.dazdepthSend) { window.dazdepthSend(order); } return []; }"
+)
 
 
 def build_tab(
     config: TabConfig,
     initial: Callable[[], list[Path]] | None = None,
     note: Callable[[], str] | None = None,
+    units: Callable[[], dict[str, UnitSettings]] = default_units,
 ) -> gr.Blocks:
     """The tab. ``initial`` gives files to open when a page loads (the standalone sample);
     ``note`` a line about the host (what the webui has for the maps to go to)."""
@@ -60,6 +65,26 @@ def build_tab(
         with gr.Row():
             save = gr.Button("Save maps", variant="primary", elem_id="dazdepth_save")
             save_preset = gr.Button("Save preset", elem_id="dazdepth_save_preset")
+        with gr.Row():
+            target = gr.Radio(
+                ["txt2img", "img2img"],
+                value="txt2img",
+                show_label=False,
+                elem_id="dazdepth_send_target",
+            )
+            send_buttons = {
+                role: gr.Button(f"Send {role}", elem_id=f"dazdepth_send_{role}")
+                for role in controller.SEND_ROLES
+            }
+            send_all = gr.Button("Send all to ControlNet", elem_id="dazdepth_send_all")
+            send_regions = gr.Button("Fill the Regional Prompter", elem_id="dazdepth_send_regions")
+        send_order = gr.Textbox(
+            elem_id="dazdepth_send_order",
+            elem_classes=["dazdepth-hidden"],
+            show_label=False,
+            lines=1,
+        )
+        send_status = gr.HTML("", elem_id="dazdepth_send_status")
         status = gr.HTML("", elem_id="dazdepth_status")
         downloads = gr.File(
             label="Saved files",
@@ -122,6 +147,24 @@ def build_tab(
             flag = stops.get(id(workspace))
             if flag is not None:
                 flag.set()
+
+        def sender(chosen: list[str], regions: bool):
+            def send(workspace, where):
+                return controller.send_order(workspace, where, chosen, units(), regions)
+
+            return send
+
+        deliver = {"fn": None, "inputs": [send_order], "outputs": None, **js(DELIVER)}
+        for role, button in send_buttons.items():
+            button.click(sender([role], False), [state, target], [send_order, send_status]).then(
+                **deliver
+            )
+        send_all.click(
+            sender(list(controller.SEND_ROLES), False), [state, target], [send_order, send_status]
+        ).then(**deliver)
+        send_regions.click(sender([], True), [state, target], [send_order, send_status]).then(
+            **deliver
+        )
 
         loaded = [state, view, *roles]
         render = {"fn": None, "inputs": [view], "outputs": None, **js(RENDER)}

@@ -6,6 +6,7 @@ view JSON; a bad file or command becomes a message in the view, and the work is 
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import threading
@@ -18,6 +19,8 @@ from ..batch import BatchJob, Manifest, expand, pair_frames, run_frame
 from ..canvases import ROLES, CanvasSet, read_beauty, read_normals, recognise
 from ..depthmap import load_depth_map
 from ..errors import DazDepthError, InputError
+from ..maps import png_maps
+from ..payload import UnitSettings, region_prompt
 from ..presets import load_preset
 from ..saving import dated_folder, save_maps, save_preset
 from ..view import build_view, dumps, message
@@ -235,3 +238,54 @@ def shown_text(message_text: str) -> str:
     """A failure line with the file's folder dropped."""
     head, sep, rest = message_text.partition(": ")
     return f"{Path(head).name}{sep}{rest}" if sep else message_text
+
+
+SEND_ROLES = ("depth", "normal", "beauty")
+
+
+def send_order(
+    state: Workspace | None,
+    target: str,
+    roles: list[str],
+    units: dict[str, UnitSettings],
+    regions: bool,
+) -> tuple[str, str]:
+    """What the page should put where (javascript/dazdepth_send.js carries it out).
+
+    Returns (order JSON, status text); the order is empty when there is nothing to send.
+    """
+    if state is None:
+        return "", "Load the canvases first."
+    status = state.splits.mapping_status()
+    if status != "Success":
+        return "", f"Not sent: {status}"
+    maps = png_maps(state.depth_map, state.splits, state.normal, state.beauty)
+    stem = Path(state.depth_map.path).stem
+    items = [
+        {
+            "role": role,
+            "unit": units[role].unit,
+            "model": units[role].model,
+            "name": f"{stem}.{role}.png",
+            "png": base64.b64encode(maps[role]).decode("ascii"),
+        }
+        for role in roles
+        if role in maps
+    ]
+    missing = [role for role in roles if role not in maps]
+    order: dict[str, Any] = {
+        "tab": target,
+        "items": items,
+        "regions": None,
+        "note": [f"no {role} map loaded" for role in missing],
+    }
+    if regions:
+        if "regions" not in maps:
+            return "", "No split has a region: set region numbers in the table first."
+        order["regions"] = {
+            "mask": base64.b64encode(maps["regions"]).decode("ascii"),
+            "prompt": region_prompt(state.splits),
+        }
+    if not items and not order["regions"]:
+        return "", "Nothing to send: " + "; ".join(order["note"])
+    return json.dumps(order), "Sending..."

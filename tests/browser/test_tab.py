@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT, Tab
+from browsing import ROOT, Tab
 from PIL import Image
 
 THREE_SPLITS = [

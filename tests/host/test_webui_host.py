@@ -190,14 +190,14 @@ def test_api_limits_request_size_and_honours_api_auth(host, canvases) -> None:
 
 
 def test_without_openexr_the_tab_says_why_and_nothing_breaks(tmp_path) -> None:
-    from conftest import Host
+    from webui_stub import Host
 
     made = Host(tmp_path / "webui", forge=False)
     program = f"""
 import sys
 sys.modules["OpenEXR"] = None  # as if it were not installed
 sys.path[:0] = [{str(made.folder)!r}, {str(ROOT)!r}]
-from conftest import Host
+from webui_stub import Host
 host = Host.__new__(Host)
 host.load_extension()
 import modules.script_callbacks as callbacks

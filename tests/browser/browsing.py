@@ -1,0 +1,107 @@
+"""Browser test helpers: Playwright (PyPI) driving Debian's /usr/bin/chromium.
+
+By default each session starts the standalone tab (``python -m lib_dazdepth ui``) with this
+interpreter's gradio. Set ``DAZDEPTH_URL`` to test a running server instead, e.g. a real
+webui (``DAZDEPTH_URL=http://127.0.0.1:7860/``): the tests then open the "Daz Depth" tab.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("DAZDEPTH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+SAMPLE_SIZE = 600
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited: {process.stdout.read()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"no answer from {url} in {seconds} s")
+
+
+class Tab:
+    """The Daz Depth tab in one browser page."""
+
+    def __init__(self, page, url: str) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.goto(url)
+        page.wait_for_selector("#dazdepth_mount", state="attached", timeout=60000)
+        tab_button = page.locator("button", has_text="Daz Depth")
+        if os.environ.get("DAZDEPTH_URL") and tab_button.count():
+            tab_button.first.click()
+        page.wait_for_function("() => window.dazdepth && window.dazdepth.view", timeout=30000)
+
+    def view(self) -> dict:
+        return self.page.evaluate("() => window.dazdepth.view()") or {}
+
+    def wait_view(self, predicate_js: str, timeout: float = 30000) -> dict:
+        """Wait until ``predicate_js`` (a JS expression of ``v``, the view) holds."""
+        self.page.wait_for_function(
+            f"() => {{ const v = window.dazdepth.view(); return !!v && ({predicate_js}); }}",
+            timeout=timeout,
+        )
+        return self.view()
+
+    def upload(self, *paths: Path) -> dict:
+        before = self.page.evaluate("() => JSON.stringify((window.dazdepth.view() || {}).message)")
+        box = self.page.locator("#dazdepth_files")
+        if box.locator("input[type=file]").count() == 0:  # a list is shown: clear it first
+            box.locator("button[aria-label=Clear]").first.click()
+        box.locator("input[type=file]").set_input_files([str(p) for p in paths])
+        return self.wait_view(
+            f"JSON.stringify(v.message) !== {json.dumps(before)}"
+            " && (v.loaded || v.message.kind === 'error')",
+            60000,
+        )
+
+    def send(self, ops: list[dict]) -> dict:
+        seq = self.page.evaluate(
+            """async (ops) => {
+                const d = window.dazdepth;
+                while (d.busy() || d.queued()) await new Promise((r) => setTimeout(r, 20));
+                d.send(ops, true);
+                return d.seq();
+            }""",
+            ops,
+        )
+        return self.wait_view(f"v.seq >= {seq} && !window.dazdepth.busy()")
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / name
+        self.page.screenshot(path=str(path), full_page=True)
+        return path

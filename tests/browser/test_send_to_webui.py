@@ -1,0 +1,107 @@
+"""The send buttons on a stand-in webui page (tests/host/fake_webui.py): each map arrives
+in its ControlNet unit, the unit is enabled, the Regional Prompter gets the mask and the
+prompt gets the BREAK template."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from browsing import ROOT, Tab, free_port, wait_for
+from test_tab import loaded
+
+pytestmark = pytest.mark.skipif(
+    bool(os.environ.get("DAZDEPTH_URL")), reason="needs the stand-in page's recording textboxes"
+)
+
+
+@pytest.fixture(scope="module")
+def fake_webui(tmp_path_factory):
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "tests" / "host" / "fake_webui.py"),
+            "--port",
+            str(port),
+            "--outputs",
+            str(tmp_path_factory.mktemp("out")),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture
+def page_tab(browser, fake_webui):
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    page = context.new_page()
+    tab = Tab(page, fake_webui)
+    page.locator("button", has_text="Daz Depth").first.click()
+    page.locator("#dazdepth_send_all").wait_for(state="visible")
+    yield tab
+    assert tab.errors == []
+    context.close()
+
+
+def received(tab: Tab, name: str) -> str:
+    return tab.page.locator(f"#fake_{name} textarea").input_value()
+
+
+def wait_received(tab: Tab, name: str, value: str) -> None:
+    tab.page.wait_for_function(
+        "([name, value]) => { const t = document.querySelector(`#fake_${name} textarea`);"
+        " return t && t.value === value; }",
+        arg=[name, value],
+        timeout=30000,
+    )
+
+
+@pytest.mark.parametrize("where", ["txt2img", "img2img"])
+def test_send_all_puts_each_map_in_its_unit_and_enables_it(page_tab, sample_set, where):
+    loaded(page_tab, sample_set)
+    page_tab.page.locator(f"#dazdepth_send_target input[value={where}]").check()
+    page_tab.page.click("#dazdepth_send_all")
+    for n in range(3):  # depth -> 0, normal -> 1, beauty -> 2 (the default settings)
+        wait_received(page_tab, f"{where}_unit{n}", "600x600")
+        wait_received(page_tab, f"{where}_enabled{n}", "on")
+    status = page_tab.page.locator("#dazdepth_send_status").inner_text()
+    assert "depth → unit 0" in status and "beauty → unit 2" in status
+
+
+def test_fill_the_regional_prompter_sends_the_mask_and_the_prompt(page_tab, sample_set):
+    loaded(page_tab, sample_set)
+    page_tab.send(
+        [
+            {"op": "add", "depth": 226},
+            {"op": "flag", "split": 0, "key": "label", "value": "a wizard"},
+            {"op": "flag", "split": 0, "key": "region", "value": "0"},
+            {"op": "flag", "split": 1, "key": "region", "value": "1"},
+        ]
+    )
+    page_tab.page.click("#dazdepth_send_regions")
+    wait_received(page_tab, "txt2img_rp_mask", "600x600")
+    prompt = page_tab.page.locator("#txt2img_prompt textarea")
+    prompt.wait_for(state="attached")
+    page_tab.page.wait_for_function(
+        "() => document.querySelector('#txt2img_prompt textarea').value.includes('BREAK')"
+    )
+    assert prompt.input_value() == "(base prompt)\nBREAK\na wizard\nBREAK\n(region 1)"
+
+
+def test_sending_without_regions_explains_what_to_do(page_tab, sample_set):
+    loaded(page_tab, sample_set)
+    page_tab.page.click("#dazdepth_send_regions")
+    status = page_tab.page.locator("#dazdepth_send_status")
+    status.get_by_text("No split has a region").first.wait_for(timeout=15000)
