@@ -7,12 +7,14 @@ webui (``DAZDEPTH_URL=http://127.0.0.1:7860/``): the tests then open the "Daz De
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,6 +53,29 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
     raise RuntimeError(f"no answer from {url} in {seconds} s")
 
 
+@contextlib.contextmanager
+def served(command: list[str], env: dict[str, str]) -> Iterator[str]:
+    """Start ``command`` (given ``--port N`` appended) and yield its URL until done."""
+    port = free_port()
+    process = subprocess.Popen(
+        [*command, "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 class Tab:
     """The Daz Depth tab in one browser page."""
 
@@ -85,7 +110,7 @@ class Tab:
         return self.wait_view(
             f"JSON.stringify(v.message) !== {json.dumps(before)}"
             " && (v.loaded || v.message.kind === 'error')",
-            60000,
+            120000,  # about a second normally; generous for a loaded CI machine
         )
 
     def send(self, ops: list[dict]) -> dict:

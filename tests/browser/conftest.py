@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browsing import CHROMIUM, CHROMIUM_ARGS, ROOT, SAMPLE_SIZE, Tab, free_port, wait_for
+from browsing import CHROMIUM, CHROMIUM_ARGS, ROOT, SAMPLE_SIZE, Tab, served
 
 from lib_dazdepth.sample import write_sample
 
@@ -36,37 +35,20 @@ def server_url(tmp_path_factory, outputs: Path) -> Iterator[str]:
     if os.environ.get("DAZDEPTH_URL"):
         yield os.environ["DAZDEPTH_URL"]
         return
-    port = free_port()
     empty = tmp_path_factory.mktemp("empty")  # start empty, as the webui tab does
     env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(empty)}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "lib_dazdepth",
-            "ui",
-            "--port",
-            str(port),
-            "--open",
-            str(empty),
-            "--outputs",
-            str(outputs),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_for(url, process)
+    command = [
+        sys.executable,
+        "-m",
+        "lib_dazdepth",
+        "ui",
+        "--open",
+        str(empty),
+        "--outputs",
+        str(outputs),
+    ]
+    with served(command, env) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(scope="session")

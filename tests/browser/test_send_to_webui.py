@@ -5,11 +5,10 @@ prompt gets the BREAK template."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 
 import pytest
-from browsing import ROOT, Tab, free_port, wait_for
+from browsing import ROOT, Tab, served
 from test_tab import loaded
 
 pytestmark = pytest.mark.skipif(
@@ -19,28 +18,10 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def fake_webui(tmp_path_factory):
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "tests" / "host" / "fake_webui.py"),
-            "--port",
-            str(port),
-            "--outputs",
-            str(tmp_path_factory.mktemp("out")),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_for(url, process)
+    script = ROOT / "tests" / "host" / "fake_webui.py"
+    command = [sys.executable, str(script), "--outputs", str(tmp_path_factory.mktemp("out"))]
+    with served(command, {**os.environ, "PYTHONPATH": str(ROOT)}) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 @pytest.fixture
