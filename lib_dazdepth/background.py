@@ -21,6 +21,7 @@ EDGE_RADIUS = 2  # filter footprints reach about two pixels into an object
 class BackgroundSettings:
     threshold: float = 1e9
     edge_tolerance: float | None = 0.1  # relative; None keeps every edge pixel
+    repair_edges: bool = False  # give mostly-covered silhouette pixels their object's depth
 
     def __post_init__(self) -> None:
         if not (self.threshold > 0 and np.isfinite(self.threshold)):
@@ -35,10 +36,11 @@ class BackgroundReport:
     non_positive: int = 0
     too_far: int = 0
     edge_mixes: int = 0
+    repaired: int = 0  # of the above, edge pixels given back their object's depth
 
     @property
     def total(self) -> int:
-        return self.non_finite + self.non_positive + self.too_far + self.edge_mixes
+        return self.non_finite + self.non_positive + self.too_far + self.edge_mixes - self.repaired
 
     def describe(self) -> str:
         parts = [
@@ -47,7 +49,8 @@ class BackgroundReport:
             (self.non_positive, "zero or negative"),
             (self.edge_mixes, "edge mixes with no hit"),
         ]
-        return ", ".join(f"{n} {what}" for n, what in parts if n)
+        text = ", ".join(f"{n} {what}" for n, what in parts if n)
+        return text + (f" ({self.repaired} edge pixels repaired)" if self.repaired else "")
 
 
 def dilate(mask: np.ndarray, radius: int) -> np.ndarray:

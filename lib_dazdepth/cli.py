@@ -102,6 +102,11 @@ def convert_parser() -> argparse.ArgumentParser:
         metavar="FRACTION",
         help="edge pixels this far beyond the scene are filtered no-hit mixes (default 0.1)",
     )
+    add(
+        "--repair-edges",
+        action="store_true",
+        help="give silhouette pixels mostly covered by an object that object's depth",
+    )
     add("--max-pixels", type=int, default=DEFAULT_MAX_PIXELS, help="refuse larger images")
     add("--normal-convention", choices=CONVENTIONS, default="normalbae")
     for axis in "xyz":
@@ -121,7 +126,9 @@ class Converter:
         self.protected = {Path(p) for p in args.exrfile}
         self.options = MapOptions(args.bits, args.regions, args.mask, args.noise, args.seed)
         tolerance = None if args.edge_tolerance < 0 else args.edge_tolerance
-        self.background = BackgroundSettings(args.background_threshold, tolerance)
+        self.background = BackgroundSettings(
+            args.background_threshold, tolerance, args.repair_edges
+        )
         self.preset = load_preset(args.preset) if args.preset else None
 
     def say(self, *lines: str) -> None:

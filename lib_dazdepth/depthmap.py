@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from .background import BackgroundReport, BackgroundSettings, classify
+from .edges import repair_edges
 from .errors import InputError
 from .exr import DEFAULT_MAX_PIXELS, read_depth
 
@@ -70,10 +71,14 @@ def from_array(
     if depth.ndim != 2 or depth.size == 0:
         raise InputError(path, "depth must be a non-empty 2-D image")
     found = classify(depth, settings)
+    valid, report = found.valid, found.report
+    if settings is not None and settings.repair_edges and report.total:
+        depth, valid, count = repair_edges(depth, valid)
+        report = dataclasses.replace(report, repaired=count)
     if found.nearest > found.farthest:
-        problem = f"every pixel is background ({found.report.describe()}); nothing to map"
+        problem = f"every pixel is background ({report.describe()}); nothing to map"
         raise InputError(path, problem)
-    return DepthMap(path, depth, found.valid, found.report, channel, found.nearest, found.farthest)
+    return DepthMap(path, depth, valid, report, channel, found.nearest, found.farthest)
 
 
 def load_depth_map(

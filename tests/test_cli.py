@@ -254,3 +254,16 @@ def test_main_in_process_for_the_sample_command(tmp_path: Path) -> None:
     assert (tmp_path / "s" / "sample_scene.png").exists()
     header = OpenEXR.File(str(canvases / "sample_scene-Canvas2-Depth.exr")).header()
     assert [c.name for c in header["channels"]] == ["Y"]
+
+
+def test_repair_edges_flag_gives_silhouettes_back(tmp_path: Path) -> None:
+    depth = np.full((6, 6), 3.4028235e38, dtype=np.float32)
+    depth[1:4, 1:4] = 200
+    depth[2, 4] = np.float32(0.8 * 200 + 0.2 * 3.4028235e38)
+    exr = write_depth(tmp_path / "e.exr", depth)
+    result = cli(exr, "--repair-edges")
+    assert result.stdout.splitlines()[0] == (
+        "** 26 background pixels (72.22%): 27 beyond the threshold (no hit)"
+        " (1 edge pixels repaired); drawn black")
+    grey = png(tmp_path / "e.depth.png")
+    assert grey[2, 4] == grey[2, 3] == 255
