@@ -264,6 +264,7 @@ def test_repair_edges_flag_gives_silhouettes_back(tmp_path: Path) -> None:
     result = cli(exr, "--repair-edges")
     assert result.stdout.splitlines()[0] == (
         "** 26 background pixels (72.22%): 27 beyond the threshold (no hit)"
-        " (1 edge pixels repaired); drawn black")
+        " (1 edge pixels repaired); drawn black"
+    )
     grey = png(tmp_path / "e.depth.png")
     assert grey[2, 4] == grey[2, 3] == 255
