@@ -30,7 +30,8 @@ from PIL import Image
 
 from .depthmap import load_depth_map
 from .exr import read_depth
-from .mapping import DepthIndex, MappingPlan, grey8, map_depth
+from .index import DepthIndex
+from .mapping import MappingPlan, grey8, map_depth
 from .maps import MapOptions, depth_outputs
 from .outputs import PNG_LEVEL, write_outputs
 from .presets import dumps

@@ -15,7 +15,8 @@ import numpy as np
 
 from .canvases import CanvasSet
 from .depthmap import DepthMap
-from .mapping import DepthIndex, Mapped, MappingError, MappingPlan
+from .index import DepthIndex
+from .mapping import Mapped, MappingError, MappingPlan
 from .normals import NormalSettings, encode_normals
 from .render import region_image, test_image
 from .splits import CURVES, MAX_LEVELS, SplitError, SplitSet

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from lib_dazdepth.index import DepthIndex
 from lib_dazdepth.mapping import (
     BLACK,
-    DepthIndex,
     MappingError,
     MappingPlan,
     grey8,

@@ -13,7 +13,8 @@ from PIL import Image
 
 from lib_dazdepth.canvases import recognise, role_of
 from lib_dazdepth.depthmap import from_array
-from lib_dazdepth.mapping import DepthIndex, MappingPlan, map_depth
+from lib_dazdepth.index import DepthIndex
+from lib_dazdepth.mapping import MappingPlan, map_depth
 from lib_dazdepth.presets import load_preset
 from lib_dazdepth.splits import SplitSet
 from lib_dazdepth.ui import controller
