@@ -342,3 +342,15 @@ def test_batch_from_the_tab_explains_what_is_missing(tmp_path, inputs, loaded, e
     ws = workspace() if loaded else None
     text = controller.run_batch(inputs, ws, TabConfig(tmp_path), lambda *a: None, threading.Event())
     assert text.startswith(expected)
+
+
+def test_loading_with_edge_repair_gives_silhouette_pixels_back(tmp_path: Path) -> None:
+    from lib_dazdepth.sample import write_sample
+
+    paths = write_sample(tmp_path / "scene", size=120)
+    files = [paths.depth_exr]
+    plain = controller.load_files(files, None, TabConfig(tmp_path)).workspace
+    fixed = controller.load_files(files, None, TabConfig(tmp_path), None, True).workspace
+    repaired = fixed.depth_map.background.repaired
+    assert repaired > 0
+    assert fixed.depth_map.background.total == plain.depth_map.background.total - repaired

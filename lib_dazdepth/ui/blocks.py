@@ -50,6 +50,11 @@ def build_tab(
                     )
                     for role in ROLES
                 ]
+                repair = gr.Checkbox(
+                    label="Repair filtered edges against no hit (no backstop in the scene)",
+                    value=False,
+                    elem_id="dazdepth_repair_edges",
+                )
                 preset = gr.File(
                     label="Load a preset (JSON, or a depth PNG saved here)",
                     elem_id="dazdepth_preset_file",
@@ -108,12 +113,13 @@ def build_tab(
             dropdowns = [update(choices=choices, value=result.roles[r]) for r in ROLES]
             return [result.workspace, result.view, *dropdowns]
 
-        def on_files(new_files, workspace):
-            return loaded_outputs(controller.load_files(new_files, workspace, config))
+        def on_files(new_files, workspace, repair_edges):
+            result = controller.load_files(new_files, workspace, config, None, repair_edges)
+            return loaded_outputs(result)
 
-        def on_roles(current_files, depth, normal, beauty, workspace):
+        def on_roles(current_files, depth, normal, beauty, workspace, repair_edges):
             chosen = dict(zip(ROLES, (depth, normal, beauty)))
-            result = controller.load_files(current_files, workspace, config, chosen)
+            result = controller.load_files(current_files, workspace, config, chosen, repair_edges)
             return loaded_outputs(result)
 
         def on_start(workspace):
@@ -168,9 +174,10 @@ def build_tab(
 
         loaded = [state, view, *roles]
         render = {"fn": None, "inputs": [view], "outputs": None, **js(RENDER)}
-        files.upload(on_files, [files, state], loaded).then(**render)
+        files.upload(on_files, [files, state, repair], loaded).then(**render)
         for dropdown in roles:
-            dropdown.select(on_roles, [files, *roles, state], loaded).then(**render)
+            dropdown.select(on_roles, [files, *roles, state, repair], loaded).then(**render)
+        repair.change(on_roles, [files, *roles, state, repair], loaded).then(**render)
         command.change(controller.run_command, [command, state], [state, view]).then(**render)
         preset.upload(controller.load_preset_file, [preset, state], [state, view]).then(**render)
         save.click(on_save, [state], [downloads, status])

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..background import BackgroundSettings
 from ..batch import BatchJob, Manifest, expand, pair_frames, run_frame
 from ..canvases import ROLES, CanvasSet, read_beauty, read_normals, recognise
 from ..depthmap import load_depth_map
@@ -60,7 +61,11 @@ def file_paths(files: Any) -> list[Path]:
 
 
 def load_files(
-    files: Any, state: Workspace | None, config: TabConfig, overrides: dict[str, str] | None = None
+    files: Any,
+    state: Workspace | None,
+    config: TabConfig,
+    overrides: dict[str, str] | None = None,
+    repair_edges: bool = False,
 ) -> Loaded:
     """Recognise and load the canvases; ``overrides`` maps roles to file names."""
     paths = file_paths(files)
@@ -88,7 +93,7 @@ def load_files(
         )
         return Loaded(state, dumps(build_view(state, note=note)), roles, names)
     try:
-        workspace, warnings = open_workspace(canvases, config)
+        workspace, warnings = open_workspace(canvases, config, repair_edges)
     except DazDepthError as error:
         note = message(
             "error", f"{shown(error)}; kept the previous work" if state else shown(error)
@@ -100,8 +105,11 @@ def load_files(
     return Loaded(workspace, dumps(view), roles, names)
 
 
-def open_workspace(canvases: CanvasSet, config: TabConfig) -> tuple[Workspace, list[str]]:
-    depth_map = load_depth_map(canvases.depth, max_pixels=config.max_pixels)
+def open_workspace(
+    canvases: CanvasSet, config: TabConfig, repair_edges: bool = False
+) -> tuple[Workspace, list[str]]:
+    settings = BackgroundSettings(repair_edges=repair_edges)
+    depth_map = load_depth_map(canvases.depth, settings=settings, max_pixels=config.max_pixels)
     extras: dict[str, Any] = {}
     warnings = []
     for role, reader in (("normal", read_normals), ("beauty", read_beauty)):

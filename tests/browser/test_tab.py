@@ -306,3 +306,13 @@ def test_batch_section_maps_every_frame_with_the_current_splits(tab, sample_set,
     status = tab.page.locator("#dazdepth_batch_status").get_by_text("4 frames: 4 done").first
     status.wait_for(timeout=60000)
     assert "0 failed" in status.inner_text()
+
+
+def test_the_repair_edges_box_reloads_with_silhouettes_repaired(tab, sample_set) -> None:
+    view = loaded(tab, sample_set)
+    before = view["background"]["count"]
+    tab.page.locator("#dazdepth_repair_edges input").check()
+    view = tab.wait_view(f"v.background.count < {before}")
+    assert view["image"]["name"] == "sample_scene-Canvas2-Depth.exr"
+    tab.page.locator("#dazdepth_repair_edges input").uncheck()
+    tab.wait_view(f"v.background.count === {before}")
