@@ -22,7 +22,6 @@ from .canvases import role_of
 from .depthmap import load_depth_map
 from .errors import DazDepthError, InputError
 from .exr import DEFAULT_MAX_PIXELS, read_rgb
-from .mapping import outside
 from .maps import MapOptions, depth_outputs
 from .normals import NormalSettings, encode_normals
 from .outputs import Output, output_path, temp_beside, write_outputs
@@ -135,7 +134,7 @@ def run_frame(frame: Frame, job: BatchJob, done_before: str | None = None) -> Fr
         if stamp == done_before and all(p.exists() for p in frame_outputs(frame, job)):
             return FrameResult(frame.key, "skipped", fingerprint=stamp)
         depth_map = load_depth_map(frame.depth, settings=job.background, max_pixels=job.max_pixels)
-        below, beyond = outside(depth_map.depth, depth_map.valid, job.splits.bounds)
+        below, beyond = depth_map.outside(job.splits.bounds)
         stem = job.out_dir / frame.depth.with_suffix("").name
         outputs = depth_outputs(depth_map, job.splits, job.options, stem)
         if frame.normal is not None:

@@ -18,7 +18,6 @@ from .depthmap import DepthMap, load_depth_map
 from .errors import DazDepthError
 from .exr import DEFAULT_MAX_PIXELS, quietly, read_rgb
 from .histogram import depth_histogram, reference_lines
-from .mapping import outside
 from .maps import MapOptions, depth_outputs
 from .normals import CONVENTIONS, NormalSettings, encode_normals
 from .outputs import Output, output_path, write_outputs
@@ -203,7 +202,7 @@ class Converter:
 
     def report_clipping(self, depth_map: DepthMap, splits: SplitSet) -> None:
         first, last = splits.bounds[0], splits.bounds[-1]
-        below, beyond = outside(depth_map.depth, depth_map.valid, splits.bounds)
+        below, beyond = depth_map.outside(splits.bounds)
         if below or beyond:
             self.say(
                 f"** {below} pixels nearer than {first} and {beyond} at or beyond {last} lie"

@@ -12,6 +12,7 @@ from .background import BackgroundReport, BackgroundSettings, classify
 from .edges import repair_edges
 from .errors import InputError
 from .exr import DEFAULT_MAX_PIXELS, read_depth
+from .mapping import outside
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,13 @@ class DepthMap:
     @property
     def height(self) -> int:
         return self.depth.shape[0]
+
+    def outside(self, bounds: tuple[float, ...]) -> tuple[int, int]:
+        """Valid pixels nearer than the first boundary and at or past the last; the known
+        range answers without a pass over the image when none can be."""
+        if self.min >= bounds[0] and self.max < bounds[-1]:
+            return 0, 0
+        return outside(self.depth, self.valid, bounds)
 
     @property
     def range(self) -> tuple[float, float]:

@@ -250,3 +250,12 @@ def test_mask_marks_black_pixels_or_else_the_farthest_level() -> None:
     assert mask_image(map_depth(depth, valid, one_split)).tolist() == [[255, 255, 255, 0]]
     with_black = MappingPlan.from_splits(SplitSet.from_bounds([1, 3, 4.01], [4, 0]))
     assert mask_image(map_depth(depth, valid, with_black)).tolist() == [[255, 255, 0, 0]]
+
+
+def test_a_depth_map_counts_pixels_outside_the_splits_without_a_pass_when_none_can_be() -> None:
+    from lib_dazdepth.depthmap import from_array
+
+    depth_map = from_array(np.array([[0.5, 1, 2.5, 4, 9]], dtype=np.float32))
+    assert depth_map.outside((1, 2, 4)) == (1, 2)
+    assert depth_map.outside((0.5, 9.01)) == (0, 0)
+    assert depth_map.outside((0.5, 9.0)) == (0, 1)
