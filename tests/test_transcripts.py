@@ -31,20 +31,29 @@ def runs(transcript: Path) -> list[tuple[list[str], list[str]]]:
     return result
 
 
+def run_cli(args: list[str], folder: Path, commands: list[str] = ()) -> subprocess.CompletedProcess:
+    """The command line in ``folder``, with ``commands`` typed into it."""
+    return subprocess.run(
+        [sys.executable, "-m", "lib_dazdepth", *map(str, args)],
+        input="".join(f"{c}\n" for c in commands),
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        timeout=60,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+
+
+def commands_of(expected: list[str]) -> list[str]:
+    return [line[2:] for line in expected if line.startswith("> ")]
+
+
 @pytest.mark.parametrize("transcript", TRANSCRIPTS, ids=lambda p: p.stem)
 def test_seed_session_replays_line_by_line(transcript: Path, tmp_path: Path) -> None:
     seed_scenes(tmp_path)
     for args, expected in runs(transcript):
-        commands = [line[2:] for line in expected if line.startswith("> ")]
-        completed = subprocess.run(
-            [sys.executable, "-m", "lib_dazdepth", *args],
-            input="".join(f"{c}\n" for c in commands),
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            timeout=60,
-            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-        )
+        commands = commands_of(expected)
+        completed = run_cli(args, tmp_path, commands)
         assert completed.stderr == ""
         assert completed.returncode == 0
         wanted = expected + (["> "] if commands or "--interactive" in args else [])
@@ -54,12 +63,7 @@ def test_seed_session_replays_line_by_line(transcript: Path, tmp_path: Path) -> 
 def test_histogram_advice_still_writes_the_full_range_map(tmp_path: Path) -> None:
     paths = seed_scenes(tmp_path)
     exr = paths["simple_example-Canvas2-Depth.exr"]
-    subprocess.run(
-        [sys.executable, "-m", "lib_dazdepth", "--depth_cutoff", "histo", str(exr)],
-        check=True,
-        capture_output=True,
-        env={"PYTHONPATH": str(ROOT)},
-    )
+    assert run_cli(["--depth_cutoff", "histo", exr], tmp_path).returncode == 0
     grey = np.asarray(Image.open(tmp_path / "simple_example-Canvas2-Depth.depth.png"))
     assert grey.dtype == np.uint8 and grey.shape == (100, 100)
     assert grey[0, 0] == 255 and grey[-1, -1] == 0  # nearest white, farthest black
@@ -68,12 +72,7 @@ def test_histogram_advice_still_writes_the_full_range_map(tmp_path: Path) -> Non
 def test_cutoff_gives_the_subject_the_whole_grey_range(tmp_path: Path) -> None:
     paths = seed_scenes(tmp_path)
     exr = paths["simple_example-Canvas2-Depth.exr"]
-    subprocess.run(
-        [sys.executable, "-m", "lib_dazdepth", "--depth_cutoff", "220.42", str(exr)],
-        check=True,
-        capture_output=True,
-        env={"PYTHONPATH": str(ROOT)},
-    )
+    assert run_cli(["--depth_cutoff", "220.42", exr], tmp_path).returncode == 0
     grey = np.asarray(Image.open(tmp_path / "simple_example-Canvas2-Depth.depth.png")).ravel()
     subject = grey[: int(0.2297 * grey.size)]  # the 22.97 % of pixels nearer than 220.42
     assert len(np.unique(subject)) > 200
@@ -84,16 +83,7 @@ def test_session_outputs_are_written_beside_the_input(tmp_path: Path) -> None:
     seed_scenes(tmp_path)
     for transcript in TRANSCRIPTS:
         for args, expected in runs(transcript):
-            commands = "".join(f"{line[2:]}\n" for line in expected if line.startswith("> "))
-            subprocess.run(
-                [sys.executable, "-m", "lib_dazdepth", *args],
-                input=commands,
-                text=True,
-                capture_output=True,
-                cwd=tmp_path,
-                check=True,
-                env={"PYTHONPATH": str(ROOT)},
-            )
+            assert run_cli(args, tmp_path, commands_of(expected)).returncode == 0
     names = {p.name for p in tmp_path.glob("*.png")}
     assert {
         "mirrors-Canvas2-Depth.test.png",
