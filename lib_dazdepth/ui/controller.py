@@ -44,12 +44,14 @@ class Loaded:
     choices: list[str]
 
 
-def shown(error: DazDepthError) -> str:
-    """An error as the tab shows it: uploads live in temp folders, so name the file only."""
+def shown(error: DazDepthError | str) -> str:
+    """An error as the tab shows it: uploads live in temp folders, so name the file only.
+    Batch failures arrive as text (``PATH: problem``) from the worker processes."""
     path = getattr(error, "path", None)
-    if path is None:
-        return str(error)
-    return f"{Path(path).name}: {error.problem}"
+    if path is not None:
+        return f"{Path(path).name}: {error.problem}"
+    head, sep, rest = str(error).partition(": ")
+    return f"{Path(head).name}{sep}{rest}" if sep and isinstance(error, str) else str(error)
 
 
 def file_paths(files: Any) -> list[Path]:
@@ -233,19 +235,13 @@ def run_batch(
         if result.status == "done":
             manifest.record(result.key, result.fingerprint)
         elif result.status == "failed":
-            failures.append(shown_text(result.message))
+            failures.append(shown(result.message))
     report(len(frames), len(frames), "")
     summary = (
         f"{len(frames)} frames: {counts['done']} done, {counts['skipped']} skipped"
         f" (done before), {counts['failed']} failed; in {job.out_dir}"
     )
     return "; ".join([summary, *failures])
-
-
-def shown_text(message_text: str) -> str:
-    """A failure line with the file's folder dropped."""
-    head, sep, rest = message_text.partition(": ")
-    return f"{Path(head).name}{sep}{rest}" if sep else message_text
 
 
 SEND_ROLES = ("depth", "normal", "beauty")
