@@ -124,8 +124,9 @@ def build_tab(
 
         def on_start(workspace):
             paths = initial() if initial else []
-            if not paths:
-                return [workspace, controller.dumps_empty(), *[update() for _ in ROLES], None]
+            if not paths:  # leave alone anything dropped before this ran
+                view_now = update() if workspace is not None else controller.dumps_empty()
+                return [workspace, view_now, *[update() for _ in ROLES], update()]
             result = controller.load_files(paths, workspace, config)
             return [*loaded_outputs(result), [str(p) for p in paths]]
 

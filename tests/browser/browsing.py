@@ -12,6 +12,7 @@ import json
 import os
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -39,11 +40,23 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_for(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
+# The running servers' output files, so a failing test can show what the servers said.
+SERVER_LOGS: list[Path] = []
+
+
+def log_tail(path: Path, lines: int = 40) -> str:
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float = 90) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the server exited: {process.stdout.read()}")
+            raise RuntimeError(f"the server exited:\n{log_tail(log)}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
@@ -57,23 +70,26 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
 def served(command: list[str], env: dict[str, str]) -> Iterator[str]:
     """Start ``command`` (given ``--port N`` appended) and yield its URL until done."""
     port = free_port()
-    process = subprocess.Popen(
-        [*command, "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
+    # A file, not a pipe: nobody reads a pipe while the tests run, and a full one would
+    # block the server.
+    log = Path(tempfile.mkstemp(prefix="dazdepth-server-", suffix=".log")[1])
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            [*command, "--port", str(port)], stdout=sink, stderr=subprocess.STDOUT, env=env
+        )
+    SERVER_LOGS.append(log)
     url = f"http://127.0.0.1:{port}/"
     try:
-        wait_for(url, process)
+        wait_for(url, process, log)
         yield url
     finally:
+        SERVER_LOGS.remove(log)
         process.terminate()
         try:
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.unlink(missing_ok=True)
 
 
 class Tab:
@@ -82,22 +98,53 @@ class Tab:
     def __init__(self, page, url: str) -> None:
         self.page = page
         self.errors: list[str] = []
+        self.console: list[str] = []
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("console", lambda note: self.console.append(f"{note.type}: {note.text}"))
         page.goto(url)
         page.wait_for_selector("#dazdepth_mount", state="attached", timeout=60000)
         tab_button = page.locator("button", has_text="Daz Depth")
         if os.environ.get("DAZDEPTH_URL") and tab_button.count():
             tab_button.first.click()
-        page.wait_for_function("() => window.dazdepth && window.dazdepth.view", timeout=30000)
+        # The page's load event has rendered its first view: the tab is ready for input.
+        self.wait_js("() => window.dazdepth && window.dazdepth.view()", 60000)
+
+    def wait_js(self, function_js: str, timeout: float, arg=None) -> None:
+        """page.wait_for_function, failing with what the page and the servers said."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            self.page.wait_for_function(function_js, arg=arg, timeout=timeout)
+        except PlaywrightTimeout:
+            raise AssertionError(self.diagnosis(f"timed out waiting for {function_js}")) from None
+
+    def diagnosis(self, what: str) -> str:
+        try:
+            shot = str(self.screenshot("failure.png"))
+        except Exception as error:
+            shot = f"(none: {error})"
+        try:
+            view = json.dumps(self.view())[:600]
+        except Exception as error:  # the page itself may be gone
+            view = f"(no view: {error})"
+        parts = [
+            what,
+            f"view: {view}",
+            f"screenshot: {shot}",
+            "page errors: " + " | ".join(self.errors[-10:]),
+            "console:\n" + "\n".join(self.console[-20:]),
+        ]
+        parts += [f"server {log.name}:\n{log_tail(log)}" for log in SERVER_LOGS]
+        return "\n".join(parts)
 
     def view(self) -> dict:
         return self.page.evaluate("() => window.dazdepth.view()") or {}
 
     def wait_view(self, predicate_js: str, timeout: float = 30000) -> dict:
         """Wait until ``predicate_js`` (a JS expression of ``v``, the view) holds."""
-        self.page.wait_for_function(
+        self.wait_js(
             f"() => {{ const v = window.dazdepth.view(); return !!v && ({predicate_js}); }}",
-            timeout=timeout,
+            timeout,
         )
         return self.view()
 

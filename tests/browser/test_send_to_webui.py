@@ -41,11 +41,11 @@ def received(tab: Tab, name: str) -> str:
 
 
 def wait_received(tab: Tab, name: str, value: str) -> None:
-    tab.page.wait_for_function(
+    tab.wait_js(
         "([name, value]) => { const t = document.querySelector(`#fake_${name} textarea`);"
         " return t && t.value === value; }",
+        60000,
         arg=[name, value],
-        timeout=30000,
     )
 
 
