@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .autosplit import auto_splits
 from .background import BackgroundSettings
 from .depthmap import DepthMap, load_depth_map
 from .errors import DazDepthError
@@ -83,6 +84,11 @@ def convert_parser() -> argparse.ArgumentParser:
         help="linear in depth, or inverse depth as MiDaS (more levels near)",
     )
     add("--preset", metavar="FILE", help="split setup: a JSON preset or a depth PNG we wrote")
+    add(
+        "--auto",
+        action="store_true",
+        help="find the scene's depth clusters and split and allocate levels automatically",
+    )
     add("--bits", type=int, choices=(8, 16), default=8, help="depth PNG bit depth")
     add("--out", metavar="DIR", help="write outputs here instead of beside each input")
     add("--channel", help="EXR channel holding depth (default: Y, Z, *.Z, depth, grey R)")
@@ -193,6 +199,10 @@ class Converter:
     def starting_splits(self, depth_map: DepthMap) -> SplitSet:
         if self.preset is not None:
             return self.preset
+        if self.args.auto:
+            return auto_splits(
+                depth_map.valid_values(), compress=self.args.compress_map, curve=self.args.curve
+            )
         splits = SplitSet.default(depth_map.min, depth_map.max).with_curve(self.args.curve)
         return splits.with_compress(self.args.compress_map)
 
@@ -290,7 +300,10 @@ def main(argv: list[str] | None = None, stdin=None) -> int:
             from .bench import main as bench_main
 
             return bench_main(argv[1:])
-        args = convert_parser().parse_args(argv)
+        parser = convert_parser()
+        args = parser.parse_args(argv)
+        if args.auto and args.preset:
+            parser.error("--auto and --preset both choose the splits: give one of them")
         return Converter(args, stdin=stdin).run()
     except DazDepthError as error:
         sys.stderr.write(f"error: {error}\n")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from .autosplit import auto_splits
 from .depthmap import DepthMap
 from .errors import DazDepthError
 from .histogram import depth_histogram, reference_lines
@@ -186,6 +187,15 @@ class DepthShell(cmd.Cmd):
         self.say(self.splits.totals_message(), f"{verdict} maximum allocable levels, {MAX_LEVELS}.")
 
     # --- editing -------------------------------------------------------------------
+    def do_auto(self, args: str) -> None:
+        "Find the depth clusters and split and allocate automatically. AUTO"
+        words(args, "Error - AUTO takes no arguments", (0,))
+        dm = self.session.depth_map
+        s = self.splits
+        self.change(auto_splits(dm.valid_values(), compress=s.compress, curve=s.curve), "auto")
+        self.do_show_splits("")
+        self.do_totals("")
+
     def do_add(self, args: str) -> None:
         "Add a split at a specified depth. ADD {depth}"
         usage = "Error - ADD {depth}"

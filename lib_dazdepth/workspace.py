@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .autosplit import auto_splits
 from .canvases import CanvasSet
 from .depthmap import DepthMap
 from .index import DepthIndex
@@ -186,6 +187,10 @@ class Workspace:
             self.splits = s.allocate(int(op["split"]), _whole(op["levels"], "levels"))
         elif kind == "flag":
             self._flag(int(op["split"]), str(op["key"]), op.get("value"))
+        elif kind == "auto":
+            values = self.depth_map.valid_values()
+            self.splits = auto_splits(values, compress=s.compress, curve=s.curve)
+            self.selected = 0
         elif kind == "spread":
             self.splits = spread(s, op["how"], self._shares())
         elif kind == "select":

@@ -268,3 +268,38 @@ def test_repair_edges_flag_gives_silhouettes_back(tmp_path: Path) -> None:
     )
     grey = png(tmp_path / "e.depth.png")
     assert grey[2, 4] == grey[2, 3] == 255
+
+
+def two_patches() -> np.ndarray:
+    """A near patch (100-110 cm) and a far wall (300-310 cm) with no-hit between."""
+    depth = np.full((40, 40), np.inf, dtype=np.float32)
+    depth[5:15, 5:15] = np.linspace(100, 110, 100, dtype=np.float32).reshape(10, 10)
+    depth[20:40, :] = np.linspace(300, 310, 800, dtype=np.float32).reshape(20, 40)
+    return depth
+
+
+def test_auto_splits_the_clusters_and_keeps_black_for_no_hit(tmp_path: Path) -> None:
+    from lib_dazdepth.autosplit import auto_splits
+
+    depth = two_patches()
+    exr = write_depth(tmp_path / "a-Canvas2-Depth.exr", depth)
+    result = cli(exr, "--auto")
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[-1] == "mapping status was: Success"
+    out = tmp_path / "a-Canvas2-Depth.depth.png"
+    expected = auto_splits(depth[np.isfinite(depth)])
+    assert load_preset(out) == expected.record_offsets()
+    grey = png(out)
+    near, far = grey[5:15, 5:15], grey[20:40, :]
+    assert near.max() == 255 and np.unique(near).size == 100  # every pixel its own grey
+    assert far.min() >= 1 and np.unique(far).size <= 4  # the backstop: a few levels
+    assert np.all(grey[np.isinf(depth)] == 0)
+
+
+def test_auto_and_preset_together_are_refused(tmp_path: Path) -> None:
+    exr = write_depth(tmp_path / "a.exr", RAMP)
+    preset = tmp_path / "p.json"
+    preset.write_text(dumps(SplitSet.default(100, 200)))
+    result = cli(exr, "--auto", "--preset", preset)
+    assert result.returncode == 2 and "--auto and --preset" in result.stderr
+    assert not (tmp_path / "a.depth.png").exists()

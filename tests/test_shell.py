@@ -185,6 +185,7 @@ def test_write_and_test_produce_pngs_and_a_png_reloads_the_setup(tmp_path) -> No
 
 
 EDITING = [
+    "auto",
     "show_splits",
     "histogram",
     "inspect",
@@ -232,3 +233,17 @@ def test_no_input_crashes_the_shell(tmp_path, lines) -> None:
     assert "Traceback" not in text and "Error - ValueError" not in text
     bounds = shell.session.splits.bounds
     assert all(a < b for a, b in itertools.pairwise(bounds))
+
+
+def test_auto_replaces_the_splits_shows_them_and_can_be_undone(tmp_path) -> None:
+    from lib_dazdepth.autosplit import auto_splits
+
+    shell, out = make_shell(tmp_path)
+    original = shell.session.splits
+    lines = run(shell, out, "auto")
+    expected = auto_splits(shell.session.depth_map.valid_values())
+    assert shell.session.splits == expected
+    assert lines[0].startswith("** 000: ") and lines[-1].endswith("maximum allocable levels, 256.")
+    assert run(shell, out, "auto 3") == ["Error - AUTO takes no arguments"]
+    assert run(shell, out, "undo") == ["Undone: auto"]
+    assert shell.session.splits == original

@@ -354,3 +354,17 @@ def test_loading_with_edge_repair_gives_silhouette_pixels_back(tmp_path: Path) -
     repaired = fixed.depth_map.background.repaired
     assert repaired > 0
     assert fixed.depth_map.background.total == plain.depth_map.background.total - repaired
+
+
+def test_auto_splits_replace_the_splits_and_can_be_undone() -> None:
+    from lib_dazdepth.autosplit import auto_splits
+
+    depth = RAMP.copy()
+    depth[:10] = 120.0  # a wall across the top: a cluster on the ramp
+    ws = workspace(depth)
+    original = ws.splits
+    ws.apply([{"op": "auto"}])
+    assert ws.splits == auto_splits(depth.ravel())
+    assert ws.splits.total_levels == 255
+    ws.apply([{"op": "undo"}])
+    assert ws.splits == original

@@ -316,3 +316,15 @@ def test_the_repair_edges_box_reloads_with_silhouettes_repaired(tab, sample_set)
     assert view["image"]["name"] == "sample_scene-Canvas2-Depth.exr"
     tab.page.locator("#dazdepth_repair_edges input").uncheck()
     tab.wait_view(f"v.background.count === {before}")
+
+
+def test_auto_splits_button_finds_the_figure_and_gives_it_most_levels(tab, sample_set) -> None:
+    loaded(tab, sample_set)
+    tab.page.click("#dazdepth_mount button.dd-auto")
+    view = tab.wait_view("v.splits.length > 1 && !window.dazdepth.busy()")
+    assert view["total_levels"] == 255
+    figure = max(view["splits"], key=lambda s: s["levels"])
+    assert figure["levels"] >= 200 and figure["label"] == "Cluster 2"
+    assert figure["start"] < 200 < figure["end"]  # the figure stands at about 181-226 cm
+    tab.page.click("#dazdepth_mount button:text('Undo')")
+    assert len(tab.wait_view("v.splits.length === 1")["splits"]) == 1
