@@ -1,0 +1,189 @@
+"""Per-pixel regions: connected parts, small islands, growing, ordering near to far.
+
+A region map is an int16 array, the region number per pixel (0, 1, ... in the Regional
+Prompter's colour order) and ``NONE`` where a pixel has no region. Region edits are such a
+map with ``INHERIT`` where a pixel keeps the region its split's ``region`` flag gives
+(see ``compose``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NONE = -1
+INHERIT = -2
+NEIGHBOURS_4 = ((-1, 0), (1, 0), (0, -1), (0, 1))
+
+
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row, start and stop (exclusive) of every horizontal run of True, in raster order."""
+    height, width = mask.shape
+    padded = np.zeros((height, width + 2), dtype=np.int8)
+    padded[:, 1:-1] = mask
+    step = np.diff(padded, axis=1)
+    rows, starts = np.nonzero(step == 1)
+    _, stops = np.nonzero(step == -1)
+    return rows, starts, stops
+
+
+def label_components(mask: np.ndarray, diagonal: bool = True) -> tuple[np.ndarray, int]:
+    """Connected parts of ``mask``: (int32 labels, 0 outside and 1..count in raster order
+    of each part's first pixel; count). ``diagonal``: 8-connected, else 4-connected."""
+    mask = np.asarray(mask, dtype=bool)
+    height, width = mask.shape
+    rows, starts, stops = _runs(mask)
+    count = len(rows)
+    labels = np.zeros(mask.shape, dtype=np.int32)
+    if count == 0:
+        return labels, 0
+    # Runs of the next row that touch run i form a contiguous range of that row's runs.
+    stride = width + 2
+    start_keys = rows.astype(np.int64) * stride + starts
+    stop_keys = rows.astype(np.int64) * stride + stops
+    reach = 1 if diagonal else 0
+    next_row = (rows.astype(np.int64) + 1) * stride
+    first = np.searchsorted(stop_keys, next_row + starts - reach, side="right")
+    last = np.searchsorted(start_keys, next_row + stops + reach, side="left")
+    touching = np.maximum(last - first, 0)
+    a = np.repeat(np.arange(count), touching)
+    b = np.arange(touching.sum()) - np.repeat(np.cumsum(touching) - touching, touching)
+    b = np.repeat(first, touching) + b
+    root = np.arange(count)
+    while True:  # hook each pair onto the smaller root, then jump pointers
+        low = np.minimum(root[a], root[b])
+        before = root.copy()
+        np.minimum.at(root, root[a], low)
+        np.minimum.at(root, root[b], low)
+        root = root[root]
+        if np.array_equal(root, before):
+            break
+    _, part = np.unique(root, return_inverse=True)
+    lengths = stops - starts
+    flat = np.repeat(rows.astype(np.int64) * width + starts - np.cumsum(lengths) + lengths, lengths)
+    flat += np.arange(lengths.sum())
+    labels.ravel()[flat] = np.repeat(part.ravel() + 1, lengths)
+    return labels, int(part.max()) + 1
+
+
+def neighbour_pairs(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(label, neighbouring label) for every 4-neighbour pair of pixels whose labels differ."""
+    pairs_a, pairs_b = [], []
+    for axis in (0, 1):
+        here = labels[:-1] if axis == 0 else labels[:, :-1]
+        there = labels[1:] if axis == 0 else labels[:, 1:]
+        differ = here != there
+        pairs_a += [here[differ], there[differ]]
+        pairs_b += [there[differ], here[differ]]
+    return np.concatenate(pairs_a), np.concatenate(pairs_b)
+
+
+def absorb_islands(regions: np.ndarray, labels: np.ndarray, min_pixels: int) -> np.ndarray:
+    """Each part of ``labels`` (0 = none) smaller than ``min_pixels`` takes the region of
+    ``regions`` that borders it most among its larger neighbours' pixels; parts with no
+    region around keep theirs."""
+    sizes = np.bincount(labels.ravel())
+    small = sizes < min_pixels
+    small[0] = False
+    if not small.any():
+        return regions
+    part_a, part_b = neighbour_pairs(labels)
+    region_b = np.concatenate(_neighbour_values(regions, labels))
+    keep = small[part_a] & ~small[part_b] & (region_b != NONE)
+    part_a, region_b = part_a[keep], region_b[keep]
+    if part_a.size == 0:
+        return regions
+    span = int(region_b.max()) + 2
+    codes, votes = np.unique(part_a.astype(np.int64) * span + region_b + 1, return_counts=True)
+    order = np.lexsort((-votes, codes // span))  # per part, the most votes first
+    parts = codes[order] // span
+    firsts = np.r_[True, parts[1:] != parts[:-1]]
+    winner = np.full(len(sizes), NONE, dtype=np.int64)
+    winner[parts[firsts]] = codes[order][firsts] % span - 1
+    taken = winner[labels]
+    return np.where(taken != NONE, taken, regions).astype(regions.dtype)
+
+
+def _neighbour_values(values: np.ndarray, labels: np.ndarray) -> list[np.ndarray]:
+    """``values`` at the far pixel of each pair listed by ``neighbour_pairs(labels)``."""
+    out = []
+    for axis in (0, 1):
+        here = labels[:-1] if axis == 0 else labels[:, :-1]
+        there = labels[1:] if axis == 0 else labels[:, 1:]
+        v_here = values[:-1] if axis == 0 else values[:, :-1]
+        v_there = values[1:] if axis == 0 else values[:, 1:]
+        differ = here != there
+        out += [v_there[differ], v_here[differ]]
+    return out
+
+
+def divide(regions: np.ndarray, inside: np.ndarray, min_pixels: int = 0) -> np.ndarray:
+    """Each connected part of ``inside`` becomes a new region, numbered after those in use;
+    parts under ``min_pixels`` join the region that borders them most. Renumbered 0, 1..."""
+    labels, count = label_components(inside)
+    if count == 0:
+        return regions
+    out = regions.copy()
+    out[inside] = max(int(regions.max()), NONE) + labels[inside]
+    if min_pixels > 1:
+        out = absorb_islands(out, labels, min_pixels)
+    return renumber(out)
+
+
+def renumber(regions: np.ndarray) -> np.ndarray:
+    """Regions numbered 0, 1, ... with no number skipped, in their present order."""
+    used = np.unique(regions[regions != NONE])
+    table = np.full(int(used.max()) + 2 if used.size else 1, NONE, dtype=np.int64)
+    table[used] = np.arange(used.size)
+    out = np.full(regions.shape, NONE, dtype=regions.dtype)
+    has = regions != NONE
+    out[has] = table[regions[has]]
+    return out
+
+
+def grow(regions: np.ndarray, allowed: np.ndarray | None = None) -> np.ndarray:
+    """Every pixel without a region (and ``allowed``) next to one (up, down, left, right:
+    the first found) takes that region: one pixel of growth, closing one-pixel seams."""
+    out = regions.copy()
+    empty = regions == NONE
+    if allowed is not None:
+        empty &= allowed
+    padded = np.pad(regions, 1, constant_values=NONE)
+    height, width = regions.shape
+    for dy, dx in NEIGHBOURS_4:
+        near = padded[1 + dy : 1 + dy + height, 1 + dx : 1 + dx + width]
+        take = empty & (near != NONE)
+        out[take] = near[take]
+        empty &= ~take
+    return out
+
+
+def order_near_to_far(regions: np.ndarray, depth: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Regions renumbered by their median depth, nearest first."""
+    used = np.unique(regions[regions != NONE])
+    if used.size < 2:
+        return renumber(regions)
+    medians = []
+    for r in used:
+        values = depth[(regions == r) & valid]
+        medians.append(float(np.median(values)) if values.size else np.inf)
+    order = used[np.argsort(medians, kind="stable")]
+    table = np.full(int(used.max()) + 1, NONE, dtype=np.int64)
+    table[order] = np.arange(order.size)
+    out = np.full(regions.shape, NONE, dtype=regions.dtype)
+    has = regions != NONE
+    out[has] = table[regions[has]]
+    return out
+
+
+def from_splits(split: np.ndarray, split_regions: list[int]) -> np.ndarray:
+    """The region map the splits' ``region`` flags give (``split``: index per pixel, -1 on
+    background)."""
+    table = np.array([*split_regions, NONE], dtype=np.int16)
+    return table[np.where(split < 0, len(split_regions), split)]
+
+
+def compose(flagged: np.ndarray, edits: np.ndarray | None) -> np.ndarray:
+    """Region edits over the flags' map: an edited pixel's region (or NONE) wins."""
+    if edits is None:
+        return flagged
+    return np.where(edits == INHERIT, flagged, edits).astype(np.int16)
