@@ -235,6 +235,7 @@
     ui.total = h('span', { class: 'dd-total' });
     ui.status = h('span', { class: 'dd-status' });
     ui.auto = h('button', { type: 'button', class: 'dd-auto', text: 'Auto splits', title: 'Find the depth clusters, split between them and share the levels out (nearest get the most)', onclick: () => send([{ op: 'auto' }]) });
+    ui.regionsFromSplits = h('button', { type: 'button', class: 'dd-regions-from-splits', text: 'Regions from splits', title: 'Give every split holding pixels its own region, near to far', onclick: () => send([{ op: 'regions_from_splits' }]) });
     ui.spreadEq = h('button', { type: 'button', text: 'Spread remaining equally', onclick: () => send([{ op: 'spread', how: 'equal' }]) });
     ui.spreadShare = h('button', { type: 'button', text: 'Spread by pixel share', onclick: () => send([{ op: 'spread', how: 'share' }]) });
     ui.curve = h('select', { onchange: () => send([{ op: 'curve', value: ui.curve.value }]) },
@@ -243,7 +244,7 @@
     ui.undo = h('button', { type: 'button', text: 'Undo', onclick: () => send([{ op: 'undo' }]) });
     ui.redo = h('button', { type: 'button', text: 'Redo', onclick: () => send([{ op: 'redo' }]) });
     const foot = h('div', { class: 'dd-foot' },
-      h('div', null, ui.total, ui.status, h('span', { class: 'dd-grow' }), ui.auto, ui.spreadEq, ui.spreadShare),
+      h('div', null, ui.total, ui.status, h('span', { class: 'dd-grow' }), ui.auto, ui.regionsFromSplits, ui.spreadEq, ui.spreadShare),
       h('div', null, h('label', null, 'curve ', ui.curve), h('label', { class: 'dd-check' }, ui.compress, ' compression'),
         h('span', { class: 'dd-grow' }), ui.undo, ui.redo));
     // preview

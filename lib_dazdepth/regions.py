@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .splits import SplitSet
+
 NONE = -1
 INHERIT = -2
 NEIGHBOURS_4 = ((-1, 0), (1, 0), (0, -1), (0, 1))
@@ -30,7 +32,7 @@ def label_components(mask: np.ndarray, diagonal: bool = True) -> tuple[np.ndarra
     """Connected parts of ``mask``: (int32 labels, 0 outside and 1..count in raster order
     of each part's first pixel; count). ``diagonal``: 8-connected, else 4-connected."""
     mask = np.asarray(mask, dtype=bool)
-    height, width = mask.shape
+    width = mask.shape[1]
     rows, starts, stops = _runs(mask)
     count = len(rows)
     labels = np.zeros(mask.shape, dtype=np.int32)
@@ -187,3 +189,23 @@ def compose(flagged: np.ndarray, edits: np.ndarray | None) -> np.ndarray:
     if edits is None:
         return flagged
     return np.where(edits == INHERIT, flagged, edits).astype(np.int16)
+
+
+def split_pixel_counts(values: np.ndarray, bounds: tuple[float, ...]) -> list[int]:
+    """Valid depths per split (``values``: the valid depths; clamped as mapping does)."""
+    inner = np.asarray(bounds[1:-1], dtype=np.float64)
+    index = np.searchsorted(inner, values, side="right")
+    return np.bincount(index, minlength=len(bounds) - 1).tolist()
+
+
+def splits_as_regions(splits: SplitSet, pixels: list[int]) -> SplitSet:
+    """Every split holding pixels gets its own region, numbered near to far; empty splits
+    get none (the seed's ruins example, in one step)."""
+    number = 0
+    for index, count in enumerate(pixels):
+        if count:
+            splits = splits.set_flag(index, "region", str(number))
+            number += 1
+        else:
+            splits = splits.clear_flag(index, "region")
+    return splits

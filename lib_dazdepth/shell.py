@@ -24,6 +24,7 @@ from .mapping import MappingError
 from .maps import MapOptions, depth_outputs, test_outputs
 from .outputs import Output, json_bytes, write_outputs
 from .presets import load_preset, to_document
+from .regions import split_pixel_counts, splits_as_regions
 from .splits import CURVES, MAX_LEVELS, SplitError, SplitSet
 
 
@@ -271,6 +272,14 @@ class DepthShell(cmd.Cmd):
         "Give a split a Regional Prompter region; -1 for none. REGION {index} {region #}"
         first, region = words(args, "Error - REGION {index} {region #}", (2,))
         self.do_flag(shlex.join([first, "REGION", region]))
+
+    def do_regions(self, args: str) -> None:
+        "Give every split holding pixels its own region, near to far. REGIONS"
+        words(args, "Error - REGIONS takes no arguments", (0,))
+        values = self.session.depth_map.valid_values()
+        pixels = split_pixel_counts(values, self.splits.bounds)
+        self.change(splits_as_regions(self.splits, pixels), "regions")
+        self.do_show_splits("")
 
     def do_compression(self, args: str) -> None:
         "Toggle depthmap compression (levels spread by rank) on or off. COMPRESSION"

@@ -19,6 +19,7 @@ from .depthmap import DepthMap
 from .index import DepthIndex
 from .mapping import Mapped, MappingError, MappingPlan
 from .normals import NormalSettings, encode_normals
+from .regions import split_pixel_counts, splits_as_regions
 from .render import region_image, test_image
 from .splits import CURVES, MAX_LEVELS, SplitError, SplitSet
 
@@ -191,6 +192,9 @@ class Workspace:
             values = self.depth_map.valid_values()
             self.splits = auto_splits(values, compress=s.compress, curve=s.curve)
             self.selected = 0
+        elif kind == "regions_from_splits":
+            pixels = split_pixel_counts(self.depth_map.valid_values(), s.bounds)
+            self.splits = splits_as_regions(s, pixels)
         elif kind == "spread":
             self.splits = spread(s, op["how"], self._shares())
         elif kind == "select":

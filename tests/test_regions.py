@@ -157,3 +157,16 @@ def test_regions_from_split_flags_and_edits_over_them() -> None:
     edits = np.array([[INHERIT, 2, INHERIT], [INHERIT, N, INHERIT]], dtype=np.int16)
     np.testing.assert_array_equal(compose(flagged, edits), [[0, 2, N], [N, N, 1]])
     assert compose(flagged, None) is flagged
+
+
+def test_every_split_with_pixels_becomes_a_region_near_to_far() -> None:
+    from lib_dazdepth.regions import split_pixel_counts, splits_as_regions
+    from lib_dazdepth.splits import SplitSet
+
+    splits = SplitSet.from_bounds([100, 150, 160, 200, 300], [10, 10, 10, 10])
+    splits = splits.set_flag(1, "region", "7")
+    values = np.array([100, 120, 199.9, 250, 350], dtype=np.float32)  # 350: clamped in
+    pixels = split_pixel_counts(values, splits.bounds)
+    assert pixels == [2, 0, 1, 2]
+    regions = [s.region for s in splits_as_regions(splits, pixels).splits]
+    assert regions == [0, -1, 1, 2]

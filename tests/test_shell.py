@@ -185,6 +185,7 @@ def test_write_and_test_produce_pngs_and_a_png_reloads_the_setup(tmp_path) -> No
 
 
 EDITING = [
+    "regions",
     "auto",
     "show_splits",
     "histogram",
@@ -247,3 +248,12 @@ def test_auto_replaces_the_splits_shows_them_and_can_be_undone(tmp_path) -> None
     assert run(shell, out, "auto 3") == ["Error - AUTO takes no arguments"]
     assert run(shell, out, "undo") == ["Undone: auto"]
     assert shell.session.splits == original
+
+
+def test_regions_gives_each_split_with_pixels_a_region(tmp_path) -> None:
+    shell, out = make_shell(tmp_path)
+    shell.onecmd("add 150")
+    shell.onecmd("add 150.1")  # pixels are 1.587 apart: this split is empty
+    lines = run(shell, out, "regions")
+    assert [s.region for s in shell.session.splits.splits] == [0, -1, 1]
+    assert "region: 0" in lines[0] and "region" not in lines[1]
