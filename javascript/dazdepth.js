@@ -236,6 +236,7 @@
     ui.status = h('span', { class: 'dd-status' });
     ui.auto = h('button', { type: 'button', class: 'dd-auto', text: 'Auto splits', title: 'Find the depth clusters, split between them and share the levels out (nearest get the most)', onclick: () => send([{ op: 'auto' }]) });
     ui.regionsFromSplits = h('button', { type: 'button', class: 'dd-regions-from-splits', text: 'Regions from splits', title: 'Give every split holding pixels its own region, near to far', onclick: () => send([{ op: 'regions_from_splits' }]) });
+    ui.clearEdits = h('button', { type: 'button', class: 'dd-clear-edits', text: 'Clear region edits', title: 'forget the divided parts: regions come from the splits again', onclick: () => send([{ op: 'clear_region_edits' }]) });
     ui.spreadEq = h('button', { type: 'button', text: 'Spread remaining equally', onclick: () => send([{ op: 'spread', how: 'equal' }]) });
     ui.spreadShare = h('button', { type: 'button', text: 'Spread by pixel share', onclick: () => send([{ op: 'spread', how: 'share' }]) });
     ui.curve = h('select', { onchange: () => send([{ op: 'curve', value: ui.curve.value }]) },
@@ -244,7 +245,7 @@
     ui.undo = h('button', { type: 'button', text: 'Undo', onclick: () => send([{ op: 'undo' }]) });
     ui.redo = h('button', { type: 'button', text: 'Redo', onclick: () => send([{ op: 'redo' }]) });
     const foot = h('div', { class: 'dd-foot' },
-      h('div', null, ui.total, ui.status, h('span', { class: 'dd-grow' }), ui.auto, ui.regionsFromSplits, ui.spreadEq, ui.spreadShare),
+      h('div', null, ui.total, ui.status, h('span', { class: 'dd-grow' }), ui.auto, ui.regionsFromSplits, ui.clearEdits, ui.spreadEq, ui.spreadShare),
       h('div', null, h('label', null, 'curve ', ui.curve), h('label', { class: 'dd-check' }, ui.compress, ' compression'),
         h('span', { class: 'dd-grow' }), ui.undo, ui.redo));
     // preview
@@ -531,6 +532,7 @@
       const n = Math.round(Number(r.region.value));
       flag('region', r.region.value === '' || !(n >= 0) ? null : String(n));
     } });
+    r.divide = h('button', { type: 'button', class: 'dd-x dd-divide', text: '÷ parts', title: 'give each separate object of this split its own region (small islands join their neighbour)', onclick: () => send([{ op: 'divide', split: k }]) });
     r.curve = h('select', { onchange: () => flag('curve', r.curve.value || null) },
       ...[['', 'default'], ['linear', 'linear'], ['inverse', 'inverse'], ['rank', 'rank']].map(([val, t]) => h('option', { value: val, text: t })));
     r.share = h('td', { class: 'dd-num' });
@@ -542,7 +544,7 @@
         if (st.view.selected !== k) send([{ op: 'select', split: k }]);
       },
     }, r.idx, r.range, h('td', null, r.label), h('td', null, r.levels),
-    h('td', { class: 'dd-nowrap' }, r.test, r.clear), h('td', { class: 'dd-nowrap' }, r.swatch, r.region),
+    h('td', { class: 'dd-nowrap' }, r.test, r.clear), h('td', { class: 'dd-nowrap' }, r.swatch, r.region, r.divide),
     h('td', null, r.curve), r.share, r.greys, h('td', null, r.remove));
     return r;
   }
@@ -570,7 +572,9 @@
       r.share.title = `${int(s.pixels)} px`;
       r.greys.textContent = Number.isFinite(s.greys) ? s.greys : '–';
       r.remove.disabled = S.length <= 1;
+      r.divide.disabled = !(s.pixels > 0);
     });
+    ui.clearEdits.hidden = !v.region_edits;
     const over = v.total_levels > v.max_levels, bad = v.status && v.status !== 'Success';
     ui.total.textContent = `${v.total_levels} / ${v.max_levels} levels`;
     ui.total.classList.toggle('dd-error', over);

@@ -48,8 +48,10 @@ def depth_outputs(
     options: MapOptions,
     stem: str | Path,
     out_dir: str | Path | None = None,
+    edits: np.ndarray | None = None,
 ) -> list[Output]:
-    """The depth PNG, plus regions and mask when asked, for ``write`` and plain runs."""
+    """The depth PNG, plus regions (with the region ``edits``) and mask when asked, for
+    ``write`` and plain runs."""
     eight_bit = options.bits == 8
     mapped = map_for(
         depth_map,
@@ -61,7 +63,8 @@ def depth_outputs(
     text = setup_text(depth_map, splits)
     result = []
     if options.regions:
-        result.append(Output(output_path(stem, "regions", out_dir), region_image(mapped, splits)))
+        image = region_image(mapped, splits, edits)
+        result.append(Output(output_path(stem, "regions", out_dir), image))
     if options.mask:
         result.append(Output(output_path(stem, "mask", out_dir), mask_image(mapped)))
     grey = mapped.grey8() if eight_bit else grey16(mapped.fine)
@@ -79,6 +82,13 @@ def test_outputs(
     return [Output(output_path(stem, "test", out_dir), image, setup_text(depth_map, splits))]
 
 
+def has_regions(splits: SplitSet, edits: np.ndarray | None = None) -> bool:
+    """Whether any pixel can have a region: a split's flag or a region edit."""
+    return any(s.region >= 0 for s in splits.splits) or (
+        edits is not None and bool(edits.max() >= 0)
+    )
+
+
 def png_bytes(image: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(np.ascontiguousarray(image)).save(buffer, format="PNG")
@@ -90,13 +100,14 @@ def png_maps(
     splits: SplitSet,
     normals: np.ndarray | None = None,
     beauty: np.ndarray | None = None,
+    edits: np.ndarray | None = None,
 ) -> dict[str, bytes]:
     """The maps ControlNet and the Regional Prompter take, as 8-bit PNG bytes: depth,
     regions (when a split has a region), normal and beauty (when given)."""
     mapped = map_for(depth_map, splits, want_split=True, want_grey=True)
     maps = {"depth": png_bytes(mapped.grey8())}
-    if any(s.region >= 0 for s in splits.splits):
-        maps["regions"] = png_bytes(region_image(mapped, splits))
+    if has_regions(splits, edits):
+        maps["regions"] = png_bytes(region_image(mapped, splits, edits))
     if normals is not None:
         maps["normal"] = png_bytes(encode_normals(normals, NormalSettings(), ~depth_map.valid))
     if beauty is not None:

@@ -13,6 +13,8 @@ import base64
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from .splits import SplitSet
 
 HOSTS = ("a1111", "forge")
@@ -85,10 +87,13 @@ def disabled_unit() -> dict:
     return {"enabled": False}
 
 
-def region_prompt(splits: SplitSet, base: str = "") -> str:
+def region_prompt(splits: SplitSet, base: str = "", edits: np.ndarray | None = None) -> str:
     """The prompt template: a base prompt, then one BREAK section per region, in region
-    order (the Regional Prompter's colour order), each prefilled with its splits' labels."""
-    regions = sorted({s.region for s in splits.splits if s.region >= 0})
+    order (the Regional Prompter's colour order), each prefilled with its splits' labels
+    (regions made by region edits have no split: a placeholder)."""
+    regions = {s.region for s in splits.splits if s.region >= 0}
+    if edits is not None and edits.max() >= 0:
+        regions.add(int(edits.max()))
     if not regions:
         return base
     sections = [base or "(base prompt)"]

@@ -120,7 +120,7 @@ def _neighbour_values(values: np.ndarray, labels: np.ndarray) -> list[np.ndarray
 
 def divide(regions: np.ndarray, inside: np.ndarray, min_pixels: int = 0) -> np.ndarray:
     """Each connected part of ``inside`` becomes a new region, numbered after those in use;
-    parts under ``min_pixels`` join the region that borders them most. Renumbered 0, 1..."""
+    parts under ``min_pixels`` join the region that borders them most."""
     labels, count = label_components(inside)
     if count == 0:
         return regions
@@ -128,7 +128,7 @@ def divide(regions: np.ndarray, inside: np.ndarray, min_pixels: int = 0) -> np.n
     out[inside] = max(int(regions.max()), NONE) + labels[inside]
     if min_pixels > 1:
         out = absorb_islands(out, labels, min_pixels)
-    return renumber(out)
+    return out
 
 
 def renumber(regions: np.ndarray) -> np.ndarray:
@@ -209,3 +209,12 @@ def splits_as_regions(splits: SplitSet, pixels: list[int]) -> SplitSet:
         else:
             splits = splits.clear_flag(index, "region")
     return splits
+
+
+def compact(flags: list[int], edits: np.ndarray) -> tuple[list[int], np.ndarray]:
+    """Region numbers in use by the flags or the edits, renumbered 0, 1, ... in order."""
+    used = sorted({f for f in flags if f >= 0} | set(np.unique(edits[edits >= 0]).tolist()))
+    table = np.arange(max(used, default=-1) + 3, dtype=np.int16)  # indexed by number + 2
+    table[[u + 2 for u in used]] = np.arange(len(used), dtype=np.int16)
+    table[INHERIT + 2], table[NONE + 2] = INHERIT, NONE
+    return [int(table[f + 2]) if f >= 0 else f for f in flags], table[edits + 2]

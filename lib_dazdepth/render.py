@@ -6,6 +6,7 @@ import numpy as np
 
 from .mapping import BLACK, Mapped
 from .palette import RGB, parse_colour, region_colours
+from .regions import compose, from_splits
 from .splits import SplitSet
 
 
@@ -42,12 +43,17 @@ def test_image(mapped: Mapped, splits: SplitSet) -> np.ndarray:
     return paint(mapped.grey8(), _need_split(mapped), colours)
 
 
-def region_image(mapped: Mapped, splits: SplitSet) -> np.ndarray:
-    """Regional Prompter mask: each split's region colour; grey depth where it has none."""
-    regions = [s.region for s in splits.splits]
-    palette = region_colours(max(regions) + 1) if max(regions) >= 0 else []
-    colours = [palette[r] if r >= 0 else None for r in regions]
-    return paint(mapped.grey8(), _need_split(mapped), colours)
+def region_image(mapped: Mapped, splits: SplitSet, edits: np.ndarray | None = None) -> np.ndarray:
+    """Regional Prompter mask: each pixel's region colour (the split's ``region`` flag, or
+    the region edits over it); grey depth where it has none."""
+    regions = region_map(mapped, splits, edits)
+    count = int(regions.max()) + 1
+    return paint(mapped.grey8(), regions, list(region_colours(count)) if count > 0 else [])
+
+
+def region_map(mapped: Mapped, splits: SplitSet, edits: np.ndarray | None = None) -> np.ndarray:
+    """Region number per pixel (``regions.NONE`` for none)."""
+    return compose(from_splits(_need_split(mapped), [s.region for s in splits.splits]), edits)
 
 
 def mask_image(mapped: Mapped) -> np.ndarray:

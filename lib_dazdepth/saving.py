@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from .maps import MapOptions, depth_outputs, test_outputs
+from .maps import MapOptions, depth_outputs, has_regions, test_outputs
 from .normals import NormalSettings, encode_normals
 from .outputs import Output, json_bytes, output_path, write_outputs
 from .presets import to_document
@@ -43,12 +43,14 @@ def save_maps(
     a region), normal (if a Normal canvas is loaded) and the preset. Returns the paths."""
     splits = workspace.splits.record_offsets()
     dm = workspace.depth_map
-    regions = any(s.region >= 0 for s in splits.splits)
+    edits = workspace.region_edits
+    regions = has_regions(splits, edits)
     tests = any(s.test_colour for s in splits.splits)
     kinds = ["depth", "mask"] + ["regions"] * regions + ["test"] * tests
     kinds += ["normal"] * (workspace.normal is not None) + ["preset"]
     stem = free_stem(folder, Path(dm.path).stem, kinds)
-    outputs = depth_outputs(dm, splits, MapOptions(regions=regions, mask=True), stem)
+    options = MapOptions(regions=regions, mask=True)
+    outputs = depth_outputs(dm, splits, options, stem, edits=edits)
     if tests:
         outputs += test_outputs(dm, splits, stem)
     if workspace.normal is not None:

@@ -75,6 +75,7 @@ def build_view(
         "show": ws.show,
         "layers": ws.layers(),
         "preview": {"width": layer.shape[1], "height": layer.shape[0], "src": png_data_url(layer)},
+        "region_edits": ws.region_edits is not None,
         "can_undo": bool(ws.undo_stack),
         "can_redo": bool(ws.redo_stack),
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -19,7 +19,15 @@ from .depthmap import DepthMap
 from .index import DepthIndex
 from .mapping import Mapped, MappingError, MappingPlan
 from .normals import NormalSettings, encode_normals
-from .regions import split_pixel_counts, splits_as_regions
+from .regions import (
+    INHERIT,
+    compact,
+    compose,
+    divide,
+    from_splits,
+    split_pixel_counts,
+    splits_as_regions,
+)
 from .render import region_image, test_image
 from .splits import CURVES, MAX_LEVELS, SplitError, SplitSet
 
@@ -41,6 +49,13 @@ def sample_rows_cols(height: int, width: int, longest: int) -> tuple[np.ndarray,
     return rows, cols
 
 
+class Snapshot(NamedTuple):
+    """What undo restores."""
+
+    splits: SplitSet
+    region_edits: np.ndarray | None
+
+
 @dataclass
 class Workspace:
     depth_map: DepthMap
@@ -51,8 +66,9 @@ class Workspace:
     selected: int = 0
     show: str = "depth"
     zoom: tuple[float, float] | None = None
-    undo_stack: list[SplitSet] = field(default_factory=list)
-    redo_stack: list[SplitSet] = field(default_factory=list)
+    region_edits: np.ndarray | None = None  # full-size int16 (regions.py), replaced, not edited
+    undo_stack: list[Snapshot] = field(default_factory=list)
+    redo_stack: list[Snapshot] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         dm = self.depth_map
@@ -92,8 +108,42 @@ class Workspace:
         if name == "test":
             return test_image(mapped, self.splits)
         if name == "regions":
-            return region_image(mapped, self.splits)
+            return region_image(mapped, self.splits, self.small_edits())
         return mapped.grey8()
+
+    def small_edits(self) -> np.ndarray | None:
+        if self.region_edits is None:
+            return None
+        return self.region_edits[np.ix_(*self.sample)]
+
+    def full_split_index(self) -> np.ndarray:
+        """Split index per full-size pixel (-1 on background), depths beyond the ends
+        clamped into the end splits as mapping does."""
+        inner = np.asarray(self.splits.bounds[1:-1], dtype=np.float64)
+        index = np.searchsorted(inner, self.depth_map.depth, side="right").astype(np.int16)
+        index[~self.depth_map.valid] = -1
+        return index
+
+    def divide_split(self, split: int, min_pixels: int) -> None:
+        """Each connected part of the split becomes its own region; smaller parts than
+        ``min_pixels`` join the region around them."""
+        self.splits.check_index(split)
+        index = self.full_split_index()
+        flags = [s.region for s in self.splits.splits]
+        current = compose(from_splits(index, flags), self.region_edits)
+        inside = index == split
+        if not inside.any():
+            raise ValueError(f"split {split} holds no pixels")
+        divided = divide(current, inside, min_pixels)
+        edits = self.region_edits
+        edits = np.full(index.shape, INHERIT, dtype=np.int16) if edits is None else edits.copy()
+        edits[inside] = divided[inside]
+        splits = self.splits.clear_flag(split, "region")  # its pixels have their own now
+        flags, self.region_edits = compact([s.region for s in splits.splits], edits)
+        for i, region in enumerate(flags):
+            if region >= 0:
+                splits = splits.set_flag(i, "region", str(region))
+        self.splits = splits
 
     def layers(self) -> list[str]:
         names = ["depth", "test", "regions"]
@@ -157,18 +207,19 @@ class Workspace:
     # --- commands --------------------------------------------------------------------
     def apply(self, ops: list[dict[str, Any]]) -> None:
         """Apply a command's operations; all or none. Raises CommandError."""
-        before = (self.splits, self.selected, self.show, self.zoom)
+        before = (self.splits, self.selected, self.show, self.zoom, self.region_edits)
         stacks = (list(self.undo_stack), list(self.redo_stack))
         try:
             for op in ops:
                 self._apply_one(op)
         except (SplitError, KeyError, TypeError, ValueError) as error:
-            self.splits, self.selected, self.show, self.zoom = before
+            self.splits, self.selected, self.show, self.zoom, self.region_edits = before
             self.undo_stack, self.redo_stack = stacks
             raise CommandError(_message(error)) from None
         travelled = any(op.get("op") in ("undo", "redo") for op in ops)
-        if self.splits != before[0] and not travelled:
-            self.undo_stack = [*self.undo_stack[-UNDO_LIMIT:], before[0]]
+        changed = self.splits != before[0] or self.region_edits is not before[4]
+        if changed and not travelled:
+            self.undo_stack = [*self.undo_stack[-UNDO_LIMIT:], Snapshot(before[0], before[4])]
             self.redo_stack = []
         if self.zoom != before[3]:
             self._histogram = None
@@ -192,6 +243,11 @@ class Workspace:
             values = self.depth_map.valid_values()
             self.splits = auto_splits(values, compress=s.compress, curve=s.curve)
             self.selected = 0
+        elif kind == "divide":
+            smallest = op.get("min_pixels", max(16, self.valid_pixels // 1000))
+            self.divide_split(int(op["split"]), _whole(smallest, "min_pixels"))
+        elif kind == "clear_region_edits":
+            self.region_edits = None
         elif kind == "regions_from_splits":
             pixels = split_pixel_counts(self.depth_map.valid_values(), s.bounds)
             self.splits = splits_as_regions(s, pixels)
@@ -231,16 +287,17 @@ class Workspace:
         )
         if not source:
             raise ValueError(f"nothing to {kind}")
-        target.append(self.splits)
-        self.splits = source.pop()
+        target.append(Snapshot(self.splits, self.region_edits))
+        self.splits, self.region_edits = source.pop()
 
     def _shares(self) -> list[float]:
         if self.mapped() is None:
             return [1.0] * len(self.splits)
         return [pixels for pixels, _ in self.index.split_stats(self._plan)]
 
-    def load_splits(self, splits: SplitSet) -> None:
-        self.undo_stack.append(self.splits)
+    def load_splits(self, splits: SplitSet, region_edits: np.ndarray | None = None) -> None:
+        self.undo_stack.append(Snapshot(self.splits, self.region_edits))
+        self.region_edits = region_edits
         self.redo_stack = []
         self.splits = splits
         self.selected = 0

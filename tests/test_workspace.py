@@ -90,9 +90,9 @@ def test_undo_and_redo_walk_the_history() -> None:
     ws.apply([{"op": "add", "depth": 150}])
     added = ws.splits
     ws.apply([{"op": "allocate", "split": 1, "levels": 0}])  # no change: no history entry
-    assert ws.undo_stack == [original]
+    assert [snap.splits for snap in ws.undo_stack] == [original]
     ws.apply([{"op": "undo"}])
-    assert ws.splits == original and ws.redo_stack == [added]
+    assert ws.splits == original and [snap.splits for snap in ws.redo_stack] == [added]
     ws.apply([{"op": "redo"}])
     assert ws.splits == added
     with pytest.raises(CommandError, match="nothing to redo"):
@@ -368,3 +368,36 @@ def test_auto_splits_replace_the_splits_and_can_be_undone() -> None:
     assert ws.splits.total_levels == 255
     ws.apply([{"op": "undo"}])
     assert ws.splits == original
+
+
+def test_divide_gives_each_part_of_a_split_its_own_region_and_undo_takes_it_back() -> None:
+    from lib_dazdepth.regions import INHERIT
+
+    depth = np.full((6, 8), 500.0, dtype=np.float32)  # a wall
+    depth[1:3, 1:3] = 100.0  # two figures at one depth, apart
+    depth[1:4, 5:7] = 101.0
+    depth[5, 0] = 100.5  # a one-pixel speck at the figures' depth, on the wall
+    ws = workspace(depth)
+    ws.apply([{"op": "add", "depth": 300}, {"op": "regions_from_splits"}])
+    assert [s.region for s in ws.splits.splits] == [0, 1]
+    ws.apply([{"op": "divide", "split": 0, "min_pixels": 2}])
+    # figure one, figure two: new regions; the speck joins the wall's region (1 -> 0 now)
+    assert [s.region for s in ws.splits.splits] == [-1, 0]
+    edits = ws.region_edits
+    assert edits[1, 1] == 1 and edits[1, 5] == 2 and edits[5, 0] == 0
+    assert edits[0, 0] == INHERIT
+    regions = ws.layer("regions")
+    assert regions.shape == (6, 8, 3)
+    colours = {tuple(regions[1, 1]), tuple(regions[1, 5]), tuple(regions[0, 0])}
+    assert len(colours) == 3 and tuple(regions[5, 0]) == tuple(regions[0, 0])
+    ws.apply([{"op": "undo"}])
+    assert ws.region_edits is None and [s.region for s in ws.splits.splits] == [0, 1]
+    ws.apply([{"op": "redo"}])
+    assert ws.region_edits is edits
+
+
+def test_dividing_an_empty_split_is_refused() -> None:
+    ws = workspace()
+    ws.apply([{"op": "add", "depth": 150}, {"op": "add", "depth": 150.001}])
+    with pytest.raises(CommandError, match="holds no pixels"):
+        ws.apply([{"op": "divide", "split": 1}])

@@ -263,7 +263,8 @@ def send_order(
     status = state.splits.mapping_status()
     if status != "Success":
         return "", f"Not sent: {status}"
-    maps = png_maps(state.depth_map, state.splits, state.normal, state.beauty)
+    edits = state.region_edits
+    maps = png_maps(state.depth_map, state.splits, state.normal, state.beauty, edits)
     stem = Path(state.depth_map.path).stem
     items = [
         {
@@ -288,7 +289,7 @@ def send_order(
             return "", "No split has a region: set region numbers in the table first."
         order["regions"] = {
             "mask": base64.b64encode(maps["regions"]).decode("ascii"),
-            "prompt": region_prompt(state.splits),
+            "prompt": region_prompt(state.splits, edits=edits),
         }
     if not items and not order["regions"]:
         return "", "Nothing to send: " + "; ".join(order["note"])
