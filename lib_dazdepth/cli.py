@@ -16,6 +16,7 @@ from . import __version__
 from .autosplit import auto_splits
 from .background import BackgroundSettings
 from .depthmap import DepthMap, load_depth_map
+from .edits import load_edits_for
 from .errors import DazDepthError
 from .exr import DEFAULT_MAX_PIXELS, quietly, read_rgb
 from .histogram import depth_histogram, reference_lines
@@ -188,10 +189,12 @@ class Converter:
                 "(did you allocate too many levels?)",
             )
             return 2
+        edits = None
         if self.preset is not None:
             self.report_clipping(depth_map, splits)
+            edits = load_edits_for(Path(self.args.preset), depth_map.shape)
         outputs = depth_outputs(
-            depth_map, splits.record_offsets(), self.options, stem, self.args.out
+            depth_map, splits.record_offsets(), self.options, stem, self.args.out, edits
         )
         self.write(outputs)
         return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from .edits import EDITS_KEY, edits_output, sidecar_name
 from .maps import MapOptions, depth_outputs, has_regions, test_outputs
 from .normals import NormalSettings, encode_normals
 from .outputs import Output, json_bytes, output_path, write_outputs
@@ -33,6 +34,8 @@ def free_stem(folder: Path, name: str, kinds: list[str]) -> Path:
 
 
 def _target(stem: Path, kind: str) -> Path:
+    if kind == "edits":
+        return stem.with_name(f"{stem.name}.edits.png")
     return stem.with_name(f"{stem.name}.json") if kind == "preset" else output_path(stem, kind)
 
 
@@ -48,6 +51,7 @@ def save_maps(
     tests = any(s.test_colour for s in splits.splits)
     kinds = ["depth", "mask"] + ["regions"] * regions + ["test"] * tests
     kinds += ["normal"] * (workspace.normal is not None) + ["preset"]
+    kinds += ["edits"] * (edits is not None)
     stem = free_stem(folder, Path(dm.path).stem, kinds)
     options = MapOptions(regions=regions, mask=True)
     outputs = depth_outputs(dm, splits, options, stem, edits=edits)
@@ -56,14 +60,24 @@ def save_maps(
     if workspace.normal is not None:
         rgb = encode_normals(workspace.normal, normal_settings or NormalSettings(), ~dm.valid)
         outputs.append(Output(output_path(stem, "normal"), rgb))
-    document = to_document(splits, {"file": Path(dm.path).name})
-    outputs.append(Output(_target(stem, "preset"), data=json_bytes(document)))
+    outputs += preset_outputs(workspace, splits, stem)
     return [written.path for written in write_outputs(outputs)]
 
 
-def save_preset(workspace: Workspace, folder: Path) -> Path:
+def preset_outputs(workspace: Workspace, splits, stem: Path) -> list[Output]:
+    """The preset JSON, and its region edits file when there are edits."""
+    document = to_document(splits, {"file": Path(workspace.depth_map.path).name})
+    target = _target(stem, "preset")
+    outputs = []
+    if workspace.region_edits is not None:
+        document[EDITS_KEY] = sidecar_name(target)
+        outputs.append(edits_output(target, workspace.region_edits))
+    return [Output(target, data=json_bytes(document)), *outputs]
+
+
+def save_preset(workspace: Workspace, folder: Path) -> list[Path]:
+    """The preset (and its region edits file, when there are edits); the JSON first."""
     name = Path(workspace.depth_map.path).stem
-    stem = free_stem(folder, name, ["preset"])
-    document = to_document(workspace.splits, {"file": Path(workspace.depth_map.path).name})
-    (written,) = write_outputs([Output(_target(stem, "preset"), data=json_bytes(document))])
-    return written.path
+    kinds = ["preset"] + ["edits"] * (workspace.region_edits is not None)
+    stem = free_stem(folder, name, kinds)
+    return [w.path for w in write_outputs(preset_outputs(workspace, workspace.splits, stem))]

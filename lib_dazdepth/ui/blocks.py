@@ -55,8 +55,8 @@ def build_tab(
                     value=False,
                     elem_id="dazdepth_repair_edges",
                 )
-                preset = gr.File(
-                    label="Load a preset (JSON, or a depth PNG saved here)",
+                preset = file_list(
+                    label="Load a preset (JSON with its .edits.png, or a depth PNG saved here)",
                     elem_id="dazdepth_preset_file",
                     file_types=[".json", ".png"],
                 )

@@ -19,6 +19,7 @@ from ..background import BackgroundSettings
 from ..batch import BatchJob, Manifest, expand, pair_frames, run_frame
 from ..canvases import ROLES, CanvasSet, read_beauty, read_normals, recognise
 from ..depthmap import load_depth_map
+from ..edits import load_edits_for
 from ..errors import DazDepthError, InputError
 from ..maps import png_maps
 from ..payload import UnitSettings, region_prompt
@@ -151,18 +152,25 @@ def run_command(text: str, state: Workspace | None) -> tuple[Workspace | None, s
 
 
 def load_preset_file(file: Any, state: Workspace | None) -> tuple[Workspace | None, str]:
+    """A preset (JSON or our depth PNG), with the region edits file it names when that was
+    dropped with it or lies beside it."""
     paths = file_paths(file)
     if not paths:
         return state, dumps(build_view(state))
     if state is None:
         note = message("error", "Load the canvases before a preset.")
         return state, dumps(build_view(None, note=note))
+    presets = [p for p in paths if not p.name.endswith(".edits.png")] or paths
+    preset = presets[0]
     try:
-        splits = load_preset(paths[0])
+        splits = load_preset(preset)
+        edits = load_edits_for(preset, state.depth_map.shape, paths)
     except DazDepthError as error:
         return state, dumps(build_view(state, note=message("error", shown(error))))
-    state.load_splits(splits)
-    text = f"Loaded {len(splits)} splits from {paths[0].name}"
+    state.load_splits(splits, edits)
+    text = f"Loaded {len(splits)} splits from {preset.name}"
+    if edits is not None:
+        text += " with its region edits"
     return state, dumps(build_view(state, note=message("info", text)))
 
 
@@ -184,10 +192,10 @@ def save_preset_only(state: Workspace | None, config: TabConfig) -> tuple[list[s
     if state is None:
         return [], "Nothing to save yet."
     try:
-        path = save_preset(state, dated_folder(config.outputs))
+        paths = save_preset(state, dated_folder(config.outputs))
     except DazDepthError as error:
         return [], f"Not saved: {error}"
-    return [str(path)], f"Saved the preset to {path}"
+    return [str(p) for p in paths], f"Saved the preset to {paths[0]}"
 
 
 def dumps_empty() -> str:
