@@ -328,3 +328,51 @@ def test_auto_splits_button_finds_the_figure_and_gives_it_most_levels(tab, sampl
     assert figure["start"] < 200 < figure["end"]  # the figure stands at about 181-226 cm
     tab.page.click("#dazdepth_mount button:text('Undo')")
     assert len(tab.wait_view("v.splits.length === 1")["splits"]) == 1
+
+
+def test_divide_regions_save_and_reload_the_edits(tab, sample_set, tmp_path) -> None:
+    loaded(tab, sample_set)
+    # the figure and the orb (about 173-226 cm) in split 0, the rest in split 1
+    tab.send([{"op": "add", "depth": 226}])
+    tab.page.click("#dazdepth_mount button.dd-regions-from-splits")
+    tab.wait_view("v.splits[1].region === 1")
+    tab.page.locator("#dazdepth_mount button.dd-divide").first.click()
+    view = tab.wait_view("v.region_edits && !window.dazdepth.busy()")
+    assert view["splits"][0]["region"] == -1  # its parts have their own regions now
+    tab.page.click("#dazdepth_save")
+    files = saved_files(tab)
+    (sidecar,) = [n for n in files if n.endswith(".edits.png")]
+    (preset,) = [n for n in files if n.endswith(".json")]
+    (mask,) = [n for n in files if n.endswith(".regions.png")]
+    assert json.loads(files[preset])["region_edits"] == sidecar
+    saved_mask = png(files[mask])
+    colours = np.unique(saved_mask.reshape(-1, 3), axis=0)
+    assert len(colours) >= 3  # the rest, and at least the figure and the orb apart
+    tab.page.click("#dazdepth_mount button.dd-clear-edits")
+    tab.wait_view("!v.region_edits && !window.dazdepth.busy()")
+    for name in (preset, sidecar):
+        (tmp_path / name).write_bytes(files[name])
+    box = tab.page.locator("#dazdepth_preset_file")
+    box.locator("input[type=file]").set_input_files(
+        [str(tmp_path / preset), str(tmp_path / sidecar)]
+    )
+    view = tab.wait_view("v.region_edits && v.message.text.includes('region edits')")
+    cli = tmp_path / "cli"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lib_dazdepth",
+            str(sample_set["depth"]),
+            "--preset",
+            str(tmp_path / preset),
+            "--regions",
+            "--out",
+            str(cli),
+        ],
+        check=True,
+        capture_output=True,
+        env={"PYTHONPATH": str(ROOT)},
+    )
+    stem = "sample_scene-Canvas2-Depth"
+    np.testing.assert_array_equal(png((cli / f"{stem}.regions.png").read_bytes()), saved_mask)
