@@ -236,6 +236,8 @@
     ui.status = h('span', { class: 'dd-status' });
     ui.auto = h('button', { type: 'button', class: 'dd-auto', text: 'Auto splits', title: 'Find the depth clusters, split between them and share the levels out (nearest get the most)', onclick: () => send([{ op: 'auto' }]) });
     ui.regionsFromSplits = h('button', { type: 'button', class: 'dd-regions-from-splits', text: 'Regions from splits', title: 'Give every split holding pixels its own region, near to far', onclick: () => send([{ op: 'regions_from_splits' }]) });
+    ui.growRegions = h('button', { type: 'button', class: 'dd-grow-regions', text: 'Grow regions 1 px', title: 'every pixel without a region next to one takes it: closes one-pixel seams', onclick: () => send([{ op: 'grow_regions' }]) });
+    ui.orderRegions = h('button', { type: 'button', class: 'dd-order-regions', text: 'Order regions near → far', title: 'renumber the regions by depth, nearest first (colour and BREAK order)', onclick: () => send([{ op: 'order_regions' }]) });
     ui.clearEdits = h('button', { type: 'button', class: 'dd-clear-edits', text: 'Clear region edits', title: 'forget the divided parts: regions come from the splits again', onclick: () => send([{ op: 'clear_region_edits' }]) });
     ui.spreadEq = h('button', { type: 'button', text: 'Spread remaining equally', onclick: () => send([{ op: 'spread', how: 'equal' }]) });
     ui.spreadShare = h('button', { type: 'button', text: 'Spread by pixel share', onclick: () => send([{ op: 'spread', how: 'share' }]) });
@@ -245,7 +247,7 @@
     ui.undo = h('button', { type: 'button', text: 'Undo', onclick: () => send([{ op: 'undo' }]) });
     ui.redo = h('button', { type: 'button', text: 'Redo', onclick: () => send([{ op: 'redo' }]) });
     const foot = h('div', { class: 'dd-foot' },
-      h('div', null, ui.total, ui.status, h('span', { class: 'dd-grow' }), ui.auto, ui.regionsFromSplits, ui.clearEdits, ui.spreadEq, ui.spreadShare),
+      h('div', null, ui.total, ui.status, h('span', { class: 'dd-grow' }), ui.auto, ui.regionsFromSplits, ui.growRegions, ui.orderRegions, ui.clearEdits, ui.spreadEq, ui.spreadShare),
       h('div', null, h('label', null, 'curve ', ui.curve), h('label', { class: 'dd-check' }, ui.compress, ' compression'),
         h('span', { class: 'dd-grow' }), ui.undo, ui.redo));
     // preview

@@ -19,15 +19,8 @@ from .depthmap import DepthMap
 from .index import DepthIndex
 from .mapping import Mapped, MappingError, MappingPlan
 from .normals import NormalSettings, encode_normals
-from .regions import (
-    INHERIT,
-    compact,
-    compose,
-    divide,
-    from_splits,
-    split_pixel_counts,
-    splits_as_regions,
-)
+from .region_edits import divide_split, grow_regions, order_regions
+from .regions import split_pixel_counts, splits_as_regions
 from .render import region_image, test_image
 from .splits import CURVES, MAX_LEVELS, SplitError, SplitSet
 
@@ -115,35 +108,6 @@ class Workspace:
         if self.region_edits is None:
             return None
         return self.region_edits[np.ix_(*self.sample)]
-
-    def full_split_index(self) -> np.ndarray:
-        """Split index per full-size pixel (-1 on background), depths beyond the ends
-        clamped into the end splits as mapping does."""
-        inner = np.asarray(self.splits.bounds[1:-1], dtype=np.float64)
-        index = np.searchsorted(inner, self.depth_map.depth, side="right").astype(np.int16)
-        index[~self.depth_map.valid] = -1
-        return index
-
-    def divide_split(self, split: int, min_pixels: int) -> None:
-        """Each connected part of the split becomes its own region; smaller parts than
-        ``min_pixels`` join the region around them."""
-        self.splits.check_index(split)
-        index = self.full_split_index()
-        flags = [s.region for s in self.splits.splits]
-        current = compose(from_splits(index, flags), self.region_edits)
-        inside = index == split
-        if not inside.any():
-            raise ValueError(f"split {split} holds no pixels")
-        divided = divide(current, inside, min_pixels)
-        edits = self.region_edits
-        edits = np.full(index.shape, INHERIT, dtype=np.int16) if edits is None else edits.copy()
-        edits[inside] = divided[inside]
-        splits = self.splits.clear_flag(split, "region")  # its pixels have their own now
-        flags, self.region_edits = compact([s.region for s in splits.splits], edits)
-        for i, region in enumerate(flags):
-            if region >= 0:
-                splits = splits.set_flag(i, "region", str(region))
-        self.splits = splits
 
     def layers(self) -> list[str]:
         names = ["depth", "test", "regions"]
@@ -245,7 +209,17 @@ class Workspace:
             self.selected = 0
         elif kind == "divide":
             smallest = op.get("min_pixels", max(16, self.valid_pixels // 1000))
-            self.divide_split(int(op["split"]), _whole(smallest, "min_pixels"))
+            self.splits, self.region_edits = divide_split(
+                self.depth_map,
+                s,
+                self.region_edits,
+                int(op["split"]),
+                _whole(smallest, "min_pixels"),
+            )
+        elif kind == "grow_regions":
+            self.region_edits = grow_regions(self.depth_map, s, self.region_edits)
+        elif kind == "order_regions":
+            self.splits, self.region_edits = order_regions(self.depth_map, s, self.region_edits)
         elif kind == "clear_region_edits":
             self.region_edits = None
         elif kind == "regions_from_splits":

@@ -401,3 +401,36 @@ def test_dividing_an_empty_split_is_refused() -> None:
     ws.apply([{"op": "add", "depth": 150}, {"op": "add", "depth": 150.001}])
     with pytest.raises(CommandError, match="holds no pixels"):
         ws.apply([{"op": "divide", "split": 1}])
+
+
+def test_order_regions_numbers_them_near_to_far() -> None:
+    depth = np.full((6, 8), 500.0, dtype=np.float32)
+    depth[1:3, 1:3] = 100.0
+    depth[1:4, 5:7] = 101.0
+    ws = workspace(depth)
+    ws.apply([{"op": "add", "depth": 300}, {"op": "regions_from_splits"}])
+    ws.apply([{"op": "flag", "split": 0, "key": "region", "value": "1"}])
+    ws.apply([{"op": "flag", "split": 1, "key": "region", "value": "0"}])  # wall first
+    ws.apply([{"op": "order_regions"}])
+    assert [s.region for s in ws.splits.splits] == [0, 1] and ws.region_edits is None
+    ws.apply([{"op": "divide", "split": 0, "min_pixels": 2}, {"op": "order_regions"}])
+    edits = ws.region_edits
+    # wall 0 -> 2; figure parts 1, 2 -> 0, 1 (both nearer; the first is nearer still)
+    assert [s.region for s in ws.splits.splits] == [-1, 2]
+    assert edits[1, 1] == 0 and edits[1, 5] == 1 and edits[0, 0] == -2
+
+
+def test_grow_regions_closes_a_one_pixel_seam() -> None:
+    depth = np.full((3, 5), 300.0, dtype=np.float32)
+    depth[:, 0:2] = 100.0
+    depth[:, 2] = 200.0  # a seam split without a region
+    ws = workspace(depth)
+    ws.apply([{"op": "add", "depth": 150}, {"op": "add", "depth": 250}])
+    ws.apply([{"op": "flag", "split": 0, "key": "region", "value": "0"}])
+    ws.apply([{"op": "flag", "split": 2, "key": "region", "value": "1"}])
+    ws.apply([{"op": "grow_regions"}])
+    # the seam column takes the first region found above, below, left, right: the left one
+    np.testing.assert_array_equal(ws.region_edits[:, 2], [0, 0, 0])
+    assert (ws.region_edits[:, [0, 1, 3, 4]] == -2).all()
+    with pytest.raises(CommandError, match="no pixel without a region"):
+        ws.apply([{"op": "grow_regions"}])

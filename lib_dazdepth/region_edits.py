@@ -1,0 +1,93 @@
+"""Region edits on a full-size depth map: divide a split, grow regions, order them.
+
+Each function takes the split setup and the current edits (``None``: none yet) and
+returns new ones; nothing is changed in place (undo keeps the old arrays).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .depthmap import DepthMap
+from .regions import INHERIT, NONE, compact, compose, divide, from_splits, grow
+from .regions import order_near_to_far as ordered
+from .splits import SplitSet
+
+Edits = np.ndarray | None
+
+
+def split_index(depth_map: DepthMap, splits: SplitSet) -> np.ndarray:
+    """Split index per pixel (-1 on background), depths beyond the ends clamped into the
+    end splits as mapping does."""
+    inner = np.asarray(splits.bounds[1:-1], dtype=np.float64)
+    index = np.searchsorted(inner, depth_map.depth, side="right").astype(np.int16)
+    index[~depth_map.valid] = -1
+    return index
+
+
+def current_regions(depth_map: DepthMap, splits: SplitSet, edits: Edits) -> np.ndarray:
+    flags = [s.region for s in splits.splits]
+    return compose(from_splits(split_index(depth_map, splits), flags), edits)
+
+
+def _with_flags(splits: SplitSet, flags: list[int]) -> SplitSet:
+    for i, region in enumerate(flags):
+        if region >= 0:
+            splits = splits.set_flag(i, "region", str(region))
+        elif splits.splits[i].region >= 0:
+            splits = splits.clear_flag(i, "region")
+    return splits
+
+
+def _edited(shape: tuple[int, ...], edits: Edits) -> np.ndarray:
+    return np.full(shape, INHERIT, dtype=np.int16) if edits is None else edits.copy()
+
+
+def divide_split(
+    depth_map: DepthMap, splits: SplitSet, edits: Edits, split: int, min_pixels: int
+) -> tuple[SplitSet, np.ndarray]:
+    """Each connected part of the split becomes its own region; parts smaller than
+    ``min_pixels`` join the region around them."""
+    splits.check_index(split)
+    index = split_index(depth_map, splits)
+    inside = index == split
+    if not inside.any():
+        raise ValueError(f"split {split} holds no pixels")
+    current = compose(from_splits(index, [s.region for s in splits.splits]), edits)
+    divided = divide(current, inside, min_pixels)
+    new = _edited(index.shape, edits)
+    new[inside] = divided[inside]
+    splits = splits.clear_flag(split, "region")  # its pixels have their own now
+    flags, new = compact([s.region for s in splits.splits], new)
+    return _with_flags(splits, flags), new
+
+
+def grow_regions(depth_map: DepthMap, splits: SplitSet, edits: Edits) -> np.ndarray:
+    """Every valid pixel without a region next to one takes it: one pixel of growth."""
+    current = current_regions(depth_map, splits, edits)
+    grown = grow(current, depth_map.valid)
+    if np.array_equal(grown, current):
+        raise ValueError("no pixel without a region touches a region")
+    new = _edited(current.shape, edits)
+    changed = grown != current
+    new[changed] = grown[changed]
+    return new
+
+
+def order_regions(
+    depth_map: DepthMap, splits: SplitSet, edits: Edits
+) -> tuple[SplitSet, np.ndarray | None]:
+    """Regions renumbered by median depth, nearest first (the Regional Prompter's colour
+    and BREAK order); a region no pixel shows is dropped."""
+    current = current_regions(depth_map, splits, edits)
+    after = ordered(current, depth_map.depth, depth_map.valid)
+    shown = current != NONE
+    table = dict(zip(current[shown].tolist(), after[shown].tolist()))  # old -> new
+    flags = [table.get(s.region, NONE) for s in splits.splits]
+    if edits is None:
+        return _with_flags(splits, flags), None
+    lookup = np.full(max(table, default=0) + 3, NONE, dtype=np.int16)
+    for old, new in table.items():
+        lookup[old + 2] = new
+    lookup[INHERIT + 2] = INHERIT
+    return _with_flags(splits, flags), lookup[edits + 2]
