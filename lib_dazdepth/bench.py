@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from .autosplit import auto_splits
 from .depthmap import load_depth_map
 from .exr import read_depth
 from .index import DepthIndex
@@ -208,6 +209,10 @@ def bench_size(size: int, folder: Path, repeat: int) -> None:
     )
     print(line("  mapping anew (allocation change)", scratch))
     print(line("  index build, once per loaded image", index_build))
+    values = depth_map.valid_values()
+    auto = best_of(repeat, lambda: auto_splits(values))
+    plain = best_of(repeat, lambda: np.histogram(values, 512))
+    print(line("auto splits (the Auto button, --auto)", auto, plain, " than a numpy histogram"))
     bench_tab(depth_map, splits, scratch)
 
 
