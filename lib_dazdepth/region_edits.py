@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .depthmap import DepthMap
+from .mapping import MappingPlan, map_depth
 from .regions import INHERIT, NONE, compact, compose, divide, from_splits, grow
 from .regions import order_near_to_far as ordered
 from .splits import SplitSet
@@ -91,3 +92,23 @@ def order_regions(
         lookup[old + 2] = new
     lookup[INHERIT + 2] = INHERIT
     return _with_flags(splits, flags), lookup[edits + 2]
+
+
+def grey_levels(depth_map: DepthMap, splits: SplitSet) -> np.ndarray:
+    """The full-size 8-bit depth map of the splits (what the magic wand looks at)."""
+    plan = MappingPlan.from_splits(splits)
+    return map_depth(depth_map.depth, depth_map.valid, plan, want_grey=True).grey8()
+
+
+def assign(
+    splits: SplitSet, edits: Edits, selection: np.ndarray, region: int
+) -> tuple[SplitSet, np.ndarray]:
+    """The selected pixels get ``region`` (-1: no region); numbers then close up."""
+    if region < NONE:
+        raise ValueError(f"region {region} must be a whole number, -1 for none")
+    if not selection.any():
+        raise ValueError("nothing is selected: click the preview to select first")
+    new = _edited(selection.shape, edits)
+    new[selection] = region
+    flags, new = compact([s.region for s in splits.splits], new)
+    return _with_flags(splits, flags), new

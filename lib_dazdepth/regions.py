@@ -218,3 +218,29 @@ def compact(flags: list[int], edits: np.ndarray) -> tuple[list[int], np.ndarray]
     table[[u + 2 for u in used]] = np.arange(len(used), dtype=np.int16)
     table[INHERIT + 2], table[NONE + 2] = INHERIT, NONE
     return [int(table[f + 2]) if f >= 0 else f for f in flags], table[edits + 2]
+
+
+def select_connected(
+    levels: np.ndarray, valid: np.ndarray, x: int, y: int, tolerance: int = 0
+) -> np.ndarray:
+    """The pixels connected (8 ways) to (x, y) whose level lies within ``tolerance`` of
+    its level: the magic wand on the quantised depth map. Empty on background."""
+    if not (0 <= y < levels.shape[0] and 0 <= x < levels.shape[1]):
+        raise ValueError(f"pixel {x}:{y} is outside the {levels.shape[1]}x{levels.shape[0]} image")
+    if not valid[y, x]:
+        return np.zeros(levels.shape, dtype=bool)
+    seed = int(levels[y, x])
+    near = valid & (np.abs(levels.astype(np.int32) - seed) <= tolerance)
+    labels, _ = label_components(near)
+    return labels == labels[y, x]
+
+
+def combine(selection: np.ndarray | None, picked: np.ndarray, mode: str) -> np.ndarray:
+    """A new selection: ``picked`` alone, added to the old one, or taken from it."""
+    if mode == "replace" or selection is None:
+        return picked if mode != "subtract" else np.zeros_like(picked)
+    if mode == "add":
+        return selection | picked
+    if mode == "subtract":
+        return selection & ~picked
+    raise ValueError(f"selection mode {mode!r} must be replace, add or subtract")

@@ -19,8 +19,8 @@ from .depthmap import DepthMap
 from .index import DepthIndex
 from .mapping import Mapped, MappingError, MappingPlan
 from .normals import NormalSettings, encode_normals
-from .region_edits import divide_split, grow_regions, order_regions
-from .regions import split_pixel_counts, splits_as_regions
+from .region_edits import assign, divide_split, grey_levels, grow_regions, order_regions
+from .regions import combine, select_connected, split_pixel_counts, splits_as_regions
 from .render import region_image, test_image
 from .splits import CURVES, MAX_LEVELS, SplitError, SplitSet
 
@@ -60,6 +60,7 @@ class Workspace:
     show: str = "depth"
     zoom: tuple[float, float] | None = None
     region_edits: np.ndarray | None = None  # full-size int16 (regions.py), replaced, not edited
+    selection: np.ndarray | None = None  # full-size bool: the magic wand's pixels
     undo_stack: list[Snapshot] = field(default_factory=list)
     redo_stack: list[Snapshot] = field(default_factory=list)
 
@@ -92,7 +93,17 @@ class Workspace:
         return self._mapped
 
     def layer(self, name: str) -> np.ndarray | None:
-        """The preview image of a layer: uint8 (H, W) or (H, W, 3)."""
+        """The preview image of a layer, the selection (if any) lightened: uint8 (H, W) or
+        (H, W, 3)."""
+        image = self._layer(name)
+        if image is None or self.selection is None:
+            return image
+        picked = self.selection[np.ix_(*self.sample)]
+        lit = image.copy()
+        lit[picked] = lit[picked] // 2 + 128
+        return lit
+
+    def _layer(self, name: str) -> np.ndarray | None:
         if name in ("normal", "beauty"):
             return self._static_layer(name)
         mapped = self.mapped()
@@ -172,12 +183,14 @@ class Workspace:
     def apply(self, ops: list[dict[str, Any]]) -> None:
         """Apply a command's operations; all or none. Raises CommandError."""
         before = (self.splits, self.selected, self.show, self.zoom, self.region_edits)
+        selection = self.selection
         stacks = (list(self.undo_stack), list(self.redo_stack))
         try:
             for op in ops:
                 self._apply_one(op)
         except (SplitError, KeyError, TypeError, ValueError) as error:
             self.splits, self.selected, self.show, self.zoom, self.region_edits = before
+            self.selection = selection
             self.undo_stack, self.redo_stack = stacks
             raise CommandError(_message(error)) from None
         travelled = any(op.get("op") in ("undo", "redo") for op in ops)
@@ -220,6 +233,19 @@ class Workspace:
             self.region_edits = grow_regions(self.depth_map, s, self.region_edits)
         elif kind == "order_regions":
             self.splits, self.region_edits = order_regions(self.depth_map, s, self.region_edits)
+        elif kind == "select_at":
+            levels = grey_levels(self.depth_map, s)
+            x, y = _whole(op["x"], "x"), _whole(op["y"], "y")
+            tolerance = _whole(op.get("tolerance", 0), "tolerance")
+            picked = select_connected(levels, self.depth_map.valid, x, y, tolerance)
+            self.selection = combine(self.selection, picked, str(op.get("mode", "replace")))
+        elif kind == "assign_selection":
+            if self.selection is None:
+                raise ValueError("nothing is selected: click the preview to select first")
+            region = int(op["region"])
+            self.splits, self.region_edits = assign(s, self.region_edits, self.selection, region)
+        elif kind == "clear_selection":
+            self.selection = None
         elif kind == "clear_region_edits":
             self.region_edits = None
         elif kind == "regions_from_splits":

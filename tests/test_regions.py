@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -170,3 +171,31 @@ def test_every_split_with_pixels_becomes_a_region_near_to_far() -> None:
     assert pixels == [2, 0, 1, 2]
     regions = [s.region for s in splits_as_regions(splits, pixels).splits]
     assert regions == [0, -1, 1, 2]
+
+
+def test_select_connected_is_a_magic_wand_on_the_levels() -> None:
+    from lib_dazdepth.regions import combine, select_connected
+
+    levels = np.array(
+        [
+            [10, 10, 50, 10],
+            [11, 12, 50, 10],
+            [30, 30, 50, 10],
+        ]
+    )
+    valid = np.ones(levels.shape, dtype=bool)
+    valid[0, 3] = False
+    exact = select_connected(levels, valid, 0, 0)
+    np.testing.assert_array_equal(exact, [[1, 1, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]])
+    loose = select_connected(levels, valid, 0, 0, tolerance=2)
+    np.testing.assert_array_equal(loose, [[1, 1, 0, 0], [1, 1, 0, 0], [0, 0, 0, 0]])
+    right = select_connected(levels, valid, 3, 2)  # the 10s on the right: not joined
+    np.testing.assert_array_equal(right, [[0, 0, 0, 0], [0, 0, 0, 1], [0, 0, 0, 1]])
+    assert not select_connected(levels, valid, 3, 0).any()  # background: nothing
+    both = combine(loose, right, "add")
+    assert both.sum() == 6
+    np.testing.assert_array_equal(combine(both, exact, "subtract"), loose & ~exact | right)
+    np.testing.assert_array_equal(combine(None, right, "replace"), right)
+    assert not combine(None, right, "subtract").any()
+    with pytest.raises(ValueError, match="outside the 4x3 image"):
+        select_connected(levels, valid, 4, 0)

@@ -434,3 +434,31 @@ def test_grow_regions_closes_a_one_pixel_seam() -> None:
     assert (ws.region_edits[:, [0, 1, 3, 4]] == -2).all()
     with pytest.raises(CommandError, match="no pixel without a region"):
         ws.apply([{"op": "grow_regions"}])
+
+
+def test_click_select_then_assign_a_region_and_undo() -> None:
+    depth = np.full((6, 8), 500.0, dtype=np.float32)  # a wall
+    depth[1:3, 1:3] = 100.0  # two figures at one depth, apart
+    depth[1:4, 5:7] = 101.0
+    ws = workspace(depth)
+    ws.apply([{"op": "add", "depth": 300}, {"op": "regions_from_splits"}])
+    ws.apply([{"op": "select_at", "x": 1, "y": 1}])
+    assert ws.selection.sum() == 4
+    ws.apply([{"op": "select_at", "x": 5, "y": 1, "mode": "add"}])
+    assert ws.selection.sum() == 4 + 6
+    ws.apply([{"op": "select_at", "x": 1, "y": 1, "mode": "subtract"}])
+    assert ws.selection.sum() == 6
+    ws.apply([{"op": "assign_selection", "region": 2}])
+    # figure two is region 2; the flags keep 0 (figures' split) and 1 (wall)
+    assert ws.region_edits[1, 5] == 2 and ws.region_edits[1, 1] == -2
+    assert [s.region for s in ws.splits.splits] == [0, 1]
+    ws.apply([{"op": "assign_selection", "region": -1}])  # clear: no region there
+    assert ws.region_edits[1, 5] == -1
+    ws.apply([{"op": "undo"}, {"op": "undo"}])
+    assert ws.region_edits is None
+    with pytest.raises(CommandError, match="outside the 8x6 image"):
+        ws.apply([{"op": "select_at", "x": 8, "y": 0}])
+    assert ws.selection.sum() == 6  # a failed command keeps the selection
+    ws.apply([{"op": "clear_selection"}])
+    with pytest.raises(CommandError, match="nothing is selected"):
+        ws.apply([{"op": "assign_selection", "region": 0}])
