@@ -9,26 +9,35 @@ from __future__ import annotations
 import numpy as np
 
 from .depthmap import DepthMap
-from .mapping import MappingPlan, map_depth
-from .regions import INHERIT, NONE, compact, compose, divide, from_splits, grow
-from .regions import order_near_to_far as ordered
+from .mapping import MappingPlan, map_depth, split_index
+from .regions import (
+    INHERIT,
+    NONE,
+    compact,
+    compose,
+    divide,
+    from_splits,
+    grow,
+    near_to_far,
+    relabel,
+)
 from .splits import SplitSet
 
 Edits = np.ndarray | None
 
 
-def split_index(depth_map: DepthMap, splits: SplitSet) -> np.ndarray:
+def pixel_splits(depth_map: DepthMap, splits: SplitSet) -> np.ndarray:
     """Split index per pixel (-1 on background), depths beyond the ends clamped into the
     end splits as mapping does."""
     inner = np.asarray(splits.bounds[1:-1], dtype=np.float64)
-    index = np.searchsorted(inner, depth_map.depth, side="right").astype(np.int16)
+    index = split_index(depth_map.depth.astype(np.float64), inner).astype(np.int16)
     index[~depth_map.valid] = -1
     return index
 
 
 def current_regions(depth_map: DepthMap, splits: SplitSet, edits: Edits) -> np.ndarray:
     flags = [s.region for s in splits.splits]
-    return compose(from_splits(split_index(depth_map, splits), flags), edits)
+    return compose(from_splits(pixel_splits(depth_map, splits), flags), edits)
 
 
 def _with_flags(splits: SplitSet, flags: list[int]) -> SplitSet:
@@ -50,7 +59,7 @@ def divide_split(
     """Each connected part of the split becomes its own region; parts smaller than
     ``min_pixels`` join the region around them."""
     splits.check_index(split)
-    index = split_index(depth_map, splits)
+    index = pixel_splits(depth_map, splits)
     inside = index == split
     if not inside.any():
         raise ValueError(f"split {split} holds no pixels")
@@ -81,17 +90,9 @@ def order_regions(
     """Regions renumbered by median depth, nearest first (the Regional Prompter's colour
     and BREAK order); a region no pixel shows is dropped."""
     current = current_regions(depth_map, splits, edits)
-    after = ordered(current, depth_map.depth, depth_map.valid)
-    shown = current != NONE
-    table = dict(zip(current[shown].tolist(), after[shown].tolist()))  # old -> new
+    table = near_to_far(current, depth_map.depth, depth_map.valid)  # old -> new
     flags = [table.get(s.region, NONE) for s in splits.splits]
-    if edits is None:
-        return _with_flags(splits, flags), None
-    lookup = np.full(max(table, default=0) + 3, NONE, dtype=np.int16)
-    for old, new in table.items():
-        lookup[old + 2] = new
-    lookup[INHERIT + 2] = INHERIT
-    return _with_flags(splits, flags), lookup[edits + 2]
+    return _with_flags(splits, flags), None if edits is None else relabel(edits, table)
 
 
 def grey_levels(depth_map: DepthMap, splits: SplitSet) -> np.ndarray:
@@ -101,12 +102,12 @@ def grey_levels(depth_map: DepthMap, splits: SplitSet) -> np.ndarray:
 
 
 def assign(
-    splits: SplitSet, edits: Edits, selection: np.ndarray, region: int
+    splits: SplitSet, edits: Edits, selection: np.ndarray | None, region: int
 ) -> tuple[SplitSet, np.ndarray]:
     """The selected pixels get ``region`` (-1: no region); numbers then close up."""
     if region < NONE:
         raise ValueError(f"region {region} must be a whole number, -1 for none")
-    if not selection.any():
+    if selection is None or not selection.any():
         raise ValueError("nothing is selected: click the preview to select first")
     new = _edited(selection.shape, edits)
     new[selection] = region

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .mapping import split_index
 from .splits import SplitSet
 
 NONE = -1
@@ -67,16 +68,20 @@ def label_components(mask: np.ndarray, diagonal: bool = True) -> tuple[np.ndarra
     return labels, int(part.max()) + 1
 
 
-def neighbour_pairs(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(label, neighbouring label) for every 4-neighbour pair of pixels whose labels differ."""
-    pairs_a, pairs_b = [], []
-    for axis in (0, 1):
-        here = labels[:-1] if axis == 0 else labels[:, :-1]
-        there = labels[1:] if axis == 0 else labels[:, 1:]
-        differ = here != there
-        pairs_a += [here[differ], there[differ]]
-        pairs_b += [there[differ], here[differ]]
-    return np.concatenate(pairs_a), np.concatenate(pairs_b)
+def neighbour_pairs(labels: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, ...]:
+    """For every ordered 4-neighbour pair of pixels whose labels differ: (label here,
+    label there, ``values`` there)."""
+    here_l, there_l, there_v = [], [], []
+    for cut_a, cut_b in (
+        ((slice(None, -1),), (slice(1, None),)),
+        ((slice(None), slice(None, -1)), (slice(None), slice(1, None))),
+    ):
+        a, b = labels[cut_a], labels[cut_b]
+        differ = a != b
+        here_l += [a[differ], b[differ]]
+        there_l += [b[differ], a[differ]]
+        there_v += [values[cut_b][differ], values[cut_a][differ]]
+    return tuple(np.concatenate(x) for x in (here_l, there_l, there_v))
 
 
 def absorb_islands(regions: np.ndarray, labels: np.ndarray, min_pixels: int) -> np.ndarray:
@@ -88,8 +93,7 @@ def absorb_islands(regions: np.ndarray, labels: np.ndarray, min_pixels: int) -> 
     small[0] = False
     if not small.any():
         return regions
-    part_a, part_b = neighbour_pairs(labels)
-    region_b = np.concatenate(_neighbour_values(regions, labels))
+    part_a, part_b, region_b = neighbour_pairs(labels, regions)
     keep = small[part_a] & ~small[part_b] & (region_b != NONE)
     part_a, region_b = part_a[keep], region_b[keep]
     if part_a.size == 0:
@@ -105,19 +109,6 @@ def absorb_islands(regions: np.ndarray, labels: np.ndarray, min_pixels: int) -> 
     return np.where(taken != NONE, taken, regions).astype(regions.dtype)
 
 
-def _neighbour_values(values: np.ndarray, labels: np.ndarray) -> list[np.ndarray]:
-    """``values`` at the far pixel of each pair listed by ``neighbour_pairs(labels)``."""
-    out = []
-    for axis in (0, 1):
-        here = labels[:-1] if axis == 0 else labels[:, :-1]
-        there = labels[1:] if axis == 0 else labels[:, 1:]
-        v_here = values[:-1] if axis == 0 else values[:, :-1]
-        v_there = values[1:] if axis == 0 else values[:, 1:]
-        differ = here != there
-        out += [v_there[differ], v_here[differ]]
-    return out
-
-
 def divide(regions: np.ndarray, inside: np.ndarray, min_pixels: int = 0) -> np.ndarray:
     """Each connected part of ``inside`` becomes a new region, numbered after those in use;
     parts under ``min_pixels`` join the region that borders them most."""
@@ -131,15 +122,21 @@ def divide(regions: np.ndarray, inside: np.ndarray, min_pixels: int = 0) -> np.n
     return out
 
 
+def relabel(values: np.ndarray, mapping: dict[int, int]) -> np.ndarray:
+    """``values`` with each region number r replaced by ``mapping[r]`` (numbers it does
+    not list become NONE); NONE and INHERIT stay as they are."""
+    top = max([int(values.max()) if values.size else 0, *mapping])
+    table = np.full(top + 3, NONE, dtype=values.dtype)  # indexed by number + 2
+    table[INHERIT + 2], table[NONE + 2] = INHERIT, NONE
+    for old, new in mapping.items():
+        table[old + 2] = new
+    return table[values + 2]
+
+
 def renumber(regions: np.ndarray) -> np.ndarray:
     """Regions numbered 0, 1, ... with no number skipped, in their present order."""
-    used = np.unique(regions[regions != NONE])
-    table = np.full(int(used.max()) + 2 if used.size else 1, NONE, dtype=np.int64)
-    table[used] = np.arange(used.size)
-    out = np.full(regions.shape, NONE, dtype=regions.dtype)
-    has = regions != NONE
-    out[has] = table[regions[has]]
-    return out
+    used = np.unique(regions[regions != NONE]).tolist()
+    return relabel(regions, {old: new for new, old in enumerate(used)})
 
 
 def grow(regions: np.ndarray, allowed: np.ndarray | None = None) -> np.ndarray:
@@ -159,22 +156,20 @@ def grow(regions: np.ndarray, allowed: np.ndarray | None = None) -> np.ndarray:
     return out
 
 
-def order_near_to_far(regions: np.ndarray, depth: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    """Regions renumbered by their median depth, nearest first."""
+def near_to_far(regions: np.ndarray, depth: np.ndarray, valid: np.ndarray) -> dict[int, int]:
+    """Old number -> new number of each region present, by median depth, nearest first."""
     used = np.unique(regions[regions != NONE])
-    if used.size < 2:
-        return renumber(regions)
     medians = []
     for r in used:
         values = depth[(regions == r) & valid]
         medians.append(float(np.median(values)) if values.size else np.inf)
-    order = used[np.argsort(medians, kind="stable")]
-    table = np.full(int(used.max()) + 1, NONE, dtype=np.int64)
-    table[order] = np.arange(order.size)
-    out = np.full(regions.shape, NONE, dtype=regions.dtype)
-    has = regions != NONE
-    out[has] = table[regions[has]]
-    return out
+    order = used[np.argsort(medians, kind="stable")].tolist()
+    return {old: new for new, old in enumerate(order)}
+
+
+def order_near_to_far(regions: np.ndarray, depth: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Regions renumbered by their median depth, nearest first."""
+    return relabel(regions, near_to_far(regions, depth, valid))
 
 
 def from_splits(split: np.ndarray, split_regions: list[int]) -> np.ndarray:
@@ -193,8 +188,7 @@ def compose(flagged: np.ndarray, edits: np.ndarray | None) -> np.ndarray:
 
 def split_pixel_counts(values: np.ndarray, bounds: tuple[float, ...]) -> list[int]:
     """Valid depths per split (``values``: the valid depths; clamped as mapping does)."""
-    inner = np.asarray(bounds[1:-1], dtype=np.float64)
-    index = np.searchsorted(inner, values, side="right")
+    index = split_index(values.astype(np.float64), np.asarray(bounds[1:-1], dtype=np.float64))
     return np.bincount(index, minlength=len(bounds) - 1).tolist()
 
 
@@ -214,10 +208,8 @@ def splits_as_regions(splits: SplitSet, pixels: list[int]) -> SplitSet:
 def compact(flags: list[int], edits: np.ndarray) -> tuple[list[int], np.ndarray]:
     """Region numbers in use by the flags or the edits, renumbered 0, 1, ... in order."""
     used = sorted({f for f in flags if f >= 0} | set(np.unique(edits[edits >= 0]).tolist()))
-    table = np.arange(max(used, default=-1) + 3, dtype=np.int16)  # indexed by number + 2
-    table[[u + 2 for u in used]] = np.arange(len(used), dtype=np.int16)
-    table[INHERIT + 2], table[NONE + 2] = INHERIT, NONE
-    return [int(table[f + 2]) if f >= 0 else f for f in flags], table[edits + 2]
+    mapping = {old: new for new, old in enumerate(used)}
+    return [mapping.get(f, f) for f in flags], relabel(edits, mapping)
 
 
 def select_connected(

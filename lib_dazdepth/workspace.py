@@ -240,8 +240,6 @@ class Workspace:
             picked = select_connected(levels, self.depth_map.valid, x, y, tolerance)
             self.selection = combine(self.selection, picked, str(op.get("mode", "replace")))
         elif kind == "assign_selection":
-            if self.selection is None:
-                raise ValueError("nothing is selected: click the preview to select first")
             region = int(op["region"])
             self.splits, self.region_edits = assign(s, self.region_edits, self.selection, region)
         elif kind == "clear_selection":
