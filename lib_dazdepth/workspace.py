@@ -77,6 +77,7 @@ class Workspace:
         self._mapped: Mapped | None = None
         self._histogram: dict[str, Any] | None = None
         self._static_layers: dict[str, np.ndarray] = {}
+        self._sampled: list[tuple[np.ndarray, np.ndarray]] = []
 
     # --- mapping ---------------------------------------------------------------------
     def mapped(self) -> Mapped | None:
@@ -98,7 +99,7 @@ class Workspace:
         image = self._layer(name)
         if image is None or self.selection is None:
             return image
-        picked = self.selection[np.ix_(*self.sample)]
+        picked = self.sampled(self.selection)
         lit = image.copy()
         lit[picked] = lit[picked] // 2 + 128
         return lit
@@ -112,13 +113,20 @@ class Workspace:
         if name == "test":
             return test_image(mapped, self.splits)
         if name == "regions":
-            return region_image(mapped, self.splits, self.small_edits())
+            return region_image(mapped, self.splits, self.sampled(self.region_edits))
         return mapped.grey8()
 
-    def small_edits(self) -> np.ndarray | None:
-        if self.region_edits is None:
+    def sampled(self, full: np.ndarray | None) -> np.ndarray | None:
+        """A full-size edit array (replaced, never changed in place) at preview size; the
+        last few are kept, so renders during a drag do not sample them again."""
+        if full is None:
             return None
-        return self.region_edits[np.ix_(*self.sample)]
+        for source, small in self._sampled:
+            if source is full:
+                return small
+        small = full[np.ix_(*self.sample)]
+        self._sampled = [(full, small), *self._sampled[:3]]
+        return small
 
     def layers(self) -> list[str]:
         names = ["depth", "test", "regions"]
