@@ -55,6 +55,11 @@ def batch(*args, timeout: float = 120) -> subprocess.CompletedProcess:
     )
 
 
+def standard_args(folder: Path, *extra: str) -> list:
+    """folder/in with the SETUP preset into folder/out, then ``extra``."""
+    return [folder / "in", "--preset", preset(folder, SETUP), "--out", folder / "out", *extra]
+
+
 def preset(folder: Path, splits: SplitSet) -> Path:
     path = folder / "preset.json"
     path.write_text(dumps(splits))
@@ -96,15 +101,7 @@ def test_depth_and_normal_canvases_pair_by_frame() -> None:
 
 def test_equal_depths_give_equal_greys_in_every_frame(tmp_path: Path) -> None:
     write_sequence(tmp_path / "in", 6)
-    result = batch(
-        tmp_path / "in",
-        "--preset",
-        preset(tmp_path, SETUP),
-        "--out",
-        tmp_path / "out",
-        "--jobs",
-        "2",
-    )
+    result = batch(*standard_args(tmp_path, "--jobs", "2"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == (
         "batch: 6 frames: 6 done, 0 skipped (done before), 0 failed"
@@ -123,7 +120,7 @@ def test_equal_depths_give_equal_greys_in_every_frame(tmp_path: Path) -> None:
 
 def test_a_rerun_skips_finished_frames_and_force_redoes_them(tmp_path: Path) -> None:
     inputs = write_sequence(tmp_path / "in", 4)
-    args = [tmp_path / "in", "--preset", preset(tmp_path, SETUP), "--out", tmp_path / "out"]
+    args = standard_args(tmp_path)
     assert batch(*args).returncode == 0
     again = batch(*args)
     assert again.stdout.splitlines()[-1] == (
@@ -142,15 +139,7 @@ def test_a_rerun_skips_finished_frames_and_force_redoes_them(tmp_path: Path) -> 
 def test_a_corrupt_frame_is_reported_and_the_others_are_done(tmp_path: Path) -> None:
     inputs = write_sequence(tmp_path / "in", 5, normals=False)
     inputs[2].write_bytes(inputs[2].read_bytes()[:100])
-    result = batch(
-        tmp_path / "in",
-        "--preset",
-        preset(tmp_path, SETUP),
-        "--out",
-        tmp_path / "out",
-        "--jobs",
-        "2",
-    )
+    result = batch(*standard_args(tmp_path, "--jobs", "2"))
     assert result.returncode == 2
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "anim-Canvas2-Depth.0003.exr" in errors[0]
@@ -188,7 +177,7 @@ def test_pixels_outside_the_preset_are_counted_not_renormalised(tmp_path: Path) 
 
 def test_progress_is_shown_with_rate_and_time_left(tmp_path: Path) -> None:
     write_sequence(tmp_path / "in", 3, normals=False)
-    result = batch(tmp_path / "in", "--preset", preset(tmp_path, SETUP), "--out", tmp_path / "out")
+    result = batch(*standard_args(tmp_path))
     lines = [line for line in result.stderr.splitlines() if "frames/s" in line]
     assert lines and lines[-1].startswith("[####################] 3/3 frames")
     assert lines[-1].endswith("0:00 left")
@@ -213,15 +202,7 @@ def test_bad_batches_are_one_clear_error(tmp_path: Path, args, problem) -> None:
 
 def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(tmp_path: Path) -> None:
     write_sequence(tmp_path / "in", 48, size=500, normals=False)
-    args = [
-        tmp_path / "in",
-        "--preset",
-        preset(tmp_path, SETUP),
-        "--out",
-        tmp_path / "out",
-        "--jobs",
-        "2",
-    ]
+    args = standard_args(tmp_path, "--jobs", "2")
     process = subprocess.Popen(
         [sys.executable, "-m", "lib_dazdepth", "batch", *map(str, args)],
         stdout=subprocess.PIPE,

@@ -4,14 +4,13 @@ command line; a wrong sidecar is one clear error."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from exrdata import write_depth
 from PIL import Image
+from test_cli import cli
 
 from lib_dazdepth.edits import edits_output, load_edits_for, read_edits
 from lib_dazdepth.errors import InputError
@@ -20,8 +19,6 @@ from lib_dazdepth.palette import region_colours
 from lib_dazdepth.regions import INHERIT, NONE
 from lib_dazdepth.ui import controller
 from lib_dazdepth.ui.controller import TabConfig
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def two_figures() -> np.ndarray:
@@ -63,23 +60,8 @@ def test_saved_maps_carry_the_edits_and_the_command_line_applies_them(tmp_path: 
     assert tuple(tab_regions[0, 0]) == palette[0]  # the wall
     assert tuple(tab_regions[1, 1]) == palette[1] and tuple(tab_regions[1, 5]) == palette[2]
     out = tmp_path / "cli"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "lib_dazdepth",
-            str(exr),
-            "--preset",
-            str(saved["scene-Canvas2-Depth.json"]),
-            "--regions",
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"PYTHONPATH": str(ROOT)},
-    )
+    preset = saved["scene-Canvas2-Depth.json"]
+    result = cli(exr, "--preset", preset, "--regions", "--out", out)
     assert result.returncode == 0, result.stderr
     with Image.open(out / "scene-Canvas2-Depth.regions.png") as image:
         np.testing.assert_array_equal(np.asarray(image), tab_regions)

@@ -62,6 +62,12 @@ def saved_files(tab: Tab) -> dict[str, bytes]:
     return {name: tab.page.request.get(href).body() for name, href in links}
 
 
+def command_line(*args) -> None:
+    """``python -m lib_dazdepth ARGS``: the maps the command line makes, to compare."""
+    command = [sys.executable, "-m", "lib_dazdepth", *map(str, args)]
+    subprocess.run(command, check=True, capture_output=True, env={"PYTHONPATH": str(ROOT)})
+
+
 def png(data: bytes) -> np.ndarray:
     with Image.open(io.BytesIO(data)) as image:
         return np.asarray(image)
@@ -212,23 +218,7 @@ def test_saved_maps_equal_the_command_lines_pixel_for_pixel(tab, sample_set, tmp
     preset = tmp_path / "preset.json"
     preset.write_bytes(next(data for name, data in files.items() if name.endswith(".json")))
     cli = tmp_path / "cli"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "lib_dazdepth",
-            str(sample_set["depth"]),
-            "--preset",
-            str(preset),
-            "--regions",
-            "--mask",
-            "--out",
-            str(cli),
-        ],
-        check=True,
-        capture_output=True,
-        env={"PYTHONPATH": str(ROOT)},
-    )
+    command_line(sample_set["depth"], "--preset", preset, "--regions", "--mask", "--out", cli)
     for kind in ("depth", "regions", "mask"):
         (name,) = [n for n in files if n.endswith(f".{kind}.png")]
         np.testing.assert_array_equal(
@@ -358,22 +348,7 @@ def test_divide_regions_save_and_reload_the_edits(tab, sample_set, tmp_path) -> 
     )
     view = tab.wait_view("v.region_edits && v.message.text.includes('region edits')")
     cli = tmp_path / "cli"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "lib_dazdepth",
-            str(sample_set["depth"]),
-            "--preset",
-            str(tmp_path / preset),
-            "--regions",
-            "--out",
-            str(cli),
-        ],
-        check=True,
-        capture_output=True,
-        env={"PYTHONPATH": str(ROOT)},
-    )
+    command_line(sample_set["depth"], "--preset", tmp_path / preset, "--regions", "--out", cli)
     stem = "sample_scene-Canvas2-Depth"
     np.testing.assert_array_equal(png((cli / f"{stem}.regions.png").read_bytes()), saved_mask)
 
