@@ -37,10 +37,13 @@ class BackgroundReport:
     too_far: int = 0
     edge_mixes: int = 0
     repaired: int = 0  # of the above, edge pixels given back their object's depth
+    hidden: int = 0  # object pixels a depth edit made no hit (overpaint.py)
+    revealed: int = 0  # of the first four, pixels a depth edit gave a depth
 
     @property
     def total(self) -> int:
-        return self.non_finite + self.non_positive + self.too_far + self.edge_mixes - self.repaired
+        found = self.non_finite + self.non_positive + self.too_far + self.edge_mixes
+        return found - self.repaired + self.hidden - self.revealed
 
     def describe(self) -> str:
         parts = [
@@ -50,7 +53,13 @@ class BackgroundReport:
             (self.edge_mixes, "edge mixes with no hit"),
         ]
         text = ", ".join(f"{n} {what}" for n, what in parts if n)
-        return text + (f" ({self.repaired} edge pixels repaired)" if self.repaired else "")
+        notes = [
+            (self.repaired, "edge pixels repaired"),
+            (self.hidden, "hidden by depth edits"),
+            (self.revealed, "given a depth by depth edits"),
+        ]
+        text += "".join(f" ({n} {what})" for n, what in notes if n)
+        return text.strip()
 
 
 def dilate(mask: np.ndarray, radius: int) -> np.ndarray:

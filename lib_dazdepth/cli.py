@@ -12,17 +12,20 @@ import re
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from . import __version__
 from .autosplit import auto_splits
 from .background import BackgroundSettings
 from .depthmap import DepthMap, load_depth_map
-from .edits import load_edits_for
+from .edits import PresetEdits, load_edits_for
 from .errors import DazDepthError
 from .exr import DEFAULT_MAX_PIXELS, quietly, read_rgb
 from .histogram import depth_histogram, reference_lines
 from .maps import MapOptions, depth_outputs
 from .normals import CONVENTIONS, NormalSettings, encode_normals
 from .outputs import Output, output_path, write_outputs
+from .overpaint import apply_depth_edits
 from .presets import load_preset
 from .splits import SplitSet
 
@@ -189,12 +192,16 @@ class Converter:
                 "(did you allocate too many levels?)",
             )
             return 2
-        edits = None
+        edits = PresetEdits()
         if self.preset is not None:
-            self.report_clipping(depth_map, splits)
             edits = load_edits_for(Path(self.args.preset), depth_map.shape)
+            depth_map = apply_depth_edits(depth_map, edits.depth)
+            if edits.depth is not None:
+                painted = int(np.count_nonzero(~np.isnan(edits.depth)))
+                self.say(f"** depth edits from the preset: {painted} pixels overpainted")
+            self.report_clipping(depth_map, splits)
         outputs = depth_outputs(
-            depth_map, splits.record_offsets(), self.options, stem, self.args.out, edits
+            depth_map, splits.record_offsets(), self.options, stem, self.args.out, edits.regions
         )
         self.write(outputs)
         return 0

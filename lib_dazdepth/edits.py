@@ -1,13 +1,18 @@
-"""Region edits kept with a preset: a 16-bit PNG beside the JSON, ``NAME.edits.png``.
+"""Edits kept with a preset: 16-bit PNGs beside the JSON, which names them.
 
-Each pixel stores its region number + 2 (0: keeps its split's region, 1: no region,
-2: region 0, ...), so the file reloads exactly. The preset names it under
-``"region_edits"``; it must match the depth canvas's size.
+- ``NAME.edits.png`` (key ``"region_edits"``): each pixel stores its region number + 2
+  (0: keeps its split's region, 1: no region, 2: region 0, ...).
+- ``NAME.depth-edits.png`` (key ``"depth_edits"``): each pixel stores 0 (keeps the
+  canvas's depth) or k, the k-th depth of the list in its ``depths`` text chunk (JSON;
+  null: hidden as no hit). Depths are float32 values written as exact decimals.
+
+Both reload exactly and must match the depth canvas's size.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -15,14 +20,32 @@ from PIL import Image
 
 from .errors import InputError
 from .outputs import Output
+from .overpaint import NO_HIT, UNEDITED
 from .regions import INHERIT
 
 EDITS_KEY = "region_edits"
+DEPTH_EDITS_KEY = "depth_edits"
+DEPTHS_CHUNK = "depths"
 OFFSET = -INHERIT  # stored value = region + OFFSET
+MAX_PAINTED_DEPTHS = 2**16 - 1
+
+
+@dataclass(frozen=True)
+class PresetEdits:
+    regions: np.ndarray | None = None  # int16 (regions.py)
+    depth: np.ndarray | None = None  # float32 (overpaint.py)
+
+    @property
+    def any(self) -> bool:
+        return self.regions is not None or self.depth is not None
 
 
 def sidecar_name(preset: Path) -> str:
     return f"{preset.stem}.edits.png"
+
+
+def depth_sidecar_name(preset: Path) -> str:
+    return f"{preset.stem}.depth-edits.png"
 
 
 def edits_output(preset: Path, edits: np.ndarray) -> Output:
@@ -31,50 +54,95 @@ def edits_output(preset: Path, edits: np.ndarray) -> Output:
     return Output(preset.with_name(sidecar_name(preset)), stored)
 
 
-def named_sidecar(preset: Path) -> str | None:
-    """The sidecar a JSON preset names, if any (a depth PNG names none)."""
+def depth_edits_output(preset: Path, edits: np.ndarray) -> Output:
+    """The depth edits sidecar for ``preset`` holding ``edits`` (overpaint.py)."""
+    painted = ~np.isnan(edits)
+    depths, number = np.unique(edits[painted], return_inverse=True)
+    if depths.size > MAX_PAINTED_DEPTHS:
+        raise ValueError(f"more than {MAX_PAINTED_DEPTHS} different painted depths")
+    stored = np.zeros(edits.shape, dtype=np.uint16)
+    stored[painted] = number.reshape(-1) + 1
+    listed = [float(d) if np.isfinite(d) else None for d in depths]
+    text = {DEPTHS_CHUNK: json.dumps(listed)}
+    return Output(preset.with_name(depth_sidecar_name(preset)), stored, text=text)
+
+
+def named_sidecars(preset: Path) -> dict[str, str]:
+    """The sidecars a JSON preset names, by key (a depth PNG names none)."""
     try:
         with preset.open("rb") as handle:
             if handle.read(8).startswith(b"\x89PNG"):
                 return None
         document = json.loads(preset.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return None  # load_preset reports what is wrong with the preset itself
-    name = document.get(EDITS_KEY) if isinstance(document, dict) else None
-    return name if isinstance(name, str) and name else None
+        return {}  # load_preset reports what is wrong with the preset itself
+    if not isinstance(document, dict):
+        return {}
+    names = {key: document.get(key) for key in (EDITS_KEY, DEPTH_EDITS_KEY)}
+    return {key: name for key, name in names.items() if isinstance(name, str) and name}
+
+
+def _read_16bit(path: Path, shape: tuple[int, int], what: str) -> tuple[np.ndarray, dict]:
+    try:
+        with Image.open(path) as image:
+            image.load()
+            mode, size, info = image.mode, image.size, dict(image.info)
+            data = np.asarray(image)
+    except FileNotFoundError:
+        raise InputError(path, f"the {what} file named by the preset is missing") from None
+    except (OSError, ValueError, SyntaxError) as error:
+        raise InputError(path, f"unreadable {what} ({error})") from None
+    if mode not in ("I;16", "I;16B", "I") or data.ndim != 2:
+        raise InputError(path, f"{what} must be a 16-bit grey PNG, not {mode}")
+    if data.shape != tuple(shape):
+        raise InputError(
+            path,
+            f"{what} are {size[0]}x{size[1]} but the depth canvas is {shape[1]}x{shape[0]}",
+        )
+    return data, info
 
 
 def read_edits(path: Path, shape: tuple[int, int]) -> np.ndarray:
     """The region edits in ``path``; one InputError naming the file when it is not ours
     or not the canvas's size."""
-    try:
-        with Image.open(path) as image:
-            image.load()
-            mode, size = image.mode, image.size
-            data = np.asarray(image)
-    except FileNotFoundError:
-        raise InputError(path, "the region edits file named by the preset is missing") from None
-    except (OSError, ValueError, SyntaxError) as error:
-        raise InputError(path, f"unreadable region edits ({error})") from None
-    if mode not in ("I;16", "I;16B", "I") or data.ndim != 2:
-        raise InputError(path, f"region edits must be a 16-bit grey PNG, not {mode}")
-    if data.shape != tuple(shape):
-        raise InputError(
-            path,
-            f"region edits are {size[0]}x{size[1]} but the depth canvas is {shape[1]}x{shape[0]}",
-        )
+    data, _ = _read_16bit(path, shape, "region edits")
     return (data.astype(np.int32) - OFFSET).astype(np.int16)
 
 
-def load_edits_for(
-    preset: Path, shape: tuple[int, int], found: list[Path] = ()
-) -> np.ndarray | None:
-    """The region edits a preset names: from ``found`` (uploaded files) by name, else
-    beside the preset. None when it names none."""
-    name = named_sidecar(preset)
-    if name is None:
-        return None
-    for candidate in found:
-        if Path(candidate).name == name:
-            return read_edits(Path(candidate), shape)
-    return read_edits(preset.with_name(name), shape)
+def read_depth_edits(path: Path, shape: tuple[int, int]) -> np.ndarray:
+    """The depth edits in ``path`` (float32, NaN: unedited, +inf: hidden)."""
+    data, info = _read_16bit(path, shape, "depth edits")
+    try:
+        listed = json.loads(info[DEPTHS_CHUNK])
+        if not isinstance(listed, list):
+            raise TypeError
+        depths = [NO_HIT if d is None else _finite(d) for d in listed]
+    except (KeyError, TypeError, ValueError):
+        raise InputError(path, "depth edits without a valid list of depths") from None
+    if int(data.max()) > len(depths):
+        raise InputError(path, f"depth edits use depth {int(data.max())} of {len(depths)}")
+    table = np.array([UNEDITED, *depths], dtype=np.float32)
+    return table[data]
+
+
+def _finite(value) -> np.float32:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError
+    if not abs(value) <= np.finfo(np.float32).max:
+        raise ValueError
+    return np.float32(value)
+
+
+def load_edits_for(preset: Path, shape: tuple[int, int], found: list[Path] = ()) -> PresetEdits:
+    """The edits a preset names: each from ``found`` (uploaded files) by name, else
+    beside the preset."""
+    names = named_sidecars(preset)
+    by_name = {Path(candidate).name: Path(candidate) for candidate in found}
+
+    def read(key: str, reader):
+        name = names.get(key)
+        if name is None:
+            return None
+        return reader(by_name.get(name, preset.with_name(name)), shape)
+
+    return PresetEdits(read(EDITS_KEY, read_edits), read(DEPTH_EDITS_KEY, read_depth_edits))

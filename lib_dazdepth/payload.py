@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .maps import has_regions
 from .splits import SplitSet
 
 HOSTS = ("a1111", "forge")
@@ -139,6 +140,7 @@ class PayloadRequest:
     height: int = 512
     units: dict[str, UnitSettings] = field(default_factory=default_units)
     extra: dict[str, Any] = field(default_factory=dict)  # more txt2img fields, as given
+    region_edits: np.ndarray | None = None  # regions.py, over the splits' region flags
 
 
 class PayloadError(ValueError):
@@ -163,9 +165,9 @@ def txt2img_payload(request: PayloadRequest, models: list[str], host: str) -> di
         units[settings.unit] = controlnet_unit(request.maps[role], settings, model, host)
     scripts: dict[str, Any] = {"ControlNet": {"args": units}}
     prompt = request.prompt
-    if "regions" in request.maps and any(s.region >= 0 for s in request.splits.splits):
+    if "regions" in request.maps and has_regions(request.splits, request.region_edits):
         scripts["Regional Prompter"] = {"args": regional_prompter_args(request.maps["regions"])}
-        prompt = region_prompt(request.splits, request.prompt)
+        prompt = region_prompt(request.splits, request.prompt, request.region_edits)
     return {
         **request.extra,
         "prompt": prompt,

@@ -10,7 +10,14 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from .edits import EDITS_KEY, edits_output, sidecar_name
+from .edits import (
+    DEPTH_EDITS_KEY,
+    EDITS_KEY,
+    depth_edits_output,
+    depth_sidecar_name,
+    edits_output,
+    sidecar_name,
+)
 from .maps import MapOptions, depth_outputs, has_regions, test_outputs
 from .normals import NormalSettings, encode_normals
 from .outputs import Output, json_bytes, output_path, write_outputs
@@ -34,8 +41,8 @@ def free_stem(folder: Path, name: str, kinds: list[str]) -> Path:
 
 
 def _target(stem: Path, kind: str) -> Path:
-    if kind == "edits":
-        return stem.with_name(f"{stem.name}.edits.png")
+    if kind in ("edits", "depth-edits"):
+        return stem.with_name(f"{stem.name}.{kind}.png")
     return stem.with_name(f"{stem.name}.json") if kind == "preset" else output_path(stem, kind)
 
 
@@ -51,7 +58,7 @@ def save_maps(
     tests = any(s.test_colour for s in splits.splits)
     kinds = ["depth", "mask"] + ["regions"] * regions + ["test"] * tests
     kinds += ["normal"] * (workspace.normal is not None) + ["preset"]
-    kinds += ["edits"] * (edits is not None)
+    kinds += _edit_kinds(workspace)
     stem = free_stem(folder, Path(dm.path).stem, kinds)
     options = MapOptions(regions=regions, mask=True)
     outputs = depth_outputs(dm, splits, options, stem, edits=edits)
@@ -65,19 +72,27 @@ def save_maps(
 
 
 def preset_outputs(workspace: Workspace, splits, stem: Path) -> list[Output]:
-    """The preset JSON, and its region edits file when there are edits."""
+    """The preset JSON, and its region and depth edits files when there are edits."""
     document = to_document(splits, {"file": Path(workspace.depth_map.path).name})
     target = _target(stem, "preset")
     outputs = []
     if workspace.region_edits is not None:
         document[EDITS_KEY] = sidecar_name(target)
         outputs.append(edits_output(target, workspace.region_edits))
+    if workspace.depth_edits is not None:
+        document[DEPTH_EDITS_KEY] = depth_sidecar_name(target)
+        outputs.append(depth_edits_output(target, workspace.depth_edits))
     return [Output(target, data=json_bytes(document)), *outputs]
 
 
+def _edit_kinds(workspace: Workspace) -> list[str]:
+    kinds = ["edits"] * (workspace.region_edits is not None)
+    return kinds + ["depth-edits"] * (workspace.depth_edits is not None)
+
+
 def save_preset(workspace: Workspace, folder: Path) -> list[Path]:
-    """The preset (and its region edits file, when there are edits); the JSON first."""
+    """The preset (and its edits files, when there are edits); the JSON first."""
     name = Path(workspace.depth_map.path).stem
-    kinds = ["preset"] + ["edits"] * (workspace.region_edits is not None)
+    kinds = ["preset", *_edit_kinds(workspace)]
     stem = free_stem(folder, name, kinds)
     return [w.path for w in write_outputs(preset_outputs(workspace, workspace.splits, stem))]

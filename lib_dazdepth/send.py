@@ -14,17 +14,21 @@ import json
 import sys
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PIL import Image
 
 from .batch import expand
 from .canvases import read_beauty, read_normals, recognise
 from .depthmap import load_depth_map
+from .edits import PresetEdits, load_edits_for
 from .errors import DazDepthError
 from .maps import png_maps
 from .outputs import Output, write_outputs
+from .overpaint import apply_depth_edits
 from .payload import PayloadError, PayloadRequest, txt2img_payload
 from .presets import load_preset
 from .splits import SplitSet
@@ -75,18 +79,30 @@ class Webui:
         return list(answer.get("model_list", [])) if isinstance(answer, dict) else []
 
 
-def render_maps(
-    paths: list[Path], splits: SplitSet | None
-) -> tuple[dict[str, bytes], SplitSet, str]:
-    """The PNGs to send, from the canvases; returns (maps, splits used, depth file stem)."""
+@dataclass(frozen=True)
+class Rendered:
+    maps: dict[str, bytes]  # PNG bytes by role
+    splits: SplitSet  # the setup used
+    stem: str  # the depth file's name without extension
+    region_edits: np.ndarray | None = None
+
+
+def render_maps(paths: list[Path], preset: Path | None) -> Rendered:
+    """The PNGs to send, from the canvases and a preset with its edits (or the default
+    splits)."""
     canvases = recognise(paths)
     if canvases.depth is None:
         raise DazDepthError("no Depth canvas among the inputs (a name like *-Depth.exr)")
     depth_map = load_depth_map(canvases.depth)
-    splits = splits or SplitSet.default(depth_map.min, depth_map.max)
+    splits, edits = SplitSet.default(depth_map.min, depth_map.max), PresetEdits()
+    if preset is not None:
+        splits = load_preset(preset)
+        edits = load_edits_for(preset, depth_map.shape)
+        depth_map = apply_depth_edits(depth_map, edits.depth)
     normals = read_normals(canvases.normal) if canvases.normal else None
     beauty = read_beauty(canvases.beauty) if canvases.beauty else None
-    return png_maps(depth_map, splits, normals, beauty), splits, depth_map.stem
+    maps = png_maps(depth_map, splits, normals, beauty, edits.regions)
+    return Rendered(maps, splits, depth_map.stem, edits.regions)
 
 
 def generation_size(png: bytes, longest: int = 1024) -> tuple[int, int]:
@@ -119,12 +135,12 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str], out=sys.stdout) -> int:
     args = parser().parse_args(argv)
-    splits = load_preset(args.preset) if args.preset else None
-    maps, splits, stem = render_maps(expand(args.canvases), splits)
-    width, height = generation_size(maps["depth"])
+    rendered = render_maps(expand(args.canvases), Path(args.preset) if args.preset else None)
+    width, height = generation_size(rendered.maps["depth"])
     request = PayloadRequest(
-        maps=maps,
-        splits=splits,
+        maps=rendered.maps,
+        splits=rendered.splits,
+        region_edits=rendered.region_edits,
         prompt=args.prompt,
         negative_prompt=args.negative,
         width=args.width or width,
@@ -143,7 +159,7 @@ def main(argv: list[str], out=sys.stdout) -> int:
     answer = webui.call("/sdapi/v1/txt2img", payload)
     images = answer.get("images", []) if isinstance(answer, dict) else []
     outputs = [
-        Output(Path(args.out) / f"{stem}.txt2img.{i}.png", data=base64.b64decode(image))
+        Output(Path(args.out) / f"{rendered.stem}.txt2img.{i}.png", data=base64.b64decode(image))
         for i, image in enumerate(images)
     ]
     for written in write_outputs(outputs):

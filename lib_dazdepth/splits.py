@@ -310,3 +310,28 @@ class SplitSet:
         splits = list(self.splits)
         splits[index] = split
         return self._with_splits(splits)
+
+
+def spread(splits: SplitSet, how: str, pixels: list[float]) -> SplitSet:
+    """Give the unallocated levels to the splits: equally, or by pixel share."""
+    remaining = MAX_LEVELS - splits.total_levels
+    if remaining <= 0:
+        raise SplitError("Error - no levels left to spread")
+    count = len(splits)
+    if how == "equal":
+        weights = [1.0] * count
+    elif how == "share":
+        weights = [float(p) for p in pixels]
+        if sum(weights) <= 0:
+            weights = [1.0] * count
+    else:
+        raise ValueError(f"spread {how!r}: use equal or share")
+    exact = [remaining * w / sum(weights) for w in weights]
+    extra = [math.floor(e) for e in exact]
+    by_remainder = sorted(range(count), key=lambda i: exact[i] - extra[i], reverse=True)
+    for i in by_remainder[: remaining - sum(extra)]:
+        extra[i] += 1
+    for i, more in enumerate(extra):
+        if more:
+            splits = splits.allocate(i, splits.splits[i].levels + more)
+    return splits

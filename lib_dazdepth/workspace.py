@@ -16,13 +16,15 @@ import numpy as np
 from .autosplit import auto_splits
 from .canvases import CanvasSet
 from .depthmap import DepthMap
+from .errors import DazDepthError
 from .index import DepthIndex
 from .mapping import Mapped, MappingError, MappingPlan
 from .normals import NormalSettings, encode_normals
+from .overpaint import apply_depth_edits, far_end_depths, paint, picked_depth, restore
 from .region_edits import assign, divide_split, grey_levels, grow_regions, order_regions
 from .regions import combine, select_connected, split_pixel_counts, splits_as_regions
 from .render import region_image, test_image
-from .splits import CURVES, MAX_LEVELS, SplitError, SplitSet
+from .splits import CURVES, SplitError, SplitSet, spread
 
 PREVIEW_MAX = 1024  # long side of the live preview
 GRID_MAX = 256  # long side of the depth grid sent for the hover readout
@@ -47,6 +49,7 @@ class Snapshot(NamedTuple):
 
     splits: SplitSet
     region_edits: np.ndarray | None
+    depth_edits: np.ndarray | None
 
 
 @dataclass
@@ -61,23 +64,36 @@ class Workspace:
     zoom: tuple[float, float] | None = None
     region_edits: np.ndarray | None = None  # full-size int16 (regions.py), replaced, not edited
     selection: np.ndarray | None = None  # full-size bool: the magic wand's pixels
+    depth_edits: np.ndarray | None = None  # full-size float32 (overpaint.py), replaced
     undo_stack: list[Snapshot] = field(default_factory=list)
     redo_stack: list[Snapshot] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.original = self.depth_map  # as loaded; depth_map has the depth edits in
+        self.depth_map = apply_depth_edits(self.original, self.depth_edits)
         dm = self.depth_map
         if self.splits is None:
             self.splits = SplitSet.default(dm.min, dm.max)
-        rows, cols = sample_rows_cols(dm.height, dm.width, PREVIEW_MAX)
-        self.sample = (rows, cols)
-        self.small_depth = dm.depth[np.ix_(rows, cols)]
-        self.small_valid = dm.valid[np.ix_(rows, cols)]
+        self.sample = sample_rows_cols(dm.height, dm.width, PREVIEW_MAX)
+        self._sampled: list[tuple[np.ndarray, np.ndarray]] = []
+        self._index_depth()
+
+    def _index_depth(self) -> None:
+        """Sample and index the depth for the preview, forgetting what came from the old."""
+        self.small_depth = self.depth_map.depth[np.ix_(*self.sample)]
+        self.small_valid = self.depth_map.valid[np.ix_(*self.sample)]
         self.index = DepthIndex.build(self.small_depth, self.small_valid)
         self._plan: MappingPlan | None = None
         self._mapped: Mapped | None = None
         self._histogram: dict[str, Any] | None = None
         self._static_layers: dict[str, np.ndarray] = {}
-        self._sampled: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def _set_depth_edits(self, edits: np.ndarray | None) -> None:
+        if edits is self.depth_edits:
+            return
+        self.depth_map = apply_depth_edits(self.original, edits)
+        self.depth_edits = edits
+        self._index_depth()
 
     # --- mapping ---------------------------------------------------------------------
     def mapped(self) -> Mapped | None:
@@ -191,20 +207,24 @@ class Workspace:
     def apply(self, ops: list[dict[str, Any]]) -> None:
         """Apply a command's operations; all or none. Raises CommandError."""
         before = (self.splits, self.selected, self.show, self.zoom, self.region_edits)
-        selection = self.selection
+        selection, depth_edits, depth_map = self.selection, self.depth_edits, self.depth_map
         stacks = (list(self.undo_stack), list(self.redo_stack))
         try:
             for op in ops:
                 self._apply_one(op)
-        except (SplitError, KeyError, TypeError, ValueError) as error:
+        except (SplitError, KeyError, TypeError, ValueError, DazDepthError) as error:
             self.splits, self.selected, self.show, self.zoom, self.region_edits = before
             self.selection = selection
+            if self.depth_edits is not depth_edits:
+                self.depth_edits, self.depth_map = depth_edits, depth_map
+                self._index_depth()
             self.undo_stack, self.redo_stack = stacks
             raise CommandError(_message(error)) from None
         travelled = any(op.get("op") in ("undo", "redo") for op in ops)
         changed = self.splits != before[0] or self.region_edits is not before[4]
-        if changed and not travelled:
-            self.undo_stack = [*self.undo_stack[-UNDO_LIMIT:], Snapshot(before[0], before[4])]
+        if (changed or self.depth_edits is not depth_edits) and not travelled:
+            snapshot = Snapshot(before[0], before[4], depth_edits)
+            self.undo_stack = [*self.undo_stack[-UNDO_LIMIT:], snapshot]
             self.redo_stack = []
         if self.zoom != before[3]:
             self._histogram = None
@@ -250,6 +270,10 @@ class Workspace:
         elif kind == "assign_selection":
             region = int(op["region"])
             self.splits, self.region_edits = assign(s, self.region_edits, self.selection, region)
+        elif kind == "paint_depth":
+            self._paint_depth(op)
+        elif kind == "clear_depth_edits":
+            self._set_depth_edits(None)
         elif kind == "clear_selection":
             self.selection = None
         elif kind == "clear_region_edits":
@@ -277,6 +301,25 @@ class Workspace:
         else:
             raise ValueError(f"unknown operation {kind!r}")
 
+    def _paint_depth(self, op: dict[str, Any]) -> None:
+        """Paint the selection: with the depth at (x, y), or ``to`` its split's far end,
+        no hit, or the canvas's own depth."""
+        to = op.get("to", "picked")
+        if to == "picked":
+            depth = picked_depth(self.depth_map, _whole(op["x"], "x"), _whole(op["y"], "y"))
+            edits = paint(self.depth_edits, self.selection, depth)
+        elif to == "far_end":
+            edits = paint(
+                self.depth_edits, self.selection, far_end_depths(self.depth_map, self.splits)
+            )
+        elif to == "no_hit":
+            edits = paint(self.depth_edits, self.selection, np.inf)
+        elif to == "original":
+            edits = restore(self.depth_edits, self.selection)
+        else:
+            raise ValueError(f"paint to {to!r}: use picked, far_end, no_hit or original")
+        self._set_depth_edits(edits)
+
     def _flag(self, index: int, key: str, value: Any) -> None:
         if key not in ("label", "test", "region", "curve"):
             raise ValueError(f"{key!r} cannot be set here")
@@ -293,45 +336,29 @@ class Workspace:
         )
         if not source:
             raise ValueError(f"nothing to {kind}")
-        target.append(Snapshot(self.splits, self.region_edits))
-        self.splits, self.region_edits = source.pop()
+        target.append(Snapshot(self.splits, self.region_edits, self.depth_edits))
+        self.splits, self.region_edits, depth_edits = source.pop()
+        self._set_depth_edits(depth_edits)
 
     def _shares(self) -> list[float]:
         if self.mapped() is None:
             return [1.0] * len(self.splits)
         return [pixels for pixels, _ in self.index.split_stats(self._plan)]
 
-    def load_splits(self, splits: SplitSet, region_edits: np.ndarray | None = None) -> None:
-        self.undo_stack.append(Snapshot(self.splits, self.region_edits))
+    def load_splits(
+        self,
+        splits: SplitSet,
+        region_edits: np.ndarray | None = None,
+        depth_edits: np.ndarray | None = None,
+    ) -> None:
+        """A preset's setup and edits (replacing the current ones; undo brings them back)."""
+        before = Snapshot(self.splits, self.region_edits, self.depth_edits)
+        self._set_depth_edits(depth_edits)  # may raise; nothing has changed then
+        self.undo_stack.append(before)
         self.region_edits = region_edits
         self.redo_stack = []
         self.splits = splits
         self.selected = 0
-
-
-def spread(splits: SplitSet, how: str, pixels: list[float]) -> SplitSet:
-    """Give the unallocated levels to the splits: equally, or by pixel share."""
-    remaining = MAX_LEVELS - splits.total_levels
-    if remaining <= 0:
-        raise SplitError("Error - no levels left to spread")
-    count = len(splits)
-    if how == "equal":
-        weights = [1.0] * count
-    elif how == "share":
-        weights = [float(p) for p in pixels]
-        if sum(weights) <= 0:
-            weights = [1.0] * count
-    else:
-        raise ValueError(f"spread {how!r}: use equal or share")
-    exact = [remaining * w / sum(weights) for w in weights]
-    extra = [math.floor(e) for e in exact]
-    by_remainder = sorted(range(count), key=lambda i: exact[i] - extra[i], reverse=True)
-    for i in by_remainder[: remaining - sum(extra)]:
-        extra[i] += 1
-    for i, more in enumerate(extra):
-        if more:
-            splits = splits.allocate(i, splits.splits[i].levels + more)
-    return splits
 
 
 def _depth(value: Any) -> float:

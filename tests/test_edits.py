@@ -12,7 +12,7 @@ from exrdata import write_depth
 from PIL import Image
 from test_cli import cli
 
-from lib_dazdepth.edits import edits_output, load_edits_for, read_edits
+from lib_dazdepth.edits import PresetEdits, edits_output, load_edits_for, read_edits
 from lib_dazdepth.errors import InputError
 from lib_dazdepth.outputs import write_outputs
 from lib_dazdepth.palette import region_colours
@@ -85,4 +85,4 @@ def test_wrong_or_missing_sidecars_are_one_clear_error(tmp_path: Path) -> None:
     Image.new("RGB", (3, 2)).save(tmp_path / "p.edits.png")
     with pytest.raises(InputError, match="16-bit grey PNG, not RGB"):
         load_edits_for(preset, (2, 3))
-    assert load_edits_for(tmp_path / "none.json", (2, 3)) is None  # names none / unreadable
+    assert load_edits_for(tmp_path / "none.json", (2, 3)) == PresetEdits()  # names none

@@ -13,6 +13,7 @@ from typing import ClassVar
 import numpy as np
 import pytest
 from PIL import Image
+from test_overpaint import overpainted_session
 
 from lib_dazdepth.cli import main
 from lib_dazdepth.payload import (
@@ -27,6 +28,8 @@ from lib_dazdepth.payload import (
 from lib_dazdepth.presets import dumps
 from lib_dazdepth.sample import write_sample
 from lib_dazdepth.splits import SplitSet
+from lib_dazdepth.ui import controller
+from lib_dazdepth.ui.controller import TabConfig
 
 MODELS = [
     "control_v11f1p_sd15_depth [cfd03158]",
@@ -194,3 +197,25 @@ def test_send_to_nothing_is_one_clear_error(tmp_path: Path, capsys) -> None:
     code = main(["send", str(sample.depth_exr), "--webui", "http://127.0.0.1:9"])
     assert code == 2
     assert "cannot connect" in capsys.readouterr().err
+
+
+def test_send_applies_the_presets_region_and_depth_edits(webui, tmp_path: Path) -> None:
+    handler, url = webui
+    exr, state = overpainted_session(tmp_path)
+    state.apply([{"op": "select_at", "x": 0, "y": 0}, {"op": "assign_selection", "region": 0}])
+    paths, _ = controller.save_all(state, TabConfig(tmp_path / "out"))
+    saved = {Path(p).name: Path(p) for p in paths}
+    preset = str(saved["mirror-Canvas2-Depth.json"])
+    images = str(tmp_path / "images")
+    code = main(["send", str(exr), "--webui", url, "--preset", preset, "--out", images])
+    assert code == 0
+    (payload,) = handler.received
+    (depth_unit,) = payload["alwayson_scripts"]["ControlNet"]["args"]
+    sent_depth = Image.open(io.BytesIO(base64.b64decode(depth_unit["image"]))).convert("L")
+    with Image.open(saved["mirror-Canvas2-Depth.depth.png"]) as image:
+        np.testing.assert_array_equal(np.asarray(sent_depth), np.asarray(image))
+    mask_b64 = payload["alwayson_scripts"]["Regional Prompter"]["args"][16]
+    sent_mask = Image.open(io.BytesIO(base64.b64decode(mask_b64)))
+    with Image.open(saved["mirror-Canvas2-Depth.regions.png"]) as image:
+        np.testing.assert_array_equal(np.asarray(sent_mask), np.asarray(image))
+    assert payload["prompt"] == "(base prompt)\nBREAK\n(region 0)"

@@ -16,10 +16,10 @@ from lib_dazdepth.depthmap import from_array
 from lib_dazdepth.index import DepthIndex
 from lib_dazdepth.mapping import MappingPlan, map_depth
 from lib_dazdepth.presets import load_preset
-from lib_dazdepth.splits import SplitSet
+from lib_dazdepth.splits import SplitSet, spread
 from lib_dazdepth.ui import controller
 from lib_dazdepth.ui.controller import TabConfig
-from lib_dazdepth.workspace import CommandError, Workspace, spread
+from lib_dazdepth.workspace import CommandError, Workspace
 
 RAMP = np.linspace(100, 200, 64 * 48, dtype=np.float32).reshape(48, 64)
 

@@ -56,7 +56,7 @@ def build_tab(
                     elem_id="dazdepth_repair_edges",
                 )
                 preset = file_list(
-                    label="Load a preset (JSON with its .edits.png, or a depth PNG saved here)",
+                    label="Load a preset (JSON with its edits PNGs, or a depth PNG saved here)",
                     elem_id="dazdepth_preset_file",
                     file_types=[".json", ".png"],
                 )

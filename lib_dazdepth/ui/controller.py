@@ -165,12 +165,15 @@ def load_preset_file(file: Any, state: Workspace | None) -> tuple[Workspace | No
     try:
         splits = load_preset(preset)
         edits = load_edits_for(preset, state.depth_map.shape, paths)
+        state.load_splits(splits, edits.regions, edits.depth)
     except DazDepthError as error:
         return state, dumps(build_view(state, note=message("error", shown(error))))
-    state.load_splits(splits, edits)
     text = f"Loaded {len(splits)} splits from {preset.name}"
-    if edits is not None:
-        text += " with its region edits"
+    kinds = [
+        name for name, e in (("region", edits.regions), ("depth", edits.depth)) if e is not None
+    ]
+    if kinds:
+        text += f" with its {' and '.join(kinds)} edits"
     return state, dumps(build_view(state, note=message("info", text)))
 
 
