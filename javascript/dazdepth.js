@@ -258,36 +258,21 @@
     ui.img.addEventListener('load', grabPixels);
     ui.img.addEventListener('pointermove', (e) => { ui.imgRead.textContent = previewReadout(e) || '\u00a0'; });
     ui.img.addEventListener('pointerleave', () => { ui.imgRead.textContent = '\u00a0'; });
+    ui.tools = (window.dazdepthTools || []).map((tool) => ({ tool, el: tool.build({ h, send, view: () => st.view }) }));
     ui.img.addEventListener('click', (e) => {
       const p = previewAt(e);
-      if (p && ui.wand.checked) {
-        const mode = e.shiftKey ? 'add' : (e.altKey || e.ctrlKey || e.metaKey) ? 'subtract' : 'replace';
-        const tolerance = Math.max(0, Math.round(Number(ui.tolerance.value) || 0));
-        send([{ op: 'select_at', x: p.x, y: p.y, tolerance, mode }]);
-        return;
-      }
+      if (ui.tools.some(({ tool }) => tool.click(e, p))) return;
       if (p && Number.isFinite(p.depth)) {
         const k = splitAt(p.depth);
         if (k >= 0 && k !== st.view.selected) send([{ op: 'select', split: k }]);
       }
     });
 
-    ui.wand = h('input', { type: 'checkbox', class: 'dd-wand' });
-    ui.tolerance = h('input', { type: 'number', class: 'dd-tolerance', min: '0', max: '64', step: '1', value: '2', title: 'grey levels either side of the clicked pixel' });
-    ui.regionNo = h('input', { type: 'number', class: 'dd-region-no', min: '0', step: '1', value: '0' });
-    ui.assign = h('button', { type: 'button', class: 'dd-assign', text: 'Assign', title: 'the selected pixels get this region', onclick: () => send([{ op: 'assign_selection', region: Math.max(0, Math.round(Number(ui.regionNo.value) || 0)) }]) });
-    ui.unassign = h('button', { type: 'button', class: 'dd-unassign', text: 'No region', title: 'the selected pixels get no region', onclick: () => send([{ op: 'assign_selection', region: -1 }]) });
-    ui.deselect = h('button', { type: 'button', class: 'dd-deselect', text: 'Deselect', onclick: () => send([{ op: 'clear_selection' }]) });
-    ui.selInfo = h('span', { class: 'dd-read' });
-    ui.wandBar = h('div', { class: 'dd-wandbar', title: 'click: select connected pixels of about the same grey; Shift-click adds, Alt- or Ctrl-click takes away' },
-      h('label', { class: 'dd-check' }, ui.wand, ' region wand'), h('label', null, ' tolerance ', ui.tolerance),
-      h('label', null, ' region ', ui.regionNo), ui.assign, ui.unassign, ui.deselect, ui.selInfo);
-
     ui.body = h('div', { class: 'dd-body' },
       h('div', { class: 'dd-hist' }, bar, ui.canvas),
       h('div', { class: 'dd-cols' },
         h('div', { class: 'dd-tablewrap' }, table, foot),
-        h('div', { class: 'dd-preview' }, ui.layers, ui.img, ui.imgRead, ui.wandBar)));
+        h('div', { class: 'dd-preview' }, ui.layers, ui.img, ui.imgRead, ...ui.tools.map((t) => t.el))));
     ui.rootEl = h('div', { class: 'dd-root' }, ui.msg, ui.body);
     mount.append(ui.rootEl);
     st.ui = ui;
@@ -594,9 +579,7 @@
       r.divide.disabled = !(s.pixels > 0);
     });
     ui.clearEdits.hidden = !v.region_edits;
-    const picked = v.selected_pixels || 0;
-    ui.assign.disabled = ui.unassign.disabled = ui.deselect.disabled = !picked;
-    ui.selInfo.textContent = picked ? `${picked} px selected` : '';
+    for (const { tool } of ui.tools) tool.update(v);
     const over = v.total_levels > v.max_levels, bad = v.status && v.status !== 'Success';
     ui.total.textContent = `${v.total_levels} / ${v.max_levels} levels`;
     ui.total.classList.toggle('dd-error', over);

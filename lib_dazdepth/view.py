@@ -76,6 +76,7 @@ def build_view(
         "layers": ws.layers(),
         "preview": {"width": layer.shape[1], "height": layer.shape[0], "src": png_data_url(layer)},
         "region_edits": ws.region_edits is not None,
+        "painted_pixels": ws.painted_pixels,
         "selected_pixels": int(np.count_nonzero(ws.selection)) if ws.selection is not None else 0,
         "can_undo": bool(ws.undo_stack),
         "can_redo": bool(ws.redo_stack),

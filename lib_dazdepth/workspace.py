@@ -95,6 +95,15 @@ class Workspace:
         self.depth_edits = edits
         self._index_depth()
 
+    @property
+    def painted_pixels(self) -> int:
+        """How many pixels the depth edits paint (counted once per edit)."""
+        if self.depth_edits is None:
+            return 0
+        if getattr(self, "_painted", (None, 0))[0] is not self.depth_edits:
+            self._painted = (self.depth_edits, int(np.count_nonzero(~np.isnan(self.depth_edits))))
+        return self._painted[1]
+
     # --- mapping ---------------------------------------------------------------------
     def mapped(self) -> Mapped | None:
         """The preview mapping of the current splits; None when they cannot be mapped."""

@@ -144,11 +144,12 @@ def run_command(text: str, state: Workspace | None) -> tuple[Workspace | None, s
         return state, dumps(build_view(state, note=message("error", "Error - bad command")))
     if state is None:
         return state, dumps(build_view(None, seq))
+    depth_map = state.depth_map
     try:
         state.apply(ops)
     except CommandError as error:
         return state, dumps(build_view(state, seq, message("error", str(error))))
-    return state, dumps(build_view(state, seq))
+    return state, dumps(build_view(state, seq, with_grid=state.depth_map is not depth_map))
 
 
 def load_preset_file(file: Any, state: Workspace | None) -> tuple[Workspace | None, str]:

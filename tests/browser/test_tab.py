@@ -351,35 +351,3 @@ def test_divide_regions_save_and_reload_the_edits(tab, sample_set, tmp_path) -> 
     command_line(sample_set["depth"], "--preset", tmp_path / preset, "--regions", "--out", cli)
     stem = "sample_scene-Canvas2-Depth"
     np.testing.assert_array_equal(png((cli / f"{stem}.regions.png").read_bytes()), saved_mask)
-
-
-def test_region_wand_selects_by_click_and_assigns_a_region(tab, sample_set, tmp_path) -> None:
-    view = loaded(tab, sample_set)
-    tab.send([{"op": "add", "depth": 226}, {"op": "show", "layer": "regions"}])
-    tab.page.check("#dazdepth_mount input.dd-wand")
-    tab.page.fill("#dazdepth_mount input.dd-tolerance", "0")
-    box = tab.page.locator("#dazdepth_mount img.dd-img").bounding_box()
-    # the top left corner: the no-hit strip above the backstop selects nothing; the middle
-    # of the bottom row is floor, nearest to the camera
-    tab.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 2)
-    view = tab.wait_view("v.selected_pixels > 0 && !window.dazdepth.busy()")
-    first = view["selected_pixels"]
-    tab.page.keyboard.down("Shift")
-    tab.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 12)
-    tab.page.keyboard.up("Shift")
-    view = tab.wait_view(f"v.selected_pixels > {first} && !window.dazdepth.busy()")
-    picked = view["selected_pixels"]
-    tab.page.fill("#dazdepth_mount input.dd-region-no", "0")
-    tab.page.click("#dazdepth_mount button.dd-assign")
-    view = tab.wait_view("v.region_edits && !window.dazdepth.busy()")
-    tab.page.click("#dazdepth_save")
-    files = saved_files(tab)
-    (mask,) = [n for n in files if n.endswith(".regions.png")]
-    regions = png(files[mask]).reshape(-1, 3)
-    first_colour = np.array([int(c) for c in region_colour_of(tab, 0)])
-    assert (regions == first_colour).all(axis=1).sum() == picked
-
-
-def region_colour_of(tab, region: int) -> list[int]:
-    hex_colour = tab.page.evaluate("(r) => window.dazdepth.regionColour(r)", region)
-    return [int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]

@@ -1,0 +1,74 @@
+/* Daz Depth front-end, preview tools: the region wand and depth overpaint (under the
+   preview). Registers with dazdepth.js through window.dazdepthTools; commands are those of
+   docs/ui-protocol.md (select_at, assign_selection, paint_depth, ...). */
+(function () {
+  'use strict';
+  const tools = (window.dazdepthTools = window.dazdepthTools || []);
+  if (tools.some((t) => t.name === 'edit')) return; // loaded twice
+
+  let ui = null;
+  let api = null;       // {h, send, view} from dazdepth.js
+  let picking = false;  // the next click on the preview picks the depth to paint with
+
+  function whole(input, lowest) { return Math.max(lowest, Math.round(Number(input.value) || 0)); }
+
+  function setPicking(on) {
+    picking = on;
+    ui.pick.classList.toggle('dd-active', on);
+    ui.pick.setAttribute('aria-pressed', String(on));
+    update(api.view());
+  }
+
+  function build(a) {
+    api = a;
+    const { h, send } = a;
+    ui = {};
+    ui.wand = h('input', { type: 'checkbox', class: 'dd-wand' });
+    ui.tolerance = h('input', { type: 'number', class: 'dd-tolerance', min: '0', max: '64', step: '1', value: '2', title: 'grey levels either side of the clicked pixel' });
+    ui.regionNo = h('input', { type: 'number', class: 'dd-region-no', min: '0', step: '1', value: '0' });
+    ui.assign = h('button', { type: 'button', class: 'dd-assign', text: 'Assign', title: 'the selected pixels get this region', onclick: () => send([{ op: 'assign_selection', region: whole(ui.regionNo, 0) }]) });
+    ui.unassign = h('button', { type: 'button', class: 'dd-unassign', text: 'No region', title: 'the selected pixels get no region', onclick: () => send([{ op: 'assign_selection', region: -1 }]) });
+    ui.deselect = h('button', { type: 'button', class: 'dd-deselect', text: 'Deselect', onclick: () => { setPicking(false); send([{ op: 'clear_selection' }]); } });
+    ui.selInfo = h('span', { class: 'dd-read' });
+    const wandBar = h('div', { class: 'dd-wandbar', title: 'click: select connected pixels of about the same grey; Shift-click adds, Alt- or Ctrl-click takes away' },
+      h('label', { class: 'dd-check' }, ui.wand, ' region wand'), h('label', null, ' tolerance ', ui.tolerance),
+      h('label', null, ' region ', ui.regionNo), ui.assign, ui.unassign, ui.deselect, ui.selInfo);
+
+    ui.pick = h('button', { type: 'button', class: 'dd-pick-depth', text: 'Depth from a click…', title: 'then click where the depth to paint the selection with is (e.g. the wall behind a poking elbow)', onclick: () => setPicking(!picking) });
+    ui.far = h('button', { type: 'button', class: 'dd-paint-far', text: 'Far end of split', title: "each selected pixel gets the farthest depth of its split", onclick: () => send([{ op: 'paint_depth', to: 'far_end' }]) });
+    ui.hide = h('button', { type: 'button', class: 'dd-paint-hide', text: 'Hide (no hit)', title: 'the selected pixels become background', onclick: () => send([{ op: 'paint_depth', to: 'no_hit' }]) });
+    ui.restore = h('button', { type: 'button', class: 'dd-paint-restore', text: 'Restore depth', title: "the selected pixels get the canvas's own depth again", onclick: () => send([{ op: 'paint_depth', to: 'original' }]) });
+    ui.clearDepth = h('button', { type: 'button', class: 'dd-clear-depth-edits', text: 'Clear depth edits', title: "every pixel gets the canvas's own depth again", onclick: () => send([{ op: 'clear_depth_edits' }]) });
+    ui.paintInfo = h('span', { class: 'dd-read' });
+    const paintBar = h('div', { class: 'dd-wandbar dd-paintbar', title: 'depth overpaint: give the selected pixels another depth (saved with the preset)' },
+      h('span', { text: 'paint depth:' }), ui.pick, ui.far, ui.hide, ui.restore, ui.clearDepth, ui.paintInfo);
+    return h('div', { class: 'dd-tools' }, wandBar, paintBar);
+  }
+
+  function update(v) {
+    if (!ui || !v) return;
+    const picked = v.selected_pixels || 0, painted = v.painted_pixels || 0;
+    if (!picked && picking) { picking = false; ui.pick.classList.remove('dd-active'); }
+    ui.assign.disabled = ui.unassign.disabled = ui.deselect.disabled = !picked;
+    ui.pick.disabled = ui.far.disabled = ui.hide.disabled = ui.restore.disabled = !picked;
+    ui.selInfo.textContent = picked ? `${picked} px selected` : '';
+    ui.clearDepth.hidden = !painted;
+    ui.paintInfo.textContent = picking ? 'click the depth to paint with' : painted ? `${painted} px overpainted` : '';
+  }
+
+  // A click on the preview at full-size pixel p; true when handled here.
+  function click(e, p) {
+    if (!ui || !p) return false;
+    if (picking) {
+      setPicking(false);
+      api.send([{ op: 'paint_depth', x: p.x, y: p.y }]);
+      return true;
+    }
+    if (!ui.wand.checked) return false;
+    const mode = e.shiftKey ? 'add' : (e.altKey || e.ctrlKey || e.metaKey) ? 'subtract' : 'replace';
+    api.send([{ op: 'select_at', x: p.x, y: p.y, tolerance: whole(ui.tolerance, 0), mode }]);
+    return true;
+  }
+
+  tools.push({ name: 'edit', build, update, click });
+})();
