@@ -217,12 +217,39 @@ def select_connected(
 ) -> np.ndarray:
     """The pixels connected (8 ways) to (x, y) whose level lies within ``tolerance`` of
     its level: the magic wand on the quantised depth map. Empty on background."""
-    if not (0 <= y < levels.shape[0] and 0 <= x < levels.shape[1]):
-        raise ValueError(f"pixel {x}:{y} is outside the {levels.shape[1]}x{levels.shape[0]} image")
-    if not valid[y, x]:
+    if not _seeded(valid, x, y):
         return np.zeros(levels.shape, dtype=bool)
     seed = int(levels[y, x])
-    near = valid & (np.abs(levels.astype(np.int32) - seed) <= tolerance)
+    return _component(valid & (np.abs(levels.astype(np.int32) - seed) <= tolerance), x, y)
+
+
+def select_surface(
+    normals: np.ndarray, valid: np.ndarray, x: int, y: int, degrees: float = 10.0
+) -> np.ndarray:
+    """The pixels connected (8 ways) to (x, y) whose surface normal lies within ``degrees``
+    of its normal: the wand on the Normal canvas, a floor or a wall in one click however
+    its depth runs. Empty on background or where the normal is zero."""
+    if not _seeded(valid, x, y):
+        return np.zeros(valid.shape, dtype=bool)
+    seed = normals[y, x].astype(np.float32)
+    length = float(np.linalg.norm(seed))
+    if not length > 0:
+        return np.zeros(valid.shape, dtype=bool)
+    unit = normals.astype(np.float32, copy=False)
+    dots = unit @ (seed / length)
+    lengths = np.sqrt(np.einsum("ijk,ijk->ij", unit, unit))
+    # cos(angle) >= cos(degrees), without dividing by a zero length
+    near = valid & (dots >= np.cos(np.radians(degrees)) * lengths) & (lengths > 0)
+    return _component(near, x, y)
+
+
+def _seeded(valid: np.ndarray, x: int, y: int) -> bool:
+    if not (0 <= y < valid.shape[0] and 0 <= x < valid.shape[1]):
+        raise ValueError(f"pixel {x}:{y} is outside the {valid.shape[1]}x{valid.shape[0]} image")
+    return bool(valid[y, x])
+
+
+def _component(near: np.ndarray, x: int, y: int) -> np.ndarray:
     labels, _ = label_components(near)
     return labels == labels[y, x]
 

@@ -15,14 +15,15 @@ import numpy as np
 
 from .autosplit import auto_splits
 from .canvases import CanvasSet
+from .commands import overpaint, wand, whole
 from .depthmap import DepthMap
 from .errors import DazDepthError
 from .index import DepthIndex
 from .mapping import Mapped, MappingError, MappingPlan
 from .normals import NormalSettings, encode_normals
-from .overpaint import apply_depth_edits, far_end_depths, paint, picked_depth, restore
-from .region_edits import assign, divide_split, grey_levels, grow_regions, order_regions
-from .regions import combine, select_connected, split_pixel_counts, splits_as_regions
+from .overpaint import apply_depth_edits
+from .region_edits import assign, divide_split, grow_regions, order_regions
+from .regions import combine, split_pixel_counts, splits_as_regions
 from .render import region_image, test_image
 from .splits import CURVES, SplitError, SplitSet, spread
 
@@ -250,7 +251,7 @@ class Workspace:
         elif kind == "remove":
             self.splits = s.remove(int(op["split"]))[0]
         elif kind == "allocate":
-            self.splits = s.allocate(int(op["split"]), _whole(op["levels"], "levels"))
+            self.splits = s.allocate(int(op["split"]), whole(op["levels"], "levels"))
         elif kind == "flag":
             self._flag(int(op["split"]), str(op["key"]), op.get("value"))
         elif kind == "auto":
@@ -264,23 +265,22 @@ class Workspace:
                 s,
                 self.region_edits,
                 int(op["split"]),
-                _whole(smallest, "min_pixels"),
+                whole(smallest, "min_pixels"),
             )
         elif kind == "grow_regions":
             self.region_edits = grow_regions(self.depth_map, s, self.region_edits)
         elif kind == "order_regions":
             self.splits, self.region_edits = order_regions(self.depth_map, s, self.region_edits)
         elif kind == "select_at":
-            levels = grey_levels(self.depth_map, s)
-            x, y = _whole(op["x"], "x"), _whole(op["y"], "y")
-            tolerance = _whole(op.get("tolerance", 0), "tolerance")
-            picked = select_connected(levels, self.depth_map.valid, x, y, tolerance)
+            picked = wand(self.depth_map, s, self.normal, op)
             self.selection = combine(self.selection, picked, str(op.get("mode", "replace")))
         elif kind == "assign_selection":
             region = int(op["region"])
             self.splits, self.region_edits = assign(s, self.region_edits, self.selection, region)
         elif kind == "paint_depth":
-            self._paint_depth(op)
+            self._set_depth_edits(
+                overpaint(self.depth_map, s, self.depth_edits, self.selection, op)
+            )
         elif kind == "clear_depth_edits":
             self._set_depth_edits(None)
         elif kind == "clear_selection":
@@ -309,25 +309,6 @@ class Workspace:
             self._history(kind)
         else:
             raise ValueError(f"unknown operation {kind!r}")
-
-    def _paint_depth(self, op: dict[str, Any]) -> None:
-        """Paint the selection: with the depth at (x, y), or ``to`` its split's far end,
-        no hit, or the canvas's own depth."""
-        to = op.get("to", "picked")
-        if to == "picked":
-            depth = picked_depth(self.depth_map, _whole(op["x"], "x"), _whole(op["y"], "y"))
-            edits = paint(self.depth_edits, self.selection, depth)
-        elif to == "far_end":
-            edits = paint(
-                self.depth_edits, self.selection, far_end_depths(self.depth_map, self.splits)
-            )
-        elif to == "no_hit":
-            edits = paint(self.depth_edits, self.selection, np.inf)
-        elif to == "original":
-            edits = restore(self.depth_edits, self.selection)
-        else:
-            raise ValueError(f"paint to {to!r}: use picked, far_end, no_hit or original")
-        self._set_depth_edits(edits)
 
     def _flag(self, index: int, key: str, value: Any) -> None:
         if key not in ("label", "test", "region", "curve"):
@@ -375,13 +356,6 @@ def _depth(value: Any) -> float:
     if not math.isfinite(depth):
         raise ValueError(f"{value!r} is not a depth")
     return depth
-
-
-def _whole(value: Any, name: str) -> int:
-    number = float(value)
-    if not number.is_integer():
-        raise ValueError(f"{name} must be a whole number")
-    return int(number)
 
 
 def _zoom(lo: Any, hi: Any) -> tuple[float, float] | None:

@@ -199,3 +199,37 @@ def test_select_connected_is_a_magic_wand_on_the_levels() -> None:
     assert not combine(None, right, "subtract").any()
     with pytest.raises(ValueError, match="outside the 4x3 image"):
         select_connected(levels, valid, 4, 0)
+
+
+def test_select_surface_takes_a_plane_in_one_click_whatever_its_depth() -> None:
+    from lib_dazdepth.regions import select_surface
+
+    up, front = (0.0, 1.0, 0.0), (0.0, 0.0, 1.0)
+    tilted = (0.0, np.sin(np.radians(8)), np.cos(np.radians(8)))  # 8 degrees off the wall
+    normals = np.array(
+        [
+            [front, front, tilted, front],
+            [front, front, up, up],
+            [up, up, up, (0, 0, 0)],
+            [front, up, up, up],
+        ],
+        dtype=np.float32,
+    )
+    normals[2, 0] *= 3.0  # a normal's length does not matter
+    valid = np.ones((4, 4), dtype=bool)
+    valid[3, 3] = False
+    floor = select_surface(normals, valid, 0, 2, degrees=5)
+    expected = np.array(
+        [[0, 0, 0, 0], [0, 0, 1, 1], [1, 1, 1, 0], [0, 1, 1, 0]],
+        dtype=bool,  # the zero normal and the background are never taken
+    )
+    np.testing.assert_array_equal(floor, expected)
+    wall = select_surface(normals, valid, 0, 0, degrees=5)
+    np.testing.assert_array_equal(wall[0], [1, 1, 0, 0])
+    assert wall.sum() == 4  # (3, 0) faces the camera too but touches the wall only via floor
+    wider = select_surface(normals, valid, 0, 0, degrees=10)
+    np.testing.assert_array_equal(wider[0], [1, 1, 1, 1])
+    assert not select_surface(normals, valid, 3, 3).any()  # background
+    assert not select_surface(normals, valid, 3, 2).any()  # no normal
+    with pytest.raises(ValueError, match="outside the 4x4 image"):
+        select_surface(normals, valid, 4, 0)

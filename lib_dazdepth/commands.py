@@ -1,0 +1,63 @@
+"""Commands on pixels, read from the tab's operations: the wand and depth overpaint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .depthmap import DepthMap
+from .overpaint import far_end_depths, paint, picked_depth, restore
+from .region_edits import grey_levels
+from .regions import select_connected, select_surface
+from .splits import SplitSet
+
+
+def whole(value: Any, name: str) -> int:
+    number = float(value)
+    if not number.is_integer():
+        raise ValueError(f"{name} must be a whole number")
+    return int(number)
+
+
+def wand(
+    depth_map: DepthMap, splits: SplitSet, normal: np.ndarray | None, op: dict[str, Any]
+) -> np.ndarray:
+    """The pixels a click selects: by grey level (tolerance in levels) or by surface
+    direction on the Normal canvas (tolerance in degrees)."""
+    x, y = whole(op["x"], "x"), whole(op["y"], "y")
+    by = op.get("by", "depth")
+    if by == "depth":
+        levels = grey_levels(depth_map, splits)
+        tolerance = whole(op.get("tolerance", 0), "tolerance")
+        return select_connected(levels, depth_map.valid, x, y, tolerance)
+    if by != "surface":
+        raise ValueError(f"select by {by!r}: use depth or surface")
+    if normal is None:
+        raise ValueError("selecting by surface needs the Normal canvas: load it with the depth")
+    degrees = float(op.get("tolerance", 10))
+    if not 0 <= degrees <= 180:
+        raise ValueError("the surface tolerance is an angle from 0 to 180 degrees")
+    return select_surface(normal, depth_map.valid, x, y, degrees)
+
+
+def overpaint(
+    depth_map: DepthMap,
+    splits: SplitSet,
+    edits: np.ndarray | None,
+    selection: np.ndarray | None,
+    op: dict[str, Any],
+) -> np.ndarray | None:
+    """New depth edits: the selection painted with the depth at (x, y), or ``to`` its
+    split's far end, no hit, or the canvas's own depth."""
+    to = op.get("to", "picked")
+    if to == "picked":
+        depth = picked_depth(depth_map, whole(op["x"], "x"), whole(op["y"], "y"))
+        return paint(edits, selection, depth)
+    if to == "far_end":
+        return paint(edits, selection, far_end_depths(depth_map, splits))
+    if to == "no_hit":
+        return paint(edits, selection, np.inf)
+    if to == "original":
+        return restore(edits, selection)
+    raise ValueError(f"paint to {to!r}: use picked, far_end, no_hit or original")
