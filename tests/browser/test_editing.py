@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import colorsys
 import json
 
 import numpy as np
+from browsing import SAMPLE_SIZE
 from PIL import Image
-from test_tab import command_line, loaded, png, saved_files
+from test_tab import command_line, loaded, png, saved_files, table_input
 
 from lib_dazdepth.exr import read_depth
+from lib_dazdepth.palette import region_colours
+from lib_dazdepth.sample import OBJECT_NAMES, render_scene
 
 
 def test_region_wand_selects_by_click_and_assigns_a_region(tab, sample_set, tmp_path) -> None:
@@ -103,3 +107,59 @@ def test_overpaint_a_selection_with_a_picked_depth_undo_save_and_reload(
         [str(tmp_path / preset), str(tmp_path / sidecar)]
     )
     view = tab.wait_view(f"v.painted_pixels === {picked} && v.message.text.includes('depth edits')")
+
+
+def accepted_regions(mask: np.ndarray) -> dict[tuple[int, ...], int]:
+    """The Regional Prompter's reading of a mask (facts.md 4): colours whose S and V round
+    into 0.49..0.51 are regions, matched by exact hue; any other such colour is an error."""
+    palette = {colour: k for k, colour in enumerate(region_colours(64))}
+    found = {}
+    for colour in np.unique(mask.reshape(-1, 3), axis=0):
+        _, s, v = colorsys.rgb_to_hsv(*(colour / 255))
+        if 0.49 <= round(s, 2) <= 0.51 and 0.49 <= round(v, 2) <= 0.51:
+            assert tuple(colour) in palette, f"{tuple(colour)} is no region colour"
+            found[tuple(int(c) for c in colour)] = palette[tuple(colour)]
+    return found
+
+
+def test_regions_for_figure_orb_floor_and_backstop_with_clicks_alone(tab, sample_set) -> None:
+    view = loaded(tab, sample_set)
+    size = (view["image"]["width"], view["image"]["height"])
+    tab.page.click("#dazdepth_mount button.dd-auto")
+    tab.wait_view("v.splits.length > 1 && !window.dazdepth.busy()")
+    tab.page.click("#dazdepth_mount button.dd-regions-from-splits")
+    view = tab.wait_view("v.splits.some((s) => s.region >= 0) && !window.dazdepth.busy()")
+    # the thin band between the orb and the figure holds only their rims: no region of its own
+    rims = next(i for i, s in enumerate(view["splits"]) if s["label"] == "Surroundings")
+    field = table_input(tab, rims, 5)
+    field.fill("")
+    field.press("Tab")
+    tab.wait_view(f"v.splits[{rims}].region === -1 && !window.dazdepth.busy()")
+    # the floor, one plane, in one click of the surface wand; it gets the far surroundings' region
+    floor_region = view["splits"][-2]["region"]
+    tab.page.check("#dazdepth_mount input.dd-wand")
+    tab.page.select_option("#dazdepth_mount select.dd-wand-by", "surface")
+    assert tab.page.input_value("#dazdepth_mount input.dd-tolerance") == "10"
+    click_pixel(tab, size[0] // 2, size[1] - 1, size)
+    tab.wait_view("v.selected_pixels > 0 && !window.dazdepth.busy()")
+    tab.page.fill("#dazdepth_mount input.dd-region-no", str(floor_region))
+    tab.page.click("#dazdepth_mount button.dd-assign")
+    tab.wait_view("v.region_edits && !window.dazdepth.busy()")
+    tab.page.click("#dazdepth_mount button.dd-order-regions")
+    tab.wait_view("!window.dazdepth.busy()")
+    tab.page.click("#dazdepth_save")
+    files = saved_files(tab)
+    (mask_name,) = [n for n in files if n.endswith(".regions.png")]
+    mask = png(files[mask_name])
+    regions = accepted_regions(mask)
+    assert sorted(regions.values()) == list(range(len(regions)))  # numbered 0..n-1
+    objects = render_scene(SAMPLE_SIZE).object_id
+    majority = {}
+    for object_id in (1, 2, 3, 4):
+        colours, counts = np.unique(mask[objects == object_id], axis=0, return_counts=True)
+        best = int(np.argmax(counts))
+        name = OBJECT_NAMES[object_id]
+        assert counts[best] >= 0.9 * counts.sum(), f"the {name} is split over regions"
+        majority[name] = regions[tuple(int(c) for c in colours[best])]
+    assert len(set(majority.values())) == 4, majority  # four separate regions
+    assert majority["orb"] < majority["figure"] < majority["backstop"]  # near to far
