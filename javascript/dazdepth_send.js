@@ -3,6 +3,8 @@
 // sd-webui-controlnet (gradio 3) and Forge's built-in ControlNet (gradio 4). A file is put
 // into the unit's file input and a `change` event dispatched, as the extensions that send
 // images do; both ControlNets enable the unit on that event, and we tick "enable" too.
+// The unit's options and the Regional Prompter's switches are set through their own
+// components' events (dropdown option press, number input, radio and checkbox click).
 (function () {
   'use strict';
 
@@ -56,6 +58,76 @@
       (unit === 0 ? q(`#${tab}_controlnet_ControlNet_controlnet_enable_checkbox input`) : null);
   }
 
+  // A unit's option by sd-webui-controlnet's id (Forge's built-in ControlNet keeps them):
+  // #<tab>_controlnet_ControlNet-N_controlnet_<name>.
+  function unitControl(tab, unit, name) {
+    return q(`#${tab}_controlnet_ControlNet-${unit}_controlnet_${name}`) ||
+      (unit === 0 ? q(`#${tab}_controlnet_ControlNet_controlnet_${name}`) : null);
+  }
+
+  const optionName = (li) => li.textContent.replace(/^\s*✓/, '').trim();
+
+  // A gradio 3.41 or 4.40 dropdown: open its list, then press on the option `pick` chooses
+  // from the names (the component's own events, as a user's click). Returns the name.
+  async function choose(block, pick) {
+    const input = block && block.querySelector('input');
+    if (!input) return null;
+    input.focus();  // a unit in a hidden tab cannot take focus: the events do it
+    input.dispatchEvent(new FocusEvent('focus'));
+    input.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
+    await wait(150);
+    const options = [...block.querySelectorAll('li')];
+    const index = pick(options.map(optionName));
+    if (index >= 0) {
+      options[index].dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
+      options[index].click();
+      await wait(100);
+    }
+    input.blur();
+    input.dispatchEvent(new FocusEvent('blur'));
+    return index >= 0 ? optionName(options[index]) : null;
+  }
+
+  // The installed model `wanted` names: itself, or the first whose name contains it
+  // (payload.match_model's rule); the preprocessor by name, any case (none/None).
+  const modelPick = (wanted) => (names) => {
+    const exact = names.indexOf(wanted);
+    if (exact >= 0) return exact;
+    const part = wanted.toLowerCase();
+    return names.findIndex((n) => n.toLowerCase() !== 'none' && n.split(' [')[0].toLowerCase().includes(part));
+  };
+  const modulePick = (wanted) => (names) => names.findIndex((n) => n.toLowerCase() === wanted.toLowerCase());
+
+  function setNumber(block, value) {
+    const input = block && block.querySelector('input[type=number]');
+    if (!input) return false;
+    input.value = String(value);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    return true;
+  }
+
+  function pickRadio(block, value) {
+    const radio = block && [...block.querySelectorAll('input[type=radio]')].find((r) => r.value === value);
+    if (radio && !radio.checked) radio.click();
+    return !!radio;
+  }
+
+  // Preprocessor first: ControlNet's preprocessor change may reset the model.
+  async function setUnitOptions(tab, item) {
+    const control = (name) => unitControl(tab, item.unit, name);
+    const missed = [];
+    const module = await choose(control('preprocessor_dropdown'), modulePick(item.module));
+    if (!module) missed.push(`preprocessor ${item.module}`);
+    await wait(150);
+    const model = await choose(control('model_dropdown'), modelPick(item.model));
+    if (!model) missed.push(`a model matching "${item.model}"`);
+    if (!setNumber(control('control_weight_slider'), item.weight)) missed.push('weight');
+    if (!setNumber(control('ending_control_step_slider'), item.guidance_end)) missed.push('ending step');
+    if (!pickRadio(control('control_mode_radio'), item.control_mode)) missed.push('control mode');
+    return { model, missed };
+  }
+
   async function sendUnit(tab, item) {
     if (tab === 'img2img') {  // the control image panel only shows once this is ticked
       tick(q(`#img2img_controlnet_ControlNet-${item.unit}_same_img2img_checkbox input`));
@@ -66,7 +138,9 @@
     putFile(input, pngFile(item.png, item.name));
     await wait(100);
     tick(enableBox(tab, item.unit));
-    return `${item.role} → unit ${item.unit}`;
+    const { model, missed } = await setUnitOptions(tab, item);
+    const done = `${item.role} → unit ${item.unit}${model ? ` (${model})` : ''}`;
+    return missed.length ? `${done}, not set: ${missed.join(', ')}` : done;
   }
 
   // gradio 3: the upload box in #RP_mode<t2i|i2i> labelled "Upload mask here cus gradio";
@@ -86,8 +160,28 @@
     return null;
   }
 
+  // Active, the Mask mode tab, base ratio and "use base prompt", by the Regional
+  // Prompter's ids (RP_<name><t2i|i2i>). Returns what could not be found.
+  function setRegionalPrompter(tab, regions) {
+    const short = tab === 'img2img' ? 'i2i' : 't2i';
+    const missed = [];
+    const active = q(`#RP_active${short} input`);
+    if (active) tick(active); else missed.push('Active');
+    const modes = q(`#RP_mode${short}`);
+    const maskTab = modes && [...modes.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Mask');
+    if (maskTab) maskTab.click(); else missed.push('Mask mode');
+    const ratio = q(`#RP_base_ratio${short} textarea, #RP_base_ratio${short} input`);
+    if (ratio) setText(ratio, regions.base_ratio); else missed.push('base ratio');
+    const useBase = q(`#RP_usebase${short} input`);
+    if (useBase) { if (useBase.checked !== regions.use_base) useBase.click(); } else missed.push('use base prompt');
+    return missed;
+  }
+
   async function sendRegions(tab, regions) {
     const done = [];
+    const missed = setRegionalPrompter(tab, regions);
+    await wait(150);
+    if (missed.length) done.push(`Regional Prompter: not set: ${missed.join(', ')}`);
     const input = maskInput(tab);
     if (input) {
       putFile(input, pngFile(regions.mask, 'regions.png'));

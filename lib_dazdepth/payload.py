@@ -104,7 +104,12 @@ def region_prompt(splits: SplitSet, base: str = "", edits: np.ndarray | None = N
     return "\nBREAK\n".join(sections)
 
 
-def regional_prompter_args(mask_png: bytes, base_ratio: float = 0.2, use_base: bool = True) -> list:
+BASE_RATIO = "0.2"  # the Regional Prompter's share of the base prompt (the seed's setting)
+
+
+def regional_prompter_args(
+    mask_png: bytes, base_ratio: str = BASE_RATIO, use_base: bool = True
+) -> list:
     """The 20 positional values (facts.md 4), Mask mode with the mask as base64 PNG."""
     return [
         True,  # 0 active
@@ -114,7 +119,7 @@ def regional_prompter_args(mask_png: bytes, base_ratio: float = 0.2, use_base: b
         "Mask",  # 4 mask submode
         "Prompt",  # 5 prompt submode (unused in Mask mode)
         "1,1",  # 6 ratios (unused in Mask mode)
-        str(base_ratio),  # 7 base ratios
+        base_ratio,  # 7 base ratios
         use_base,  # 8 use base prompt
         False,  # 9 use common prompt
         False,  # 10 use negative common prompt

@@ -22,7 +22,7 @@ from ..depthmap import load_depth_map
 from ..edits import load_edits_for
 from ..errors import DazDepthError, InputError
 from ..maps import png_maps
-from ..payload import UnitSettings, region_prompt
+from ..payload import BASE_RATIO, UnitSettings, region_prompt
 from ..presets import load_preset
 from ..saving import dated_folder, save_maps, save_preset
 from ..view import build_view, dumps, message
@@ -283,6 +283,10 @@ def send_order(
             "role": role,
             "unit": units[role].unit,
             "model": units[role].model,
+            "module": units[role].module,
+            "weight": units[role].weight,
+            "guidance_end": units[role].guidance_end,
+            "control_mode": units[role].control_mode,
             "name": f"{stem}.{role}.png",
             "png": base64.b64encode(maps[role]).decode("ascii"),
         }
@@ -302,6 +306,8 @@ def send_order(
         order["regions"] = {
             "mask": base64.b64encode(maps["regions"]).decode("ascii"),
             "prompt": region_prompt(state.splits, edits=edits),
+            "base_ratio": BASE_RATIO,
+            "use_base": True,
         }
     if not items and not order["regions"]:
         return "", "Nothing to send: " + "; ".join(order["note"])

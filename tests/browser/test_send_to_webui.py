@@ -4,13 +4,16 @@ prompt gets the BREAK template."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
+import gradio
 import pytest
 from browsing import ROOT, Tab, served
 from test_tab import loaded
 
+FORGE = int(gradio.__version__.split(".")[0]) >= 4
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("DAZDEPTH_URL")), reason="needs the stand-in page's recording textboxes"
 )
@@ -49,6 +52,29 @@ def wait_received(tab: Tab, name: str, value: str) -> None:
     )
 
 
+def sent_status(tab: Tab) -> str:
+    """The send status line once the page has carried the order out."""
+    tab.wait_js(
+        "() => document.querySelector('#dazdepth_send_status').textContent.includes('→')", 60000
+    )
+    return tab.page.locator("#dazdepth_send_status").first.inner_text()
+
+
+def probed(tab: Tab, where: str) -> dict:
+    """What the stand-in page's server holds for every unit option and RP switch."""
+    box = tab.page.locator(f"#fake_{where}_settings textarea")
+    before = box.input_value()
+    tab.page.evaluate(f"() => document.querySelector('#fake_probe_{where}').click()")
+    tab.wait_js(
+        "([where, before]) => {"
+        " const t = document.querySelector(`#fake_${where}_settings textarea`);"
+        " return t && t.value && t.value !== before; }",
+        30000,
+        arg=[where, before],
+    )
+    return json.loads(box.input_value())
+
+
 @pytest.mark.parametrize("where", ["txt2img", "img2img"])
 def test_send_all_puts_each_map_in_its_unit_and_enables_it(page_tab, sample_set, where):
     loaded(page_tab, sample_set)
@@ -57,8 +83,21 @@ def test_send_all_puts_each_map_in_its_unit_and_enables_it(page_tab, sample_set,
     for n in range(3):  # depth -> 0, normal -> 1, beauty -> 2 (the default settings)
         wait_received(page_tab, f"{where}_unit{n}", "600x600")
         wait_received(page_tab, f"{where}_enabled{n}", "on")
-    status = page_tab.page.locator("#dazdepth_send_status").inner_text()
-    assert "depth → unit 0" in status and "beauty → unit 2" in status
+    status = sent_status(page_tab)
+    assert "depth → unit 0 (control_v11f1p_sd15_depth [cfd03158])" in status
+    assert "beauty → unit 2" in status and "not set" not in status, status
+    settings = probed(page_tab, where)
+    none = "None" if FORGE else "none"
+    expected = {  # the seed's starting point (facts.md 6; the tab's default settings)
+        0: (none, "control_v11f1p_sd15_depth [cfd03158]"),
+        1: (none, "control_v11p_sd15_normalbae [316696f1]"),
+        2: ("dw_openpose_full", "control_v11p_sd15_openpose [cab727d4]"),
+    }
+    for n, (module, model) in expected.items():
+        got = [settings[f"{key}{n}"] for key in ("enabled", "module", "model")]
+        assert got == [True, module, model], (n, settings)
+        assert (settings[f"weight{n}"], settings[f"end{n}"]) == (0.3, 0.5)
+        assert settings[f"mode{n}"] == "Balanced"
 
 
 def test_fill_the_regional_prompter_sends_the_mask_and_the_prompt(page_tab, sample_set):
@@ -79,6 +118,9 @@ def test_fill_the_regional_prompter_sends_the_mask_and_the_prompt(page_tab, samp
         "() => document.querySelector('#txt2img_prompt textarea').value.includes('BREAK')"
     )
     assert prompt.input_value() == "(base prompt)\nBREAK\na wizard\nBREAK\n(region 1)"
+    settings = probed(page_tab, "txt2img")
+    rp = {k: v for k, v in settings.items() if k.startswith("rp_")}
+    assert rp == {"rp_active": True, "rp_mode": "Mask", "rp_base_ratio": "0.2", "rp_use_base": True}
 
 
 def test_sending_without_regions_explains_what_to_do(page_tab, sample_set):
