@@ -100,6 +100,18 @@ def test_send_all_puts_each_map_in_its_unit_and_enables_it(page_tab, sample_set,
         assert settings[f"mode{n}"] == "Balanced"
 
 
+def test_one_maps_button_sets_only_its_unit(page_tab, sample_set):
+    loaded(page_tab, sample_set)
+    page_tab.page.click("#dazdepth_send_normal")
+    wait_received(page_tab, "txt2img_unit1", "600x600")
+    assert "normal → unit 1 (control_v11p_sd15_normalbae [316696f1])" in sent_status(page_tab)
+    settings = probed(page_tab, "txt2img")
+    assert [settings["enabled1"], settings["weight1"], settings["end1"]] == [True, 0.3, 0.5]
+    for n in (0, 2):  # untouched: the stand-in's starting values
+        got = [settings[f"{key}{n}"] for key in ("enabled", "module", "model", "weight")]
+        assert got == [False, "depth_midas", "None", 1], (n, settings)
+
+
 def test_fill_the_regional_prompter_sends_the_mask_and_the_prompt(page_tab, sample_set):
     loaded(page_tab, sample_set)
     page_tab.send(
