@@ -246,6 +246,31 @@ def bench_tab(depth_map, splits: SplitSet, full_map: float) -> None:
         )
     )
     print(line("tab: allocation edit, command to view JSON", statistics.median(allocations)))
+    bench_clicks(workspace, full_map)
+
+
+def bench_clicks(workspace, full_map: float) -> None:
+    """The region wand and depth overpaint: one click each, command to view JSON."""
+    from .view import build_view, dumps
+
+    dm = workspace.depth_map
+    ys, xs = np.nonzero(dm.valid)
+    near = int(np.argmin(dm.depth[ys, xs]))
+    x, y = int(xs[near]), int(ys[near])
+
+    def click(ops) -> float:
+        start = time.perf_counter()
+        workspace.apply(ops)
+        dumps(build_view(workspace, with_grid=workspace.depth_map is not dm))
+        return time.perf_counter() - start
+
+    wand = click([{"op": "select_at", "x": x, "y": y, "tolerance": 2}])
+    paint = click([{"op": "paint_depth", "to": "far_end"}])
+    undo = click([{"op": "undo"}])
+    compare = " than a full-size remap alone"
+    print(line("tab: region wand click, command to view JSON", wand, full_map, compare))
+    print(line("tab: depth overpaint (reindexes the preview)", paint, full_map, compare))
+    print(line("tab: undo of an overpaint", undo, full_map, compare))
 
 
 def bench_batch(folder: Path, frames: int, size: int = 1200) -> None:

@@ -31,6 +31,7 @@ PREVIEW_MAX = 1024  # long side of the live preview
 GRID_MAX = 256  # long side of the depth grid sent for the hover readout
 HISTOGRAM_BINS = 400
 UNDO_LIMIT = 200
+DEPTH_STATES = 2  # this depth map and the one before, with their preview indexes (undo)
 
 
 class CommandError(ValueError):
@@ -84,17 +85,34 @@ class Workspace:
         self.small_depth = self.depth_map.depth[np.ix_(*self.sample)]
         self.small_valid = self.depth_map.valid[np.ix_(*self.sample)]
         self.index = DepthIndex.build(self.small_depth, self.small_valid)
+        self._forget_mapping()
+        self._depth_states = [self._depth_state()]
+
+    def _depth_state(self) -> tuple:
+        return (self.depth_edits, self.depth_map, self.small_depth, self.small_valid, self.index)
+
+    def _forget_mapping(self) -> None:
         self._plan: MappingPlan | None = None
         self._mapped: Mapped | None = None
         self._histogram: dict[str, Any] | None = None
         self._static_layers: dict[str, np.ndarray] = {}
 
     def _set_depth_edits(self, edits: np.ndarray | None) -> None:
+        """Use these depth edits. The previous edited map and its preview index are kept
+        (not more: each is a full-size copy), so undoing an overpaint costs no new index."""
         if edits is self.depth_edits:
             return
-        self.depth_map = apply_depth_edits(self.original, edits)
-        self.depth_edits = edits
-        self._index_depth()
+        kept = [state for state in self._depth_states if state[0] is not edits]
+        found = next((state for state in self._depth_states if state[0] is edits), None)
+        if found is None:
+            depth_map = apply_depth_edits(self.original, edits)  # may raise: nothing changed
+            self.depth_edits, self.depth_map = edits, depth_map
+            self._index_depth()
+        else:
+            _, self.depth_map, self.small_depth, self.small_valid, self.index = found
+            self.depth_edits = edits
+            self._forget_mapping()
+        self._depth_states = [self._depth_state(), *kept][:DEPTH_STATES]
 
     @property
     def painted_pixels(self) -> int:
@@ -217,7 +235,7 @@ class Workspace:
     def apply(self, ops: list[dict[str, Any]]) -> None:
         """Apply a command's operations; all or none. Raises CommandError."""
         before = (self.splits, self.selected, self.show, self.zoom, self.region_edits)
-        selection, depth_edits, depth_map = self.selection, self.depth_edits, self.depth_map
+        selection, depth_edits = self.selection, self.depth_edits
         stacks = (list(self.undo_stack), list(self.redo_stack))
         try:
             for op in ops:
@@ -225,9 +243,7 @@ class Workspace:
         except (SplitError, KeyError, TypeError, ValueError, DazDepthError) as error:
             self.splits, self.selected, self.show, self.zoom, self.region_edits = before
             self.selection = selection
-            if self.depth_edits is not depth_edits:
-                self.depth_edits, self.depth_map = depth_edits, depth_map
-                self._index_depth()
+            self._set_depth_edits(depth_edits)
             self.undo_stack, self.redo_stack = stacks
             raise CommandError(_message(error)) from None
         travelled = any(op.get("op") in ("undo", "redo") for op in ops)

@@ -129,11 +129,13 @@ def test_overpaint_commands_in_the_workspace_and_undo() -> None:
     assert ws.layer("depth")[2, 2] == wall_grey // 2 + 128  # still selected: lightened
     ws.apply([{"op": "clear_selection"}])
     assert ws.layer("depth")[2, 2] == wall_grey
+    painted = ws.depth_map
     ws.apply([{"op": "undo"}])
     assert ws.depth_edits is None and ws.depth_map.depth[2, 2] == 120.0
+    assert ws.depth_map is ws.original  # kept with its index: undo builds nothing
     assert ws.layer("depth")[2, 2] != wall_grey
     ws.apply([{"op": "redo"}])
-    assert ws.depth_map.depth[2, 2] == 500.0
+    assert ws.depth_map is painted and ws.depth_map.depth[2, 2] == 500.0
     figure = (slice(2, 4), slice(4, 6))
     ws.apply([{"op": "select_at", "x": 4, "y": 2}, {"op": "paint_depth", "to": "far_end"}])
     assert ws.selection.sum() == 4
