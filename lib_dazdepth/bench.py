@@ -264,11 +264,13 @@ def bench_clicks(workspace, full_map: float) -> None:
         dumps(build_view(workspace, with_grid=workspace.depth_map is not dm))
         return time.perf_counter() - start
 
-    wand = click([{"op": "select_at", "x": x, "y": y, "tolerance": 2}])
+    first = click([{"op": "select_at", "x": x, "y": y, "tolerance": 2}])
+    wand = click([{"op": "select_at", "x": x, "y": y, "tolerance": 2, "mode": "add"}])
     paint = click([{"op": "paint_depth", "to": "far_end"}])
     undo = click([{"op": "undo"}])
     compare = " than a full-size remap alone"
-    print(line("tab: region wand click, command to view JSON", wand, full_map, compare))
+    print(line("tab: first wand click (maps the full image)", first, full_map, compare))
+    print(line("tab: next wand click, command to view JSON", wand, full_map, compare))
     print(line("tab: depth overpaint (reindexes the preview)", paint, full_map, compare))
     print(line("tab: undo of an overpaint", undo, full_map, compare))
 

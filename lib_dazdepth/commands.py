@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from .depthmap import DepthMap
 from .overpaint import far_end_depths, paint, picked_depth, restore
-from .region_edits import grey_levels
 from .regions import select_connected, select_surface
 from .splits import SplitSet
 
@@ -21,16 +21,18 @@ def whole(value: Any, name: str) -> int:
 
 
 def wand(
-    depth_map: DepthMap, splits: SplitSet, normal: np.ndarray | None, op: dict[str, Any]
+    depth_map: DepthMap,
+    levels: Callable[[], np.ndarray],
+    normal: np.ndarray | None,
+    op: dict[str, Any],
 ) -> np.ndarray:
-    """The pixels a click selects: by grey level (tolerance in levels) or by surface
-    direction on the Normal canvas (tolerance in degrees)."""
+    """The pixels a click selects: by grey level (``levels()``: the full-size 8-bit map;
+    tolerance in levels) or by surface direction on the Normal canvas (in degrees)."""
     x, y = whole(op["x"], "x"), whole(op["y"], "y")
     by = op.get("by", "depth")
     if by == "depth":
-        levels = grey_levels(depth_map, splits)
         tolerance = whole(op.get("tolerance", 0), "tolerance")
-        return select_connected(levels, depth_map.valid, x, y, tolerance)
+        return select_connected(levels(), depth_map.valid, x, y, tolerance)
     if by != "surface":
         raise ValueError(f"select by {by!r}: use depth or surface")
     if normal is None:

@@ -22,7 +22,7 @@ from .index import DepthIndex
 from .mapping import Mapped, MappingError, MappingPlan
 from .normals import NormalSettings, encode_normals
 from .overpaint import apply_depth_edits
-from .region_edits import assign, divide_split, grow_regions, order_regions
+from .region_edits import assign, divide_split, grey_levels, grow_regions, order_regions
 from .regions import combine, split_pixel_counts, splits_as_regions
 from .render import region_image, test_image
 from .splits import CURVES, SplitError, SplitSet, spread
@@ -91,11 +91,19 @@ class Workspace:
     def _depth_state(self) -> tuple:
         return (self.depth_edits, self.depth_map, self.small_depth, self.small_valid, self.index)
 
+    def _full_grey(self) -> np.ndarray:
+        """The full-size 8-bit map the wand looks at, kept while splits and depth stay."""
+        key = (self.splits, self.depth_map)
+        if self._grey is None or self._grey[0] != key[0] or self._grey[1] is not key[1]:
+            self._grey = (*key, grey_levels(self.depth_map, self.splits))
+        return self._grey[2]
+
     def _forget_mapping(self) -> None:
         self._plan: MappingPlan | None = None
         self._mapped: Mapped | None = None
         self._histogram: dict[str, Any] | None = None
         self._static_layers: dict[str, np.ndarray] = {}
+        self._grey: tuple | None = None
 
     def _set_depth_edits(self, edits: np.ndarray | None) -> None:
         """Use these depth edits. The previous edited map and its preview index are kept
@@ -288,7 +296,7 @@ class Workspace:
         elif kind == "order_regions":
             self.splits, self.region_edits = order_regions(self.depth_map, s, self.region_edits)
         elif kind == "select_at":
-            picked = wand(self.depth_map, s, self.normal, op)
+            picked = wand(self.depth_map, self._full_grey, self.normal, op)
             self.selection = combine(self.selection, picked, str(op.get("mode", "replace")))
         elif kind == "assign_selection":
             region = int(op["region"])

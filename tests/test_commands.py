@@ -26,6 +26,10 @@ def test_the_surface_wand_takes_the_whole_floor_where_the_grey_wand_takes_a_row(
     ws = Workspace(from_array(depth, "room-Canvas2-Depth.exr"), normal=normals)
     ws.apply([{"op": "select_at", "x": 2, "y": 5, "tolerance": 0}])
     np.testing.assert_array_equal(ws.selection.nonzero()[0], [5] * 5)
+    ws.apply([{"op": "allocate", "split": 0, "levels": 1}, {"op": "select_at", "x": 2, "y": 5}])
+    assert ws.selection.all()  # one grey level now: the wand sees the new map
+    ws.apply([{"op": "undo"}, {"op": "select_at", "x": 2, "y": 5}])
+    assert ws.selection.sum() == 5
     ws.apply([{"op": "select_at", "x": 2, "y": 5, "by": "surface", "tolerance": 10}])
     expected = np.zeros((6, 5), dtype=bool)
     expected[3:] = True
