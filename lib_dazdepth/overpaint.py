@@ -15,7 +15,7 @@ import numpy as np
 
 from .depthmap import DepthMap
 from .errors import InputError
-from .mapping import split_index
+from .region_edits import pixel_splits
 from .splits import SplitSet
 
 UNEDITED = np.float32(np.nan)
@@ -64,11 +64,11 @@ def picked_depth(depth_map: DepthMap, x: int, y: int) -> np.float32:
 def far_end_depths(depth_map: DepthMap, splits: SplitSet) -> np.ndarray:
     """For every valid pixel, the farthest float32 depth inside its split (just below the
     split's end, which belongs to the next one); NaN on background."""
-    bounds = np.asarray(splits.bounds, dtype=np.float64)
-    ends = bounds[1:].astype(np.float32)
-    ends = np.where(ends >= bounds[1:], np.nextafter(ends, np.float32(-np.inf)), ends)
-    index = split_index(depth_map.depth.astype(np.float64), bounds[1:-1])
-    return np.where(depth_map.valid, ends[index], UNEDITED)
+    bounds = np.asarray(splits.bounds[1:], dtype=np.float64)
+    ends = bounds.astype(np.float32)
+    ends = np.where(ends >= bounds, np.nextafter(ends, np.float32(-np.inf)), ends)
+    index = pixel_splits(depth_map, splits)  # -1 on background
+    return np.where(index >= 0, ends[index], UNEDITED)
 
 
 def apply_depth_edits(original: DepthMap, edits: DepthEdits) -> DepthMap:
