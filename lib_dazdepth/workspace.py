@@ -78,6 +78,7 @@ class Workspace:
             self.splits = SplitSet.default(dm.min, dm.max)
         self.sample = sample_rows_cols(dm.height, dm.width, PREVIEW_MAX)
         self._sampled: list[tuple[np.ndarray, np.ndarray]] = []
+        self._painted: tuple[np.ndarray | None, int] = (None, 0)  # edits, pixels painted
         self._index_depth()
 
     def _index_depth(self) -> None:
@@ -127,7 +128,7 @@ class Workspace:
         """How many pixels the depth edits paint (counted once per edit)."""
         if self.depth_edits is None:
             return 0
-        if getattr(self, "_painted", (None, 0))[0] is not self.depth_edits:
+        if self._painted[0] is not self.depth_edits:
             self._painted = (self.depth_edits, int(np.count_nonzero(~np.isnan(self.depth_edits))))
         return self._painted[1]
 
