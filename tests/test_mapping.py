@@ -130,13 +130,18 @@ splits_strategy = st.lists(
 )
 
 
+def depth_images(side: int):
+    """float32 depth images up to ``side`` x ``side``, depths 1 to 30."""
+    return hnp.arrays(
+        np.float32,
+        st.tuples(st.integers(1, side), st.integers(1, side)),
+        elements=st.floats(1, 30, width=32),
+    )
+
+
 @settings(max_examples=150, deadline=None)
 @given(
-    hnp.arrays(
-        np.float32,
-        st.tuples(st.integers(1, 12), st.integers(1, 12)),
-        elements=st.floats(1, 30, width=32),
-    ),
+    depth_images(12),
     splits_strategy,
     st.booleans(),
 )
@@ -215,11 +220,7 @@ def edit(splits: SplitSet, op) -> SplitSet:
 
 @settings(max_examples=150, deadline=None)
 @given(
-    hnp.arrays(
-        np.float32,
-        st.tuples(st.integers(1, 10), st.integers(1, 10)),
-        elements=st.floats(1, 30, width=32),
-    ),
+    depth_images(10),
     edits,
 )
 def test_incremental_updates_equal_a_full_remap_after_any_edits(depth, ops) -> None:
