@@ -48,6 +48,11 @@ def depth_sidecar_name(preset: Path) -> str:
     return f"{preset.stem}.depth-edits.png"
 
 
+def is_sidecar(path: Path) -> bool:
+    """Whether ``path`` is named as an edits file (not a preset itself)."""
+    return path.name.endswith((".edits.png", ".depth-edits.png"))
+
+
 def edits_output(preset: Path, edits: np.ndarray) -> Output:
     """The sidecar for ``preset`` (the JSON's path) holding ``edits``."""
     stored = (edits.astype(np.int32) + OFFSET).astype(np.uint16)
@@ -72,7 +77,7 @@ def named_sidecars(preset: Path) -> dict[str, str]:
     try:
         with preset.open("rb") as handle:
             if handle.read(8).startswith(b"\x89PNG"):
-                return None
+                return {}
         document = json.loads(preset.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return {}  # load_preset reports what is wrong with the preset itself

@@ -72,6 +72,17 @@ def test_regions_mask_noise_bits_and_out_folder(tmp_path: Path) -> None:
     assert "** wrote" in result.stdout
 
 
+def test_a_depth_png_we_wrote_is_a_preset_that_maps_the_same(tmp_path: Path) -> None:
+    exr = write_depth(tmp_path / "a.exr", RAMP)
+    preset = tmp_path / "p.json"
+    preset.write_text(dumps(SplitSet.from_bounds([100, 150, 200.01], [200, 56])))
+    assert cli(exr, "--preset", preset, "--out", tmp_path / "first").returncode == 0
+    first = tmp_path / "first" / "a.depth.png"
+    result = cli(exr, "--preset", first, "--out", tmp_path / "again")
+    assert (result.returncode, result.stderr) == (0, "")
+    np.testing.assert_array_equal(png(tmp_path / "again" / "a.depth.png"), png(first))
+
+
 def test_noise_fills_black_with_reproducible_random_grey(tmp_path: Path) -> None:
     exr = write_depth(tmp_path / "a.exr", RAMP)
     preset = tmp_path / "p.json"

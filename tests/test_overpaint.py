@@ -4,6 +4,7 @@ undoable, saved with the preset, applied by the command line and by send."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -233,6 +234,15 @@ def test_overpaint_is_saved_reloads_and_the_command_line_applies_it(tmp_path: Pa
     np.testing.assert_array_equal(fresh.layer("depth"), state.layer("depth"))
     fresh.apply([{"op": "undo"}])  # loading a preset is undoable, its edits too
     assert fresh.depth_edits is None
+    dropped = tmp_path / "dropped"  # uploaded together, the edits file first
+    dropped.mkdir()
+    files = [saved["mirror-Canvas2-Depth.depth-edits.png"], preset]
+    copies = [Path(shutil.copy(path, dropped)) for path in files]
+    fresh, view = controller.load_preset_file([str(path) for path in copies], fresh)
+    assert (
+        "from mirror-Canvas2-Depth.json with its depth edits" in json.loads(view)["message"]["text"]
+    )
+    np.testing.assert_array_equal(fresh.depth_edits, state.depth_edits)
     out = tmp_path / "cli"
     result = cli(exr, "--preset", preset, "--out", out)
     assert result.returncode == 0, result.stderr

@@ -19,7 +19,7 @@ from ..background import BackgroundSettings
 from ..batch import BatchJob, Manifest, expand, pair_frames, run_frame
 from ..canvases import ROLES, CanvasSet, read_beauty, read_normals, recognise
 from ..depthmap import load_depth_map
-from ..edits import load_edits_for
+from ..edits import is_sidecar, load_edits_for
 from ..errors import DazDepthError, InputError
 from ..maps import png_maps
 from ..payload import BASE_RATIO, UnitSettings, region_prompt
@@ -161,8 +161,8 @@ def load_preset_file(file: Any, state: Workspace | None) -> tuple[Workspace | No
     if state is None:
         note = message("error", "Load the canvases before a preset.")
         return state, dumps(build_view(None, note=note))
-    presets = [p for p in paths if not p.name.endswith(".edits.png")] or paths
-    preset = presets[0]
+    presets = [p for p in paths if not is_sidecar(p)] or paths
+    preset = next((p for p in presets if p.suffix.lower() == ".json"), presets[0])
     try:
         splits = load_preset(preset)
         edits = load_edits_for(preset, state.depth_map.shape, paths)
