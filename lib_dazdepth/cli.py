@@ -53,6 +53,13 @@ def positive(text: str) -> float:
     return value
 
 
+def pixel_count(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
 def convert_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m lib_dazdepth",
@@ -116,7 +123,7 @@ def convert_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="give silhouette pixels mostly covered by an object that object's depth",
     )
-    add("--max-pixels", type=int, default=DEFAULT_MAX_PIXELS, help="refuse larger images")
+    add("--max-pixels", type=pixel_count, default=DEFAULT_MAX_PIXELS, help="refuse larger images")
     add("--normal-convention", choices=CONVENTIONS, default="normalbae")
     for axis in "xyz":
         add(f"--flip-{axis}", action="store_true", help=f"negate the normal's {axis}")

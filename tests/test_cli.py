@@ -192,6 +192,8 @@ def test_too_large_an_image_is_refused_before_decoding(tmp_path: Path) -> None:
     result = cli(exr, "--max-pixels", "10")
     assert result.returncode == 2 and "big.exr" in result.stderr
     assert not (tmp_path / "big.depth.png").exists()
+    result = cli(exr, "--max-pixels", "0")
+    assert result.returncode == 2 and "--max-pixels: '0' must be at least 1" in result.stderr
 
 
 def test_unwritable_output_folder_is_one_line(tmp_path: Path) -> None:
