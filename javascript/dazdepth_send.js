@@ -1,6 +1,7 @@
 // Daz Depth: put maps into ControlNet units and the Regional Prompter on the webui page.
-// Element ids are the documented ones (docs/ui-protocol.md, facts): A1111's
-// sd-webui-controlnet (gradio 3) and Forge's built-in ControlNet (gradio 4). A file is put
+// Element ids are those the hosts' sources build (docs/ui-protocol.md): A1111's
+// sd-webui-controlnet (gradio 3), Forge's built-in ControlNet (gradio 4), the Regional
+// Prompter (both). A file is put
 // into the unit's file input and a `change` event dispatched, as the extensions that send
 // images do; both ControlNets enable the unit on that event, and we tick "enable" too.
 // The unit's options and the Regional Prompter's switches are set through their own
@@ -40,29 +41,29 @@
     else textarea.dispatchEvent(new Event('input', { bubbles: true }));
   }
 
-  // A1111: #<tab>_controlnet_ControlNet-N_input_image (no -N when one unit is configured).
-  // Forge: the N-th canvas upload (input.forge-file-upload) in #<tab>_controlnet_accordions.
+  // A unit's element: #<tab>_controlnet_ControlNet-N<rest>, or, on A1111 with a single unit
+  // configured, #<tab>_controlnet_ControlNet<rest>.
+  function unitElement(tab, unit, rest) {
+    return q(`#${tab}_controlnet_ControlNet-${unit}${rest}`) ||
+      (unit === 0 ? q(`#${tab}_controlnet_ControlNet${rest}`) : null);
+  }
+
+  // The image: a gradio Image (A1111) or a Forge canvas (input.forge-file-upload) block.
   function unitFileInput(tab, unit) {
-    const block = q(`#${tab}_controlnet_ControlNet-${unit}_input_image`) ||
-      (unit === 0 ? q(`#${tab}_controlnet_ControlNet_input_image`) : null);
-    if (block) return block.querySelector('input[type=file]');
-    const accordions = q(`#${tab}_controlnet_accordions`);
-    if (!accordions) return null;
-    const forge = accordions.querySelectorAll('input.forge-file-upload');
-    const inputs = forge.length ? forge : accordions.querySelectorAll('input[type=file]');
-    return inputs[unit] || null;
+    const block = unitElement(tab, unit, '_input_image');
+    return block && block.querySelector('input.forge-file-upload, input[type=file]');
   }
 
-  function enableBox(tab, unit) {
-    return q(`#${tab}_controlnet_ControlNet-${unit}_controlnet_enable_checkbox input`) ||
-      (unit === 0 ? q(`#${tab}_controlnet_ControlNet_controlnet_enable_checkbox input`) : null);
-  }
+  const enableBox = (tab, unit) => unitElement(tab, unit, '_controlnet_enable_checkbox input');
+  const unitControl = (tab, unit, name) => unitElement(tab, unit, `_controlnet_${name}`);
 
-  // A unit's option by sd-webui-controlnet's id (Forge's built-in ControlNet keeps them):
-  // #<tab>_controlnet_ControlNet-N_controlnet_<name>.
-  function unitControl(tab, unit, name) {
-    return q(`#${tab}_controlnet_ControlNet-${unit}_controlnet_${name}`) ||
-      (unit === 0 ? q(`#${tab}_controlnet_ControlNet_controlnet_${name}`) : null);
+  // Hidden by gradio (visible=False: class hide on layouts, hidden on components), as
+  // opposed to a closed accordion or an unselected tab (inline styles).
+  const hiddenByGradio = (el) => !!(el && el.closest('.hide, .hidden'));
+
+  async function until(test, ms) {
+    for (let waited = 0; waited < ms && !test(); waited += 50) await wait(50);
+    return test();
   }
 
   const optionName = (li) => li.textContent.replace(/^\s*✓/, '').trim();
@@ -98,13 +99,22 @@
   };
   const modulePick = (wanted) => (names) => names.findIndex((n) => n.toLowerCase() === wanted.toLowerCase());
 
-  function setNumber(block, value) {
-    const input = block && block.querySelector('input[type=number]');
+  // A slider's number box (`which` picks one of a range slider's two); the events of a
+  // typed value, then blur, on which sliders report their release.
+  function setNumber(block, value, which = 'input[type=number]') {
+    const input = block && block.querySelector(which);
     if (!input) return false;
     input.value = String(value);
     input.dispatchEvent(new Event('input', { bubbles: true }));
     input.dispatchEvent(new Event('change', { bubbles: true }));
+    input.dispatchEvent(new FocusEvent('blur'));
     return true;
+  }
+
+  // A1111: a slider; Forge: the end of the range slider `control_step_slider`.
+  function setEndingStep(tab, unit, value) {
+    return setNumber(unitControl(tab, unit, 'ending_control_step_slider'), value) ||
+      setNumber(unitControl(tab, unit, 'control_step_slider'), value, 'input[data-testid=max-input]');
   }
 
   function pickRadio(block, value) {
@@ -123,16 +133,25 @@
     const model = await choose(control('model_dropdown'), modelPick(item.model));
     if (!model) missed.push(`a model matching "${item.model}"`);
     if (!setNumber(control('control_weight_slider'), item.weight)) missed.push('weight');
-    if (!setNumber(control('ending_control_step_slider'), item.guidance_end)) missed.push('ending step');
+    if (!setEndingStep(tab, item.unit, item.guidance_end)) missed.push('ending step');
     if (!pickRadio(control('control_mode_radio'), item.control_mode)) missed.push('control mode');
     return { model, missed };
   }
 
+  // In img2img the control image panel shows once "Upload independent control image" is
+  // ticked; the server's answer to that clears the unit's image and shows the panel, so the
+  // file goes in after the panel shows.
+  async function showImg2imgPanel(unit) {
+    const box = unitElement('img2img', unit, '_controlnet_same_img2img_checkbox input');
+    if (!box || box.checked) return;
+    box.click();
+    const block = unitElement('img2img', unit, '_input_image');
+    await until(() => !hiddenByGradio(block), 10000);
+    await wait(50);
+  }
+
   async function sendUnit(tab, item) {
-    if (tab === 'img2img') {  // the control image panel only shows once this is ticked
-      tick(q(`#img2img_controlnet_ControlNet-${item.unit}_same_img2img_checkbox input`));
-      await wait(150);
-    }
+    if (tab === 'img2img') await showImg2imgPanel(item.unit);
     const input = unitFileInput(tab, item.unit);
     if (!input) return `${item.role}: no ControlNet unit ${item.unit} in ${tab}`;
     putFile(input, pngFile(item.png, item.name));
@@ -143,21 +162,33 @@
     return missed.length ? `${done}, not set: ${missed.join(', ')}` : done;
   }
 
-  // gradio 3: the upload box in #RP_mode<t2i|i2i> labelled "Upload mask here cus gradio";
-  // gradio 4: the editor #polymask<t2i|i2i>.
+  // gradio 3: the box labelled "Upload mask here cus gradio" in #RP_mode<t2i|i2i> (not the
+  // sketch box #polymask<sfx> beside it, which the Regional Prompter says not to upload to);
+  // gradio 4: the ImageEditor #polymask<sfx>, its only mask input.
   function maskInput(tab) {
     const short = tab === 'img2img' ? 'i2i' : 't2i';
-    const editor = q(`#polymask${short}`);
-    if (editor) return editor.querySelector('input[type=file]');
     const mode = q(`#RP_mode${short}`);
-    if (!mode) return null;
-    for (const block of mode.querySelectorAll('.block, .gradio-image, [data-testid=image]')) {
-      if (block.textContent.includes('Upload mask here cus gradio')) {
+    for (const block of mode ? mode.querySelectorAll('.block, .gradio-image, [data-testid=image]') : []) {
+      if (block.id !== `polymask${short}` && block.textContent.includes('Upload mask here cus gradio')) {
         const input = block.querySelector('input[type=file]');
         if (input) return input;
       }
     }
-    return null;
+    const editor = q(`#polymask${short}`);
+    return editor && editor.querySelector('input[type=file]');
+  }
+
+  // The Regional Prompter's Active switch: the checkbox #RP_active<sfx> (its "old active
+  // check box" setting), else the accordion around its mode tabs, a checkbox accordion
+  // (input-accordion-m-N, no fixed id): its visible checkbox once the page has set it up,
+  // else its gradio checkbox #<accordion>-checkbox.
+  function activeBox(short) {
+    const old = q(`#RP_active${short} input`);
+    if (old) return old;
+    const modes = q(`#RP_mode${short}`);
+    const accordion = modes && modes.closest('.input-accordion-m, .input-accordion');
+    if (!accordion || !accordion.id) return null;
+    return q(`#${accordion.id}-visible-checkbox`) || q(`#${accordion.id}-checkbox input`);
   }
 
   // Active, the Mask mode tab, base ratio and "use base prompt", by the Regional
@@ -165,7 +196,7 @@
   function setRegionalPrompter(tab, regions) {
     const short = tab === 'img2img' ? 'i2i' : 't2i';
     const missed = [];
-    const active = q(`#RP_active${short} input`);
+    const active = activeBox(short);
     if (active) tick(active); else missed.push('Active');
     const modes = q(`#RP_mode${short}`);
     const maskTab = modes && [...modes.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Mask');

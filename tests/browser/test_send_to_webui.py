@@ -94,10 +94,14 @@ def test_send_all_puts_each_map_in_its_unit_and_enables_it(page_tab, sample_set,
         2: ("dw_openpose_full", "control_v11p_sd15_openpose [cab727d4]"),
     }
     for n, (module, model) in expected.items():
-        got = [settings[f"{key}{n}"] for key in ("enabled", "module", "model")]
-        assert got == [True, module, model], (n, settings)
+        got = [settings[f"{key}{n}"] for key in ("image", "enabled", "module", "model")]
+        assert got == ["600x600", True, module, model], (n, settings)  # img2img: not cleared
         assert (settings[f"weight{n}"], settings[f"end{n}"]) == (0.3, 0.5)
         assert settings[f"mode{n}"] == "Balanced"
+        if FORGE:  # the range slider's start stays
+            assert settings[f"start{n}"] == 0
+        if where == "img2img":  # the unit's own image, not img2img's
+            assert settings[f"independent{n}"] is True
 
 
 def test_one_maps_button_sets_only_its_unit(page_tab, sample_set):
@@ -108,8 +112,8 @@ def test_one_maps_button_sets_only_its_unit(page_tab, sample_set):
     settings = probed(page_tab, "txt2img")
     assert [settings["enabled1"], settings["weight1"], settings["end1"]] == [True, 0.3, 0.5]
     for n in (0, 2):  # untouched: the stand-in's starting values
-        got = [settings[f"{key}{n}"] for key in ("enabled", "module", "model", "weight")]
-        assert got == [False, "depth_midas", "None", 1], (n, settings)
+        got = [settings[f"{key}{n}"] for key in ("image", "enabled", "module", "model", "weight")]
+        assert got == ["", False, "depth_midas", "None", 1], (n, settings)
 
 
 def test_fill_the_regional_prompter_sends_the_mask_and_the_prompt(page_tab, sample_set):
@@ -133,6 +137,8 @@ def test_fill_the_regional_prompter_sends_the_mask_and_the_prompt(page_tab, samp
     settings = probed(page_tab, "txt2img")
     rp = {k: v for k, v in settings.items() if k.startswith("rp_")}
     assert rp == {"rp_active": True, "rp_mode": "Mask", "rp_base_ratio": "0.2", "rp_use_base": True}
+    if not FORGE:  # the mask went into the upload box, not the sketch box beside it
+        assert received(page_tab, "txt2img_rp_sketch") == ""
 
 
 def test_sending_without_regions_explains_what_to_do(page_tab, sample_set):

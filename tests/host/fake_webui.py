@@ -1,14 +1,16 @@
 """A stand-in webui page for the send tests: ControlNet units, the Regional Prompter and
 the prompt, under the ids facts.md documents, beside the Daz Depth tab.
 
-gradio 3 gets A1111's layout (units as tabs, ``#<tab>_controlnet_ControlNet-N_input_image``,
-the RP mask box labelled "Upload mask here cus gradio" in ``#RP_mode<t2i|i2i>``); gradio 4
-gets Forge's (units as accordions in ``#<tab>_controlnet_accordions``, ``#polymask<t2i>``).
-Each target records what arrives in a textbox ``#fake_<what>``: the image size or "on";
+gradio 3 gets A1111's layout (units as tabs in ``#<tab>_controlnet_tabs``, the RP mask box
+labelled "Upload mask here cus gradio" beside the sketch box ``#polymask<t2i|i2i>``); gradio
+4 gets Forge's (units as accordions in ``#<tab>_controlnet_accordions``, the ending step a
+range slider, the RP mask an ImageEditor ``#polymask<t2i|i2i>``). Ids are those of
+sd-webui-controlnet 1.1.455, Forge's built-in ControlNet and the Regional Prompter as
+their sources build them: ``<tab>_controlnet_ControlNet-N_input_image``,
+``<tab>_controlnet_ControlNet-N_controlnet_<name>``, ``RP_<name><t2i|i2i>``. Each target
+records what arrives in a textbox ``#fake_<what>``: the image size or "on";
 ``#fake_probe_<tab>`` writes every unit option and Regional Prompter switch the server
-holds into ``#fake_<tab>_settings`` (JSON). Option ids follow sd-webui-controlnet's
-``<tab>_controlnet_ControlNet-N_controlnet_<name>`` and the Regional Prompter's
-``RP_<name><t2i|i2i>``.
+holds into ``#fake_<tab>_settings`` (JSON).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,16 +53,45 @@ MODULES = [NONE, "depth_midas", "normal_bae", "openpose_full", "dw_openpose_full
 MODES = ["Balanced", "My prompt is more important", "ControlNet is more important"]
 
 
-def unit(tab: str, n: int, image_id: str | None) -> list:
-    """One unit's controls under sd-webui-controlnet's ids; returns those the probe reads.
-    Every option starts away from what Daz Depth sets, so each check of it can fail."""
-    ids = f"{tab}_controlnet_ControlNet-{n}_controlnet"
-    if tab == "img2img":
-        gr.Checkbox(
-            label="Upload independent control image",
-            elem_id=f"img2img_controlnet_ControlNet-{n}_same_img2img_checkbox",
+def ending_step(ids: str):
+    """A1111: a slider; Forge: a range slider (start, end) under another id."""
+    if FORGE:
+        from gradio_rangeslider import RangeSlider
+
+        return RangeSlider(
+            0, 1, value=(0, 1), label="Timestep Range", elem_id=f"{ids}_control_step_slider"
         )
-    image = gr.Image(type="numpy", label=f"unit {n} image", elem_id=image_id)
+    return gr.Slider(
+        0, 1, value=1, label="Ending Control Step", elem_id=f"{ids}_ending_control_step_slider"
+    )
+
+
+def show_panel(on: bool) -> tuple:
+    """The answer to ticking "Upload independent control image": no image, the panel shown.
+    It comes late, as from a busy server, so an image put in before it would be lost."""
+    time.sleep(0.5)
+    return None, gr.update(visible=on)
+
+
+def unit(tab: str, n: int) -> list:
+    """One unit's controls under sd-webui-controlnet's ids; returns those the probe reads.
+    Every option starts away from what Daz Depth sets, so each check of it can fail. In
+    img2img the image panel shows once "Upload independent control image" is ticked, and
+    ticking it clears the image on the server's answer, as both ControlNets do."""
+    ids = f"{tab}_controlnet_ControlNet-{n}_controlnet"
+    independent = None
+    if tab == "img2img":
+        independent = gr.Checkbox(
+            label="Upload independent control image", elem_id=f"{ids}_same_img2img_checkbox"
+        )
+    with gr.Group(visible=independent is None) as panel:
+        image = gr.Image(
+            type="numpy",
+            label=f"unit {n} image",
+            elem_id=f"{tab}_controlnet_ControlNet-{n}_input_image",
+        )
+    if independent is not None:
+        independent.change(show_panel, independent, [image, panel])
     enable = gr.Checkbox(label="Enable", elem_id=f"{ids}_enable_checkbox")
     module = gr.Dropdown(
         MODULES, value=MODULES[1], label="Preprocessor", elem_id=f"{ids}_preprocessor_dropdown"
@@ -68,16 +100,15 @@ def unit(tab: str, n: int, image_id: str | None) -> list:
     weight = gr.Slider(
         0, 2, value=1, step=0.05, label="Control Weight", elem_id=f"{ids}_control_weight_slider"
     )
-    end = gr.Slider(
-        0, 1, value=1, label="Ending Control Step", elem_id=f"{ids}_ending_control_step_slider"
-    )
+    end = ending_step(ids)
     mode = gr.Radio(
         MODES, value=MODES[2], label="Control Mode", elem_id=f"{ids}_control_mode_radio"
     )
     got, on = recorded(f"{tab}_unit{n}"), recorded(f"{tab}_enabled{n}")
     image.change(size_of, image, got)
     enable.change(lambda value: "on" if value else "", enable, on)
-    return [enable, module, model, weight, end, mode]
+    controls = [image, enable, module, model, weight, end, mode]
+    return controls if independent is None else [independent, *controls]
 
 
 def controlnet(tab: str) -> list:
@@ -86,48 +117,79 @@ def controlnet(tab: str) -> list:
         with gr.Column(elem_id=f"{tab}_controlnet_accordions"):
             for n in range(3):
                 with gr.Accordion(f"ControlNet Unit {n}", open=True):
-                    controls += unit(tab, n, None)
+                    controls += unit(tab, n)
     else:
         with gr.Tabs(elem_id=f"{tab}_controlnet_tabs"):
             for n in range(3):
                 with gr.Tab(f"ControlNet Unit {n}"):
-                    controls += unit(tab, n, f"{tab}_controlnet_ControlNet-{n}_input_image")
+                    controls += unit(tab, n)
     return controls
 
 
 def regional_prompter(tab: str) -> list:
-    """Its switches under the Regional Prompter's ids, the modes as tabs; the mask input
-    in the Mask tab."""
+    """The Regional Prompter's layout: its Active switch is the hidden checkbox of an
+    accordion labelled "Regional Prompter" (``input-accordion-m-N``, no fixed id), the modes
+    are tabs in ``RP_mode<t2i|i2i>``. The Mask tab holds the sketch box ``polymask<sfx>``
+    (gradio 3: an Image labelled "Do not upload here until bugfix", beside the box "Upload
+    mask here cus gradio", which is the one to drop a mask on; gradio 4: an ImageEditor)."""
     short = SHORT[tab]
-    active = gr.Checkbox(label="Active", elem_id=f"RP_active{short}")
-    ratio = gr.Textbox(label="Base Ratio", value="0.5", elem_id=f"RP_base_ratio{short}")
-    use_base = gr.Checkbox(label="Use base prompt", elem_id=f"RP_usebase{short}")
-    selected = gr.Textbox(value="Matrix", visible=False)
-    with gr.Tabs(elem_id=f"RP_mode{short}"):
-        for name in ("Matrix", "Mask", "Prompt"):
-            with gr.Tab(name) as item:
-                if name == "Mask":
-                    label = "mask" if FORGE else "Upload mask here cus gradio"
-                    mask = gr.Image(
-                        type="numpy", label=label, elem_id=f"polymask{short}" if FORGE else None
-                    )
-            item.select(lambda name=name: name, None, selected)
-    mask.change(size_of, mask, recorded(f"{tab}_rp_mask"))
+    accordion_id = f"input-accordion-m-{2244100 + list(SHORT).index(tab)}"
+    active = gr.Checkbox(value=False, visible=False, elem_id=f"{accordion_id}-checkbox")
+    with gr.Accordion(
+        "Regional Prompter", open=False, elem_id=accordion_id, elem_classes=["input-accordion-m"]
+    ):
+        ratio = gr.Textbox(label="Base Ratio", value="0.5", elem_id=f"RP_base_ratio{short}")
+        use_base = gr.Checkbox(label="Use base prompt", elem_id=f"RP_usebase{short}")
+        selected = gr.Textbox(value="Matrix", visible=False)
+        with gr.Tabs(elem_id=f"RP_mode{short}"):
+            for name in ("Matrix", "Mask", "Prompt"):
+                with gr.Tab(name, elem_id=f"RP_{name}") as item:
+                    if name == "Mask":
+                        polymask, upload = mask_inputs(short)
+                item.select(lambda name=name: name, None, selected)
+    if upload is not None:
+        upload.upload(size_of, upload, recorded(f"{tab}_rp_mask"))
+        polymask.change(size_of, polymask, recorded(f"{tab}_rp_sketch"))
+    else:
+        polymask.change(
+            lambda value: size_of(value and value["background"]),
+            polymask,
+            recorded(f"{tab}_rp_mask"),
+        )
     return [active, selected, ratio, use_base]
+
+
+def mask_inputs(short: str):
+    if FORGE:
+        return gr.ImageEditor(type="numpy", elem_id=f"polymask{short}"), None
+    sketch = gr.Image(
+        label="Do not upload here until bugfix",
+        elem_id=f"polymask{short}",
+        source="upload",
+        tool="sketch",
+        type="numpy",
+    )
+    return sketch, gr.Image(label="Upload mask here cus gradio", source="upload", type="numpy")
 
 
 def probe(tab: str, controls: list) -> None:
     """A button that writes what the server holds for every control, as JSON."""
-    names = [
-        f"{key}{n}"
-        for n in range(3)
-        for key in ("enabled", "module", "model", "weight", "end", "mode")
-    ]
+    keys = ("image", "enabled", "module", "model", "weight", "end", "mode")
+    if tab == "img2img":
+        keys = ("independent", *keys)
+    names = [f"{key}{n}" for n in range(3) for key in keys]
     names += ["rp_active", "rp_mode", "rp_base_ratio", "rp_use_base"]
+
+    def held(*values) -> str:
+        settings = dict(zip(names, values))
+        for n in range(3):
+            settings[f"image{n}"] = size_of(settings[f"image{n}"])
+            if FORGE:  # the range slider's (start, end)
+                settings[f"start{n}"], settings[f"end{n}"] = settings[f"end{n}"]
+        return json.dumps(settings)
+
     button = gr.Button("probe", elem_id=f"fake_probe_{tab}")
-    button.click(
-        lambda *values: json.dumps(dict(zip(names, values))), controls, recorded(f"{tab}_settings")
-    )
+    button.click(held, controls, recorded(f"{tab}_settings"))
 
 
 def page(outputs: Path) -> gr.Blocks:
