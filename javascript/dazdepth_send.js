@@ -228,11 +228,30 @@
     return done;
   }
 
+  // The generation size takes the maps' aspect, keeping the longer side the user has set
+  // (#<tab>_width, #<tab>_height), in the sliders' steps of 8: ControlNet's "Crop and Resize"
+  // would otherwise cut the maps, and the region mask would not fit the image.
+  function setGenerationSize(tab, size) {
+    const sliders = [q(`#${tab}_width`), q(`#${tab}_height`)];
+    const [w0, h0] = sliders.map((s) => Number(s && s.querySelector('input[type=number]')?.value));
+    if (!size || !(w0 > 0 && h0 > 0)) return null;
+    const longest = Math.max(w0, h0);
+    const steps = (v) => Math.max(64, Math.round(v / 8) * 8);
+    const wide = size.width >= size.height;
+    const w = wide ? longest : steps((longest * size.width) / size.height);
+    const h = wide ? steps((longest * size.height) / size.width) : longest;
+    if (w !== w0) setNumber(sliders[0], w);
+    if (h !== h0) setNumber(sliders[1], h);
+    return `size ${w}×${h}`;
+  }
+
   async function dazdepthSend(orderJson) {
     const order = typeof orderJson === 'string' ? JSON.parse(orderJson) : orderJson;
     const done = [];
     for (const item of order.items || []) done.push(await sendUnit(order.tab, item));
     if (order.regions) done.push(...(await sendRegions(order.tab, order.regions)));
+    const size = setGenerationSize(order.tab, order.size);
+    if (size) done.push(size);
     done.push(...(order.note || []));
     const status = q('#dazdepth_send_status');
     if (status) status.textContent = done.join('; ');

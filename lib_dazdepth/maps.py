@@ -102,10 +102,11 @@ def png_maps(
     beauty: np.ndarray | None = None,
     edits: np.ndarray | None = None,
 ) -> dict[str, bytes]:
-    """The maps ControlNet and the Regional Prompter take, as 8-bit PNG bytes: depth,
-    regions (when a split has a region), normal and beauty (when given)."""
+    """The maps ControlNet and the Regional Prompter take, as 8-bit RGB PNG bytes (the
+    grey depth too, as the hosts' own uploads give it): depth, regions (when a split has a
+    region), normal and beauty (when given)."""
     mapped = map_for(depth_map, splits, want_split=True, want_grey=True)
-    maps = {"depth": png_bytes(mapped.grey8())}
+    maps = {"depth": png_bytes(np.repeat(mapped.grey8()[..., None], 3, axis=2))}
     if has_regions(splits, edits):
         maps["regions"] = png_bytes(region_image(mapped, splits, edits))
     if normals is not None:

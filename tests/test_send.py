@@ -12,6 +12,7 @@ from typing import ClassVar
 
 import numpy as np
 import pytest
+from exrdata import write_depth
 from PIL import Image
 from test_overpaint import overpainted_session
 
@@ -45,6 +46,41 @@ SPLITS = (
     .set_flag(1, "region", "1")
     .set_flag(2, "region", "2")
 )
+
+
+def test_the_tabs_send_order_holds_each_map_its_unit_settings_and_the_size(tmp_path) -> None:
+    depth = np.linspace(100, 200, 6 * 4, dtype=np.float32).reshape(4, 6)
+    exr = write_depth(tmp_path / "wide-Canvas2-Depth.exr", depth)
+    state = controller.load_files([exr], None, TabConfig(tmp_path / "out")).workspace
+    units = {role: UnitSettings(unit=n, model=role) for n, role in enumerate(controller.SEND_ROLES)}
+    text, status = controller.send_order(state, "img2img", ["depth", "normal"], units, False)
+    order = json.loads(text)
+    assert (status, order["tab"], order["size"]) == (
+        "Sending...",
+        "img2img",
+        {"width": 6, "height": 4},
+    )
+    assert order["note"] == ["no normal map loaded"] and order["regions"] is None
+    (item,) = order["items"]
+    assert {k: v for k, v in item.items() if k != "png"} == {
+        "role": "depth",
+        "unit": 0,
+        "model": "depth",
+        "module": "none",
+        "weight": 0.3,
+        "guidance_end": 0.5,
+        "control_mode": "Balanced",
+        "name": "wide-Canvas2-Depth.depth.png",
+    }
+    with Image.open(io.BytesIO(base64.b64decode(item["png"]))) as image:
+        assert (image.mode, image.size) == ("RGB", (6, 4))
+        grey = np.asarray(image)[..., 0]
+    expected = 255 - np.floor((depth.astype(np.float64) - 100) / 100.01 * 256)
+    np.testing.assert_array_equal(grey, expected)
+    assert controller.send_order(state, "txt2img", [], units, True) == (
+        "",
+        "No split has a region: set region numbers in the table first.",
+    )
 
 
 def test_models_match_by_name_part_or_exactly() -> None:
@@ -183,7 +219,8 @@ def test_send_posts_the_maps_and_saves_the_images(webui, tmp_path: Path) -> None
     assert [u["module"] for u in units] == [none, none, "dw_openpose_full"]
     assert [u["model"] for u in units] == MODELS[:3]
     depth = np.asarray(Image.open(io.BytesIO(base64.b64decode(units[0]["image"]))))
-    assert depth.shape == (64, 64) and depth.dtype == np.uint8
+    assert depth.shape == (64, 64, 3) and depth.dtype == np.uint8  # 8-bit RGB (facts.md 3)
+    assert (depth == depth[..., :1]).all() and len(np.unique(depth)) > 10  # grey
     assert (
         payload["prompt"] == "masterpiece\nBREAK\na wizard\nBREAK\nstone floor\nBREAK\n(region 2)"
     )

@@ -298,6 +298,7 @@ def send_order(
         "tab": target,
         "items": items,
         "regions": None,
+        "size": {"width": state.depth_map.width, "height": state.depth_map.height},
         "note": [f"no {role} map loaded" for role in missing],
     }
     if regions:

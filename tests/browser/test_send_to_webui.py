@@ -9,8 +9,10 @@ import os
 import sys
 
 import gradio
+import numpy as np
 import pytest
 from browsing import ROOT, Tab, served
+from exrdata import write_depth
 from test_tab import loaded
 
 FORGE = int(gradio.__version__.split(".")[0]) >= 4
@@ -87,6 +89,7 @@ def test_send_all_puts_each_map_in_its_unit_and_enables_it(page_tab, sample_set,
     assert "depth → unit 0 (control_v11f1p_sd15_depth [cfd03158])" in status
     assert "beauty → unit 2" in status and "not set" not in status, status
     settings = probed(page_tab, where)
+    assert (settings["width"], settings["height"]) == (512, 512)  # square maps: as it was
     none = "None" if FORGE else "none"
     expected = {  # the seed's starting point (facts.md 6; the tab's default settings)
         0: (none, "control_v11f1p_sd15_depth [cfd03158]"),
@@ -114,6 +117,17 @@ def test_one_maps_button_sets_only_its_unit(page_tab, sample_set):
     for n in (0, 2):  # untouched: the stand-in's starting values
         got = [settings[f"{key}{n}"] for key in ("image", "enabled", "module", "model", "weight")]
         assert got == ["", False, "depth_midas", "None", 1], (n, settings)
+
+
+def test_the_generation_size_takes_the_maps_aspect_and_keeps_the_longer_side(page_tab, tmp_path):
+    wide = np.linspace(100, 200, 96 * 64, dtype=np.float32).reshape(64, 96)
+    view = page_tab.upload(write_depth(tmp_path / "wide-Canvas2-Depth.exr", wide))
+    assert view["loaded"], view["message"]
+    page_tab.page.click("#dazdepth_send_depth")
+    wait_received(page_tab, "txt2img_unit0", "96x64")
+    assert "size 512×344" in sent_status(page_tab)  # 512 * 64 / 96 = 341.3, in steps of 8
+    settings = probed(page_tab, "txt2img")
+    assert (settings["width"], settings["height"]) == (512, 344)
 
 
 def test_fill_the_regional_prompter_sends_the_mask_and_the_prompt(page_tab, sample_set):

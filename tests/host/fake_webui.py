@@ -178,7 +178,7 @@ def probe(tab: str, controls: list) -> None:
     if tab == "img2img":
         keys = ("independent", *keys)
     names = [f"{key}{n}" for n in range(3) for key in keys]
-    names += ["rp_active", "rp_mode", "rp_base_ratio", "rp_use_base"]
+    names += ["rp_active", "rp_mode", "rp_base_ratio", "rp_use_base", "width", "height"]
 
     def held(*values) -> str:
         settings = dict(zip(names, values))
@@ -198,8 +198,14 @@ def page(outputs: Path) -> gr.Blocks:
         for name in ("txt2img", "img2img"):
             with gr.Tab(name, elem_id=f"tab_{name}"):
                 gr.Textbox(label="Prompt", elem_id=f"{name}_prompt", lines=3)
+                size = [
+                    gr.Slider(
+                        64, 2048, value=512, step=8, label=label, elem_id=f"{name}_{label.lower()}"
+                    )
+                    for label in ("Width", "Height")
+                ]
                 controls = controlnet(name)
-                controls += regional_prompter(name)
+                controls += regional_prompter(name) + size
                 probe(name, controls)
         with gr.Tab("Daz Depth", elem_id="tab_daz_depth"):
             tab.render()
