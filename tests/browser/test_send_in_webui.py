@@ -113,6 +113,7 @@ def test_send_all_and_fill_the_regional_prompter(webui_tab, sample_set, where):
     )
     webui_tab.page.locator(f"#dazdepth_send_target input[value={where}]").check()
     status = sent(webui_tab, "#dazdepth_send_all")
+    assert "size 512×512" in status  # square maps, the webui's default 512 x 512
     host = host_state(webui_tab, where, "h.units.every((u) => u.image)")
     for n, (module, part) in enumerate(
         [("none", "depth"), ("none", "normalbae"), ("dw_openpose_full", "openpose")]
