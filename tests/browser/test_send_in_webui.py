@@ -36,8 +36,9 @@ READ_HOST = """(where) => {
       image: !!picture,
       module: value('_controlnet_preprocessor_dropdown input'),
       model: value('_controlnet_model_dropdown input'),
-      weight: Number(value('_controlnet_control_weight_slider input[type=number]')),
-      end: Number(value('_controlnet_ending_control_step_slider input[type=number]') ??
+      // the range input follows the component's value, not only what was typed
+      weight: Number(value('_controlnet_control_weight_slider input[type=range]')),
+      end: Number(value('_controlnet_ending_control_step_slider input[type=range]') ??
         value('_controlnet_control_step_slider input[data-testid=max-input]')),
       mode: checkedValue(id + '_controlnet_control_mode_radio input'),
     });
