@@ -24,16 +24,29 @@ READ_HOST = """(where) => {
   const root = gradioApp();
   const q = (s) => root.querySelector(s);
   const checkedValue = (s) => [...root.querySelectorAll(s)].find((i) => i.checked)?.value;
+  // A1111: a gradio Image shows an img; Forge: a canvas whose image is the data URL in its
+  // hidden background textbox (#<uuid>.logical_image_background).
+  const unitImage = (block) => {
+    const canvas = block && block.querySelector('[id^=container_uuid_]');
+    if (!canvas) return !!(block && block.querySelector('img[src]'));
+    const uuid = canvas.id.slice('container_'.length);
+    const background = q(`#${uuid}.logical_image_background textarea`);
+    return !!(background && background.value.startsWith('data:image/png'));
+  };
+  // The mask's width as the Regional Prompter shows it: A1111 its sketch box's image (drawn
+  // from the upload), Forge its ImageEditor's canvas.
+  const maskWidth = (editor) => {
+    const shown = editor && editor.querySelector('img[src], canvas');
+    return shown ? shown.naturalWidth || shown.width : 0;
+  };
   const units = [];
   for (let n = 0; n < 3; n++) {
     const id = `#${where}_controlnet_ControlNet-${n}`;
     const value = (s) => { const e = q(id + s); return e ? e.value : null; };
-    const image = q(id + '_input_image');
-    const picture = image && image.querySelector('img, canvas');
     units.push({
       enabled: !!q(id + '_controlnet_enable_checkbox input')?.checked,
       independent: q(id + '_controlnet_same_img2img_checkbox input')?.checked ?? null,
-      image: !!picture,
+      image: unitImage(q(id + '_input_image')),
       module: value('_controlnet_preprocessor_dropdown input'),
       model: value('_controlnet_model_dropdown input'),
       // the range input follows the component's value, not only what was typed
@@ -55,7 +68,7 @@ READ_HOST = """(where) => {
       mode: [...modes.querySelectorAll('button.selected')].map((b) => b.textContent.trim())[0],
       base_ratio: q(`#RP_base_ratio${short} textarea, #RP_base_ratio${short} input`)?.value,
       use_base: !!q(`#RP_usebase${short} input`)?.checked,
-      mask: !!q(`#polymask${short} img, #polymask${short} canvas`),
+      mask_width: maskWidth(q(`#polymask${short}`)),
     },
     prompt: q(`#${where}_prompt textarea`)?.value,
   };
@@ -103,7 +116,7 @@ def sent(tab: Tab, button: str) -> str:
 
 @pytest.mark.parametrize("where", ["txt2img", "img2img"])
 def test_send_all_and_fill_the_regional_prompter(webui_tab, sample_set, where):
-    loaded(webui_tab, sample_set)
+    width = loaded(webui_tab, sample_set)["image"]["width"]
     webui_tab.send(
         [
             {"op": "add", "depth": 226},
@@ -113,8 +126,14 @@ def test_send_all_and_fill_the_regional_prompter(webui_tab, sample_set, where):
         ]
     )
     webui_tab.page.locator(f"#dazdepth_send_target input[value={where}]").check()
+    size = webui_tab.page.evaluate(
+        "(where) => ['width', 'height'].map((side) => Number(gradioApp()"
+        ".querySelector(`#${where}_${side} input[type=number]`).value))",
+        where,
+    )
     status = sent(webui_tab, "#dazdepth_send_all")
-    assert "size 512×512" in status  # square maps, the webui's default 512 x 512
+    longest = max(size)
+    assert f"size {longest}×{longest}" in status  # square maps: square, the longer side kept
     host = host_state(webui_tab, where, "h.units.every((u) => u.image)")
     for n, (module, part) in enumerate(
         [("none", "depth"), ("none", "normalbae"), ("dw_openpose_full", "openpose")]
@@ -131,7 +150,13 @@ def test_send_all_and_fill_the_regional_prompter(webui_tab, sample_set, where):
         return
     back_to_the_tab(webui_tab)
     sent(webui_tab, "#dazdepth_send_regions")
-    host = host_state(webui_tab, where, "h.rp.mask")
-    expected = {"active": True, "mode": "Mask", "base_ratio": "0.2", "use_base": True, "mask": True}
+    host = host_state(webui_tab, where, f"h.rp.mask_width === {width}")
+    expected = {
+        "active": True,
+        "mode": "Mask",
+        "base_ratio": "0.2",
+        "use_base": True,
+        "mask_width": width,
+    }
     assert host["rp"] == expected
     assert host["prompt"] == "(base prompt)\nBREAK\na wizard\nBREAK\n(region 1)"
