@@ -53,7 +53,7 @@ def positive(text: str) -> float:
     return value
 
 
-def pixel_count(text: str) -> int:
+def positive_whole(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
@@ -123,7 +123,9 @@ def convert_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="give silhouette pixels mostly covered by an object that object's depth",
     )
-    add("--max-pixels", type=pixel_count, default=DEFAULT_MAX_PIXELS, help="refuse larger images")
+    add(
+        "--max-pixels", type=positive_whole, default=DEFAULT_MAX_PIXELS, help="refuse larger images"
+    )
     add("--normal-convention", choices=CONVENTIONS, default="normalbae")
     for axis in "xyz":
         add(f"--flip-{axis}", action="store_true", help=f"negate the normal's {axis}")

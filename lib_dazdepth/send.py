@@ -23,6 +23,7 @@ from PIL import Image
 
 from .batch import expand
 from .canvases import read_beauty, read_normals, recognise
+from .cli import positive_whole
 from .depthmap import load_depth_map
 from .edits import PresetEdits, load_edits_for
 from .errors import DazDepthError
@@ -40,6 +41,23 @@ class WebuiError(DazDepthError):
     """The webui could not be reached or refused the request."""
 
 
+def webui_message(error: urllib.error.HTTPError) -> str:
+    """What the webui said in an error answer (A1111: ``errors``, Forge: ``message``,
+    FastAPI: ``detail``), its first line, or nothing."""
+    try:
+        answer = json.loads(error.read() or b"null")
+    except (OSError, ValueError):
+        return ""
+    if not isinstance(answer, dict):
+        return ""
+    for key in ("message", "errors", "detail"):
+        text = answer.get(key)
+        if isinstance(text, str) and text.strip():
+            line = text.strip().splitlines()[0]
+            return line if len(line) <= 300 else line[:299] + "…"
+    return ""
+
+
 class Webui:
     def __init__(self, url: str, auth: str | None = None) -> None:
         self.url = url.rstrip("/")
@@ -55,7 +73,11 @@ class Webui:
             with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
                 return json.loads(response.read() or b"null")
         except urllib.error.HTTPError as error:
-            raise WebuiError(f"{self.url}{path}: HTTP {error.code} {error.reason}") from None
+            said = webui_message(error)
+            raise WebuiError(
+                f"{self.url}{path}: HTTP {error.code} {error.reason}"
+                + (f": {said}" if said else "")
+            ) from None
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
             raise WebuiError(
@@ -123,9 +145,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--preset", help="split setup (JSON or a depth PNG we wrote)")
     p.add_argument("--prompt", default="")
     p.add_argument("--negative", default="", help="negative prompt")
-    p.add_argument("--width", type=int)
-    p.add_argument("--height", type=int)
-    p.add_argument("--steps", type=int, default=20)
+    p.add_argument("--width", type=positive_whole)
+    p.add_argument("--height", type=positive_whole)
+    p.add_argument("--steps", type=positive_whole, default=20)
     p.add_argument("--seed", type=int, default=-1)
     p.add_argument("--auth", help="user:password when the webui runs with --api-auth")
     p.add_argument("--out", default=".", help="where the generated images go")

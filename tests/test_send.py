@@ -176,6 +176,10 @@ class FakeWebui(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).received.append(body)
+        if body.get("prompt") == "no checkpoint":  # refused as a webui without one refuses
+            said = "You do not have any model! Please download at least one model."
+            self.reply(500, {"error": "ValueError", "detail": "", "message": said})
+            return
         buffer = io.BytesIO()
         Image.new("RGB", (8, 8), (1, 2, 3)).save(buffer, format="PNG")
         self.reply(200, {"images": [base64.b64encode(buffer.getvalue()).decode()], "info": "{}"})
@@ -227,6 +231,27 @@ def test_send_posts_the_maps_and_saves_the_images(webui, tmp_path: Path) -> None
     assert (payload["width"], payload["height"]) == (64, 64)
     saved = sorted(out.glob("*.png"))
     assert [p.name for p in saved] == ["sample_scene-Canvas2-Depth.txt2img.0.png"]
+
+
+def test_a_refused_generation_is_one_line_with_what_the_webui_said(webui, tmp_path, capsys):
+    _, url = webui
+    sample = write_sample(tmp_path / "scene", size=32)
+    args = ["send", str(sample.depth_exr), "--webui", url, "--prompt", "no checkpoint"]
+    args += ["--out", str(tmp_path)]
+    assert main(args) == 2
+    assert capsys.readouterr().err == (
+        f"error: {url}/sdapi/v1/txt2img: HTTP 500 Internal Server Error:"
+        " You do not have any model! Please download at least one model.\n"
+    )
+    assert not list(tmp_path.glob("*.png"))
+
+
+def test_send_refuses_steps_or_sizes_below_one(capsys) -> None:
+    for option in ("--steps", "--width", "--height"):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["send", "x.exr", "--webui", "http://127.0.0.1:9", option, "0"])
+        assert exit_info.value.code == 2
+        assert f"{option}: '0' must be at least 1" in capsys.readouterr().err
 
 
 def test_send_to_nothing_is_one_clear_error(tmp_path: Path, capsys) -> None:

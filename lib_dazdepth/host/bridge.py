@@ -11,6 +11,12 @@ from types import ModuleType
 
 A1111_CONTROLNET = "extensions.sd-webui-controlnet.scripts.external_code"
 FORGE_CONTROLNET = "lib_controlnet.external_code"
+# Where each lists the installed models: A1111's external_code.get_models(); Forge's
+# global_state.get_all_controlnet_names() (its external_code has no list).
+MODEL_LISTS = {
+    "forge": ("lib_controlnet.global_state", "get_all_controlnet_names"),
+    "a1111": (A1111_CONTROLNET, "get_models"),
+}
 
 
 def _module(name: str) -> ModuleType | None:
@@ -34,17 +40,14 @@ def none_module() -> str:
 
 
 def controlnet_models() -> list[str]:
-    code = controlnet()
-    if code is None:
+    """The installed ControlNet models' names (``"<stem> [<hash>]"``), without "None"."""
+    module_name, name = MODEL_LISTS[host_kind()]
+    module = _module(module_name)
+    getter = getattr(module, name, None) if module else None
+    try:
+        return [m for m in getter() if m and m.lower() != "none"] if callable(getter) else []
+    except Exception:  # a ControlNet whose list fails: the caller says no model matched
         return []
-    for name in ("get_models", "get_all_models"):
-        getter = getattr(code, name, None)
-        if callable(getter):
-            try:
-                return [m for m in getter() if m and m.lower() != "none"]
-            except Exception:
-                return []
-    return []
 
 
 def unit_count() -> int:

@@ -39,12 +39,16 @@ class Options:
 opts = Options()
 cmd_opts = argparse.Namespace(api_auth=None, dazdepth_output_dir=None, data_dir=None)
 """
+# Forge's built-in ControlNet (2.0.1): external_code has no model list; global_state does,
+# with "None" first, as its /controlnet/model_list route serves it.
 FORGE_CONTROLNET = """
-def get_models():
-    return ["None", "control_v11f1p_sd15_depth [cfd03158]",
-            "control_v11p_sd15_normalbae [316696f1]", "control_v11p_sd15_openpose [cab727d4]"]
 def get_max_models_num():
     return 3
+"""
+FORGE_CONTROLNET_STATE = """
+def get_all_controlnet_names():
+    return ["None", "control_v11f1p_sd15_depth [cfd03158]",
+            "control_v11p_sd15_normalbae [316696f1]", "control_v11p_sd15_openpose [cab727d4]"]
 """
 
 
@@ -59,6 +63,7 @@ class Host:
             (folder / "lib_controlnet").mkdir()
             (folder / "lib_controlnet" / "__init__.py").write_text("")
             (folder / "lib_controlnet" / "external_code.py").write_text(FORGE_CONTROLNET)
+            (folder / "lib_controlnet" / "global_state.py").write_text(FORGE_CONTROLNET_STATE)
         self.folder = folder
 
     def load_extension(self) -> None:
