@@ -40,17 +40,20 @@ class PresetEdits:
         return self.regions is not None or self.depth is not None
 
 
+EDITS_SUFFIX, DEPTH_EDITS_SUFFIX = ".edits.png", ".depth-edits.png"
+
+
 def sidecar_name(preset: Path) -> str:
-    return f"{preset.stem}.edits.png"
+    return preset.stem + EDITS_SUFFIX
 
 
 def depth_sidecar_name(preset: Path) -> str:
-    return f"{preset.stem}.depth-edits.png"
+    return preset.stem + DEPTH_EDITS_SUFFIX
 
 
 def is_sidecar(path: Path) -> bool:
     """Whether ``path`` is named as an edits file (not a preset itself)."""
-    return path.name.endswith((".edits.png", ".depth-edits.png"))
+    return path.name.endswith((EDITS_SUFFIX, DEPTH_EDITS_SUFFIX))
 
 
 def edits_output(preset: Path, edits: np.ndarray) -> Output:
