@@ -1,0 +1,201 @@
+"""The tab's controller without a browser: loading canvases and presets, saving, batches."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from exrdata import write_depth, write_exr
+from PIL import Image
+from test_workspace import RAMP, workspace
+
+from lib_dazdepth.mapping import MappingPlan, map_depth
+from lib_dazdepth.presets import load_preset
+from lib_dazdepth.splits import SplitSet
+from lib_dazdepth.ui import controller
+from lib_dazdepth.ui.controller import TabConfig
+
+
+def write_set(folder: Path) -> list[Path]:
+    depth = write_depth(folder / "s-Canvas2-Depth.exr", RAMP)
+    normals = np.zeros((48, 64, 3), np.float32)
+    normals[..., 2] = 1
+    normal = write_exr(
+        folder / "s-Canvas3-Normal.exr",
+        {"R": normals[..., 0], "G": normals[..., 1], "B": normals[..., 2]},
+    )
+    beauty = folder / "s.png"
+    Image.new("RGB", (64, 48), (200, 100, 50)).save(beauty)
+    return [depth, normal, beauty]
+
+
+def test_loading_a_canvas_set_and_a_bad_file_keeps_the_work(tmp_path: Path) -> None:
+    config = TabConfig(outputs=tmp_path / "out")
+    loaded = controller.load_files(write_set(tmp_path), None, config)
+    assert loaded.roles == {
+        "depth": "s-Canvas2-Depth.exr",
+        "normal": "s-Canvas3-Normal.exr",
+        "beauty": "s.png",
+    }
+    assert json.loads(loaded.view)["layers"] == ["depth", "test", "regions", "normal", "beauty"]
+    bad = tmp_path / "x-Canvas2-Depth.exr"
+    bad.write_text("not an exr")
+    again = controller.load_files([bad], loaded.workspace, config)
+    assert again.workspace is loaded.workspace
+    note = json.loads(again.view)["message"]
+    assert note["kind"] == "error" and "not an OpenEXR file; kept the previous work" in note["text"]
+
+
+def test_a_wrong_sized_normal_is_reported_and_left_out(tmp_path: Path) -> None:
+    depth = write_depth(tmp_path / "s-Canvas2-Depth.exr", RAMP)
+    normal = write_exr(
+        tmp_path / "s-Canvas3-Normal.exr", {c: np.zeros((5, 5), np.float32) for c in "RGB"}
+    )
+    loaded = controller.load_files([depth, normal], None, TabConfig(tmp_path))
+    view = json.loads(loaded.view)
+    assert "is 5x5, the depth is 64x48; not used" in view["message"]["text"]
+    assert "normal" not in view["layers"]
+
+
+def test_role_overrides_pick_another_file(tmp_path: Path) -> None:
+    paths = write_set(tmp_path)
+    other = write_depth(tmp_path / "other.exr", RAMP[::-1].copy())
+    loaded = controller.load_files(
+        [*paths, other],
+        None,
+        TabConfig(tmp_path),
+        {"depth": "other.exr", "normal": "(none)", "beauty": "s.png"},
+    )
+    assert loaded.workspace.depth_map.path.endswith("other.exr")
+    assert loaded.workspace.normal is None
+
+
+def test_bad_commands_come_back_as_messages_in_the_view() -> None:
+    ws = workspace()
+    for text in ("", "{", '{"ops": 3}', '{"seq": 1}'):
+        state, view = controller.run_command(text, ws)
+        assert state is ws and json.loads(view)["message"]["kind"] == "error"
+    state, view = controller.run_command('{"seq": 4, "ops": [{"op": "remove", "split": 0}]}', ws)
+    assert json.loads(view)["message"]["text"].startswith("Error - you cannot remove")
+    assert json.loads(view)["seq"] == 4
+
+
+def test_saving_writes_every_map_at_full_size_and_never_replaces(tmp_path: Path) -> None:
+    config = TabConfig(outputs=tmp_path / "out")
+    ws = controller.load_files(write_set(tmp_path), None, config).workspace
+    ws.apply(
+        [
+            {"op": "add", "depth": 150},
+            {"op": "allocate", "split": 0, "levels": 200},
+            {"op": "flag", "split": 0, "key": "region", "value": "0"},
+            {"op": "flag", "split": 1, "key": "test", "value": "blue"},
+        ]
+    )
+    paths, text = controller.save_all(ws, config)
+    names = sorted(Path(p).name for p in paths)
+    assert names == [
+        "s-Canvas2-Depth.depth.png",
+        "s-Canvas2-Depth.json",
+        "s-Canvas2-Depth.mask.png",
+        "s-Canvas2-Depth.normal.png",
+        "s-Canvas2-Depth.regions.png",
+        "s-Canvas2-Depth.test.png",
+    ]
+    assert text.startswith("Saved 6 files to ")
+    depth = np.asarray(Image.open(next(p for p in paths if p.endswith(".depth.png"))))
+    expected = map_depth(ws.depth_map.depth, ws.depth_map.valid, MappingPlan.from_splits(ws.splits))
+    np.testing.assert_array_equal(depth, expected.grey8())
+    again, _ = controller.save_all(ws, config)
+    assert sorted(Path(p).name for p in again)[0] == "s-Canvas2-Depth.1.depth.png"
+    assert load_preset(next(p for p in again if p.endswith(".json"))).bounds == ws.splits.bounds
+
+
+def test_over_allocation_blocks_saving_with_the_reference_status(tmp_path: Path) -> None:
+    ws = workspace()
+    ws.apply([{"op": "add", "depth": 150}, {"op": "allocate", "split": 1, "levels": 10}])
+    assert controller.save_all(ws, TabConfig(tmp_path)) == (
+        [],
+        "Not saved: Failure to map: 266 levels allocated.",
+    )
+    view = json.loads(controller.dumps(controller.build_view(ws)))
+    assert view["message"]["kind"] == "error" and view["status"].startswith("Failure")
+
+
+def test_preset_upload_replaces_the_splits_undoably(tmp_path: Path) -> None:
+    ws = workspace()
+    preset = tmp_path / "p.json"
+    preset.write_text(
+        controller.dumps(
+            __import__("lib_dazdepth.presets").presets.to_document(
+                SplitSet.from_bounds([100, 130, 200.01], [128, 128])
+            )
+        )
+    )
+    state, view = controller.load_preset_file([str(preset)], ws)
+    assert state.splits.bounds == (100, 130, 200.01)
+    assert json.loads(view)["message"]["text"] == "Loaded 2 splits from p.json"
+    state.apply([{"op": "undo"}])
+    assert len(state.splits) == 1
+
+
+def test_batch_from_the_tab_uses_the_current_splits_resumes_and_cancels(tmp_path: Path) -> None:
+    import threading
+
+    from test_batch import write_sequence
+
+    write_sequence(tmp_path / "anim_canvases", 3, normals=False)
+    config = TabConfig(outputs=tmp_path / "out")
+    ws = workspace()
+    ws.apply([{"op": "add", "depth": 150}, {"op": "allocate", "split": 0, "levels": 200}])
+    seen = []
+    summary = controller.run_batch(
+        str(tmp_path / "anim_canvases"), ws, config, lambda *a: seen.append(a), threading.Event()
+    )
+    folder = tmp_path / "out" / "batch" / "anim_canvases"
+    assert summary == f"3 frames: 3 done, 0 skipped (done before), 0 failed; in {folder}"
+    assert [a[:2] for a in seen] == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    assert len(list(folder.glob("*.depth.png"))) == 3
+    assert load_preset(next(folder.glob("*.depth.png"))).bounds == ws.splits.bounds
+    again = controller.run_batch(
+        str(tmp_path / "anim_canvases"), ws, config, lambda *a: None, threading.Event()
+    )
+    assert again.startswith("3 frames: 0 done, 3 skipped")
+    stop = threading.Event()
+    cancelled = controller.run_batch(
+        str(tmp_path / "anim_canvases" / "*.exr"),
+        ws,
+        TabConfig(tmp_path / "other"),
+        lambda *a: stop.set(),
+        stop,
+    )
+    assert cancelled.startswith("Cancelled after 1 of 3 frames; run again to go on")
+
+
+@pytest.mark.parametrize(
+    ("inputs", "loaded", "expected"),
+    [
+        ("", True, "Not run: no Depth canvases there"),
+        ("/nowhere/at/all", True, "Not run: /nowhere/at/all: file not found"),
+        ("x", False, "Load a depth canvas and set the splits first"),
+    ],
+)
+def test_batch_from_the_tab_explains_what_is_missing(tmp_path, inputs, loaded, expected) -> None:
+    import threading
+
+    ws = workspace() if loaded else None
+    text = controller.run_batch(inputs, ws, TabConfig(tmp_path), lambda *a: None, threading.Event())
+    assert text.startswith(expected)
+
+
+def test_loading_with_edge_repair_gives_silhouette_pixels_back(tmp_path: Path) -> None:
+    from lib_dazdepth.sample import write_sample
+
+    paths = write_sample(tmp_path / "scene", size=120)
+    files = [paths.depth_exr]
+    plain = controller.load_files(files, None, TabConfig(tmp_path)).workspace
+    fixed = controller.load_files(files, None, TabConfig(tmp_path), None, True).workspace
+    repaired = fixed.depth_map.background.repaired
+    assert repaired > 0
+    assert fixed.depth_map.background.total == plain.depth_map.background.total - repaired
