@@ -103,7 +103,8 @@ def load_preset(path: str | Path) -> SplitSet:
     """A JSON preset, or the setup embedded in a depth PNG written by Daz Depth."""
     path = Path(path)
     try:
-        head = path.read_bytes()[:8]
+        with path.open("rb") as handle:
+            head = handle.read(8)
     except IsADirectoryError:
         raise InputError(path, "is a folder, not a preset") from None
     except OSError as error:
