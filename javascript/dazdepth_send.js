@@ -150,10 +150,18 @@
     await wait(50);
   }
 
+  function unitMissing(tab, unit) {
+    if (!q(`[id^="${tab}_controlnet"]`)) {
+      return `ControlNet is not in ${tab} (install sd-webui-controlnet and enable it, or use Forge)`;
+    }
+    return `no ControlNet unit ${unit} in ${tab}: the webui shows fewer units` +
+      ' (the unit count in Settings, ControlNet; then restart)';
+  }
+
   async function sendUnit(tab, item) {
     if (tab === 'img2img') await showImg2imgPanel(item.unit);
     const input = unitFileInput(tab, item.unit);
-    if (!input) return `${item.role}: no ControlNet unit ${item.unit} in ${tab}`;
+    if (!input) return `${item.role}: ${unitMissing(tab, item.unit)}`;
     putFile(input, pngFile(item.png, item.name));
     await wait(100);
     tick(enableBox(tab, item.unit));

@@ -160,3 +160,22 @@ def test_sending_without_regions_explains_what_to_do(page_tab, sample_set):
     page_tab.page.click("#dazdepth_send_regions")
     status = page_tab.page.locator("#dazdepth_send_status")
     status.get_by_text("No split has a region").first.wait_for(timeout=15000)
+
+
+def test_a_missing_unit_or_controlnet_is_named(page_tab):
+    item = {"role": "depth", "unit": 5, "name": "d.png", "png": "", "model": "depth"}
+    item |= {"module": "none", "weight": 0.3, "guidance_end": 0.5, "control_mode": "Balanced"}
+    said = page_tab.page.evaluate(
+        "(orders) => Promise.all(orders.map((order) => window.dazdepthSend(order)))",
+        [{"tab": "txt2img", "items": [item]}, {"tab": "extras", "items": [item]}],
+    )
+    assert said == [
+        [
+            "depth: no ControlNet unit 5 in txt2img: the webui shows fewer units"
+            " (the unit count in Settings, ControlNet; then restart)"
+        ],
+        [
+            "depth: ControlNet is not in extras"
+            " (install sd-webui-controlnet and enable it, or use Forge)"
+        ],
+    ]
