@@ -26,9 +26,12 @@ def build_tab(
     initial: Callable[[], list[Path]] | None = None,
     note: Callable[[], str] | None = None,
     units: Callable[[], dict[str, UnitSettings]] = default_units,
+    sending: bool = True,
 ) -> gr.Blocks:
     """The tab. ``initial`` gives files to open when a page loads (the standalone sample);
-    ``note`` a line about the host (what the webui has for the maps to go to)."""
+    ``note`` a line about the host (what the webui has for the maps to go to); ``sending``
+    the row that sends the maps to ControlNet and the Regional Prompter on the same page
+    (not in the standalone tab, which has no webui around it)."""
     stops: dict[int, threading.Event] = {}  # a running batch's stop flag, by session state
     with gr.Blocks(analytics_enabled=False, title="Daz Depth") as blocks:
         state = gr.State(None)
@@ -70,26 +73,8 @@ def build_tab(
         with gr.Row():
             save = gr.Button("Save maps", variant="primary", elem_id="dazdepth_save")
             save_preset = gr.Button("Save preset", elem_id="dazdepth_save_preset")
-        with gr.Row():
-            target = gr.Radio(
-                ["txt2img", "img2img"],
-                value="txt2img",
-                show_label=False,
-                elem_id="dazdepth_send_target",
-            )
-            send_buttons = {
-                role: gr.Button(f"Send {role}", elem_id=f"dazdepth_send_{role}")
-                for role in controller.SEND_ROLES
-            }
-            send_all = gr.Button("Send all to ControlNet", elem_id="dazdepth_send_all")
-            send_regions = gr.Button("Fill the Regional Prompter", elem_id="dazdepth_send_regions")
-        send_order = gr.Textbox(
-            elem_id="dazdepth_send_order",
-            elem_classes=["dazdepth-hidden"],
-            show_label=False,
-            lines=1,
-        )
-        send_status = gr.HTML("", elem_id="dazdepth_send_status")
+        if sending:
+            send_row(state, units)
         status = gr.HTML("", elem_id="dazdepth_status")
         downloads = gr.File(
             label="Saved files",
@@ -155,24 +140,6 @@ def build_tab(
             if flag is not None:
                 flag.set()
 
-        def sender(chosen: list[str], regions: bool):
-            def send(workspace, where):
-                return controller.send_order(workspace, where, chosen, units(), regions)
-
-            return send
-
-        deliver = {"fn": None, "inputs": [send_order], "outputs": None, **js(DELIVER)}
-        for role, button in send_buttons.items():
-            button.click(sender([role], False), [state, target], [send_order, send_status]).then(
-                **deliver
-            )
-        send_all.click(
-            sender(list(controller.SEND_ROLES), False), [state, target], [send_order, send_status]
-        ).then(**deliver)
-        send_regions.click(sender([], True), [state, target], [send_order, send_status]).then(
-            **deliver
-        )
-
         loaded = [state, view, *roles]
         render = {"fn": None, "inputs": [view], "outputs": None, **js(RENDER)}
         files.upload(on_files, [files, state, repair], loaded).then(**render)
@@ -188,3 +155,44 @@ def build_tab(
         # Not queued, so it runs while the batch does; the batch stops at the next frame.
         batch_cancel.click(on_cancel, [state], None, queue=False)
     return blocks
+
+
+def send_row(state: gr.State, units: Callable[[], dict[str, UnitSettings]]) -> None:
+    """txt2img or img2img, a button per map, all maps, the Regional Prompter; the page's
+    script (javascript/dazdepth_send.js) carries out the order each click writes."""
+    with gr.Row():
+        target = gr.Radio(
+            ["txt2img", "img2img"],
+            value="txt2img",
+            show_label=False,
+            elem_id="dazdepth_send_target",
+        )
+        send_buttons = {
+            role: gr.Button(f"Send {role}", elem_id=f"dazdepth_send_{role}")
+            for role in controller.SEND_ROLES
+        }
+        send_all = gr.Button("Send all to ControlNet", elem_id="dazdepth_send_all")
+        send_regions = gr.Button("Fill the Regional Prompter", elem_id="dazdepth_send_regions")
+    send_order = gr.Textbox(
+        elem_id="dazdepth_send_order",
+        elem_classes=["dazdepth-hidden"],
+        show_label=False,
+        lines=1,
+    )
+    send_status = gr.HTML("", elem_id="dazdepth_send_status")
+
+    def sender(chosen: list[str], regions: bool):
+        def send(workspace, where):
+            return controller.send_order(workspace, where, chosen, units(), regions)
+
+        return send
+
+    deliver = {"fn": None, "inputs": [send_order], "outputs": None, **js(DELIVER)}
+    for role, button in send_buttons.items():
+        button.click(sender([role], False), [state, target], [send_order, send_status]).then(
+            **deliver
+        )
+    send_all.click(
+        sender(list(controller.SEND_ROLES), False), [state, target], [send_order, send_status]
+    ).then(**deliver)
+    send_regions.click(sender([], True), [state, target], [send_order, send_status]).then(**deliver)

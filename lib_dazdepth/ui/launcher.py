@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         initial = folder_files(folder)
     else:
         initial = sample_files(args.sample_size)
-    blocks = build_tab(TabConfig(outputs=outputs), lambda: initial)
+    blocks = build_tab(TabConfig(outputs=outputs), lambda: initial, sending=False)
     inject_head(head_assets())
     allowed = [str(outputs), str(cache_folder()), *{str(p.parent) for p in initial}]
     print(f"Daz Depth: http://{args.host}:{args.port}/", flush=True)

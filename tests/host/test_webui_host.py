@@ -34,10 +34,24 @@ def test_the_tab_is_registered_with_its_ids_and_a_note_on_integrations(host) -> 
         "dazdepth_widget",
         "dazdepth_save",
         "dazdepth_note",
+        "dazdepth_send_all",
+        "dazdepth_send_regions",
     } <= ids
     note = next(b for b in blocks.blocks.values() if getattr(b, "elem_id", "") == "dazdepth_note")
     found = "found (forge)" if host.kind == "forge" else "not found"
     assert f"ControlNet: {found}" in note.value
+
+
+def test_the_standalone_tab_has_no_send_row(tmp_path) -> None:
+    from lib_dazdepth.ui.blocks import build_tab
+    from lib_dazdepth.ui.controller import TabConfig
+
+    def ids(blocks) -> set:
+        return {getattr(block, "elem_id", None) or "" for block in blocks.blocks.values()}
+
+    alone = ids(build_tab(TabConfig(outputs=tmp_path), sending=False))
+    assert "dazdepth_save" in alone and not {i for i in alone if i.startswith("dazdepth_send")}
+    assert "dazdepth_send_all" in ids(build_tab(TabConfig(outputs=tmp_path)))
 
 
 def test_settings_hold_the_seed_workflows_starting_point(host) -> None:
