@@ -107,26 +107,29 @@ def unit(tab: str, n: int) -> list:
     got, on = recorded(f"{tab}_unit{n}"), recorded(f"{tab}_enabled{n}")
     image.change(size_of, image, got)
     enable.change(lambda value: "on" if value else "", enable, on)
-    controls = [image, enable, module, model, weight, end, mode]
-    return controls if independent is None else [independent, *controls]
+    controls = {"image": image, "enabled": enable, "module": module, "model": model}
+    controls |= {"weight": weight, "end": end, "mode": mode}
+    if independent is not None:
+        controls["independent"] = independent
+    return {f"{key}{n}": control for key, control in controls.items()}
 
 
-def controlnet(tab: str) -> list:
-    controls = []
+def controlnet(tab: str) -> dict:
+    controls = {}
     if FORGE:
         with gr.Column(elem_id=f"{tab}_controlnet_accordions"):
             for n in range(3):
                 with gr.Accordion(f"ControlNet Unit {n}", open=True):
-                    controls += unit(tab, n)
+                    controls |= unit(tab, n)
     else:
         with gr.Tabs(elem_id=f"{tab}_controlnet_tabs"):
             for n in range(3):
                 with gr.Tab(f"ControlNet Unit {n}"):
-                    controls += unit(tab, n)
+                    controls |= unit(tab, n)
     return controls
 
 
-def regional_prompter(tab: str) -> list:
+def regional_prompter(tab: str) -> dict:
     """The Regional Prompter's layout: its Active switch is the hidden checkbox of an
     accordion labelled "Regional Prompter" (``input-accordion-m-N``, no fixed id), the modes
     are tabs in ``RP_mode<t2i|i2i>``. The Mask tab holds the sketch box ``polymask<sfx>``
@@ -156,7 +159,12 @@ def regional_prompter(tab: str) -> list:
             polymask,
             recorded(f"{tab}_rp_mask"),
         )
-    return [active, selected, ratio, use_base]
+    return {
+        "rp_active": active,
+        "rp_mode": selected,
+        "rp_base_ratio": ratio,
+        "rp_use_base": use_base,
+    }
 
 
 def mask_inputs(short: str):
@@ -172,13 +180,9 @@ def mask_inputs(short: str):
     return sketch, gr.Image(label="Upload mask here cus gradio", source="upload", type="numpy")
 
 
-def probe(tab: str, controls: list) -> None:
-    """A button that writes what the server holds for every control, as JSON."""
-    keys = ("image", "enabled", "module", "model", "weight", "end", "mode")
-    if tab == "img2img":
-        keys = ("independent", *keys)
-    names = [f"{key}{n}" for n in range(3) for key in keys]
-    names += ["rp_active", "rp_mode", "rp_base_ratio", "rp_use_base", "width", "height"]
+def probe(tab: str, controls: dict) -> None:
+    """A button that writes what the server holds for every control, as JSON, by name."""
+    names = list(controls)
 
     def held(*values) -> str:
         settings = dict(zip(names, values))
@@ -189,7 +193,7 @@ def probe(tab: str, controls: list) -> None:
         return json.dumps(settings)
 
     button = gr.Button("probe", elem_id=f"fake_probe_{tab}")
-    button.click(held, controls, recorded(f"{tab}_settings"))
+    button.click(held, list(controls.values()), recorded(f"{tab}_settings"))
 
 
 def page(outputs: Path) -> gr.Blocks:
@@ -198,15 +202,13 @@ def page(outputs: Path) -> gr.Blocks:
         for name in ("txt2img", "img2img"):
             with gr.Tab(name, elem_id=f"tab_{name}"):
                 gr.Textbox(label="Prompt", elem_id=f"{name}_prompt", lines=3)
-                size = [
-                    gr.Slider(
-                        64, 2048, value=512, step=8, label=label, elem_id=f"{name}_{label.lower()}"
+                size = {
+                    side: gr.Slider(
+                        64, 2048, value=512, step=8, label=side, elem_id=f"{name}_{side}"
                     )
-                    for label in ("Width", "Height")
-                ]
-                controls = controlnet(name)
-                controls += regional_prompter(name) + size
-                probe(name, controls)
+                    for side in ("width", "height")
+                }
+                probe(name, controlnet(name) | regional_prompter(name) | size)
         with gr.Tab("Daz Depth", elem_id="tab_daz_depth"):
             tab.render()
     return demo
