@@ -51,6 +51,7 @@ CORE=.venv/core/bin/python
 echo "== lint"
 "$CORE" -m ruff check .
 "$CORE" -m ruff format --check .
+.venv/core/bin/lint-imports --no-cache
 
 echo "== core tests ($("$CORE" --version))"
 "$CORE" -m pytest -q -p no:cacheprovider --ignore=tests/browser --ignore=tests/host "$@"

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.lib.stride_tricks import sliding_window_view
 
-from lib_dazdepth.autosplit import (
+from lib_dazdepth.engine.autosplit import (
     BACKSTOP_LEVELS,
     BUDGET,
     Stretch,
@@ -22,8 +22,8 @@ from lib_dazdepth.autosplit import (
     share_out,
     smoothed,
 )
-from lib_dazdepth.mapping import MappingPlan, map_depth
-from lib_dazdepth.sample import NO_HIT, render_scene
+from lib_dazdepth.engine.mapping import MappingPlan, map_depth
+from lib_dazdepth.engine.sample import NO_HIT, render_scene
 
 
 def test_runs_lists_each_run_of_true() -> None:

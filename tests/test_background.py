@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lib_dazdepth.background import BackgroundSettings, classify_background, dilate
-from lib_dazdepth.depthmap import from_array
-from lib_dazdepth.errors import InputError
+from lib_dazdepth.engine.background import BackgroundSettings, classify_background, dilate
+from lib_dazdepth.engine.depthmap import from_array
+from lib_dazdepth.engine.errors import InputError
 
 INF, NAN, HUGE = np.inf, np.nan, 3.4028235e38
 

@@ -12,10 +12,10 @@ import pytest
 from exrdata import write_depth, write_exr
 from PIL import Image
 
-from lib_dazdepth.cli import main
-from lib_dazdepth.normals import decode_normals
-from lib_dazdepth.presets import dumps, load_preset
-from lib_dazdepth.splits import SplitSet
+from lib_dazdepth.cli.main import main
+from lib_dazdepth.engine.normals import decode_normals
+from lib_dazdepth.engine.presets import dumps, load_preset
+from lib_dazdepth.engine.splits import SplitSet
 
 ROOT = Path(__file__).resolve().parent.parent
 RAMP = np.linspace(100, 200, 64, dtype=np.float32).reshape(8, 8)
@@ -292,7 +292,7 @@ def two_patches() -> np.ndarray:
 
 
 def test_auto_splits_the_clusters_and_keeps_black_for_no_hit(tmp_path: Path) -> None:
-    from lib_dazdepth.autosplit import auto_splits
+    from lib_dazdepth.engine.autosplit import auto_splits
 
     depth = two_patches()
     exr = write_depth(tmp_path / "a-Canvas2-Depth.exr", depth)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lib_dazdepth.depthmap import from_array
-from lib_dazdepth.workspace import CommandError, Workspace
+from lib_dazdepth.editing.workspace import CommandError, Workspace
+from lib_dazdepth.engine.depthmap import from_array
 
 
 def room() -> tuple[np.ndarray, np.ndarray]:

@@ -11,9 +11,9 @@ from exrdata import write_depth, write_exr
 from PIL import Image
 from test_workspace import RAMP, workspace
 
-from lib_dazdepth.mapping import MappingPlan, map_depth
-from lib_dazdepth.presets import load_preset
-from lib_dazdepth.splits import SplitSet
+from lib_dazdepth.engine.mapping import MappingPlan, map_depth
+from lib_dazdepth.engine.presets import load_preset, to_document
+from lib_dazdepth.engine.splits import SplitSet
 from lib_dazdepth.ui import controller
 from lib_dazdepth.ui.controller import TabConfig
 
@@ -127,11 +127,7 @@ def test_preset_upload_replaces_the_splits_undoably(tmp_path: Path) -> None:
     ws = workspace()
     preset = tmp_path / "p.json"
     preset.write_text(
-        controller.dumps(
-            __import__("lib_dazdepth.presets").presets.to_document(
-                SplitSet.from_bounds([100, 130, 200.01], [128, 128])
-            )
-        )
+        controller.dumps(to_document(SplitSet.from_bounds([100, 130, 200.01], [128, 128])))
     )
     state, view = controller.load_preset_file([str(preset)], ws)
     assert state.splits.bounds == (100, 130, 200.01)
@@ -190,7 +186,7 @@ def test_batch_from_the_tab_explains_what_is_missing(tmp_path, inputs, loaded, e
 
 
 def test_loading_with_edge_repair_gives_silhouette_pixels_back(tmp_path: Path) -> None:
-    from lib_dazdepth.sample import write_sample
+    from lib_dazdepth.engine.sample import write_sample
 
     paths = write_sample(tmp_path / "scene", size=120)
     files = [paths.depth_exr]

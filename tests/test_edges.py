@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lib_dazdepth.background import BackgroundSettings
-from lib_dazdepth.depthmap import from_array
-from lib_dazdepth.edges import no_hit_value, repair_edges
-from lib_dazdepth.sample import render_scene
+from lib_dazdepth.engine.background import BackgroundSettings
+from lib_dazdepth.engine.depthmap import from_array
+from lib_dazdepth.engine.edges import no_hit_value, repair_edges
+from lib_dazdepth.engine.sample import render_scene
 
 FLOAT_MAX = np.float32(3.4028235e38)
 

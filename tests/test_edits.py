@@ -12,11 +12,11 @@ from exrdata import write_depth
 from PIL import Image
 from test_cli import cli
 
-from lib_dazdepth.edits import PresetEdits, edits_output, load_edits_for, read_edits
-from lib_dazdepth.errors import InputError
-from lib_dazdepth.outputs import write_outputs
-from lib_dazdepth.palette import region_colours
-from lib_dazdepth.regions import INHERIT, NONE
+from lib_dazdepth.editing.edits import PresetEdits, edits_output, load_edits_for, read_edits
+from lib_dazdepth.engine.errors import InputError
+from lib_dazdepth.engine.outputs import write_outputs
+from lib_dazdepth.engine.palette import region_colours
+from lib_dazdepth.engine.regions import INHERIT, NONE
 from lib_dazdepth.ui import controller
 from lib_dazdepth.ui.controller import TabConfig
 

@@ -1,4 +1,4 @@
-"""Tests for lib_dazdepth.exr: every file is written here with the OpenEXR package."""
+"""Tests for lib_dazdepth.engine.exr: every file is written here with the OpenEXR package."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from lib_dazdepth import exr
-from lib_dazdepth.errors import InputError
-from lib_dazdepth.exr import list_channels, read_depth, read_rgb
+from lib_dazdepth.engine import exr
+from lib_dazdepth.engine.errors import InputError
+from lib_dazdepth.engine.exr import list_channels, read_depth, read_rgb
 
 DEPTH = np.array(
     [[1.0, 2.5, 3.0, 4.0], [10.0, 20.0, 30.0, 40.0], [100.0, 250.5, 1e9, 3.0e38]],

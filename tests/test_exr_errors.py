@@ -1,4 +1,4 @@
-"""lib_dazdepth.exr's errors: one InputError naming the file for every bad input, before
+"""lib_dazdepth.engine.exr's errors: one InputError naming the file for every bad input, before
 decoding where it can; every file is written here with the OpenEXR package."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import OpenEXR
 import pytest
 from test_exr import DEPTH, SMALL, problem, spy_on_open, tiles, write
 
-from lib_dazdepth.errors import InputError
-from lib_dazdepth.exr import list_channels, read_depth, read_rgb
+from lib_dazdepth.engine.errors import InputError
+from lib_dazdepth.engine.exr import list_channels, read_depth, read_rgb
 
 
 def test_decodes_once(tmp_path: Path, monkeypatch) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lib_dazdepth.histogram import depth_histogram, reference_lines
+from lib_dazdepth.engine.histogram import depth_histogram, reference_lines
 
 
 def test_bins_are_half_open_and_the_last_holds_the_maximum() -> None:

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from lib_dazdepth.index import DepthIndex
-from lib_dazdepth.mapping import (
+from lib_dazdepth.engine.index import DepthIndex
+from lib_dazdepth.engine.mapping import (
     BLACK,
     MappingError,
     MappingPlan,
@@ -17,8 +17,8 @@ from lib_dazdepth.mapping import (
     map_depth,
     outside,
 )
-from lib_dazdepth.render import grey16
-from lib_dazdepth.splits import SplitSet
+from lib_dazdepth.engine.render import grey16
+from lib_dazdepth.engine.splits import SplitSet
 
 NO_BACKGROUND = None
 
@@ -243,7 +243,7 @@ def test_incremental_updates_equal_a_full_remap_after_any_edits(depth, ops) -> N
 
 
 def test_mask_marks_black_pixels_or_else_the_farthest_level() -> None:
-    from lib_dazdepth.render import mask_image
+    from lib_dazdepth.engine.render import mask_image
 
     depth = np.array([[1, 2, 3, 4]], dtype=np.float32)
     valid = np.ones(depth.shape, bool)
@@ -254,7 +254,7 @@ def test_mask_marks_black_pixels_or_else_the_farthest_level() -> None:
 
 
 def test_a_depth_map_counts_pixels_outside_the_splits_without_a_pass_when_none_can_be() -> None:
-    from lib_dazdepth.depthmap import from_array
+    from lib_dazdepth.engine.depthmap import from_array
 
     depth_map = from_array(np.array([[0.5, 1, 2.5, 4, 9]], dtype=np.float32))
     assert depth_map.outside((1, 2, 4)) == (1, 2)

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib_dazdepth.normals import CONVENTIONS, NormalSettings, decode_normals, encode_normals
+from lib_dazdepth.engine.normals import CONVENTIONS, NormalSettings, decode_normals, encode_normals
 
 # +x, -x, +y / a non-unit (1.5, 2, 6) = 6.5 * (3, 4, 12) / 13, zero, NaN
 TINY = np.array(

@@ -8,8 +8,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lib_dazdepth.errors import OutputError
-from lib_dazdepth.outputs import Output, is_ours, output_path, read_text_chunks, write_outputs
+from lib_dazdepth.engine.errors import OutputError
+from lib_dazdepth.engine.outputs import (
+    Output,
+    is_ours,
+    output_path,
+    read_text_chunks,
+    write_outputs,
+)
 
 GREY = np.arange(12, dtype=np.uint8).reshape(3, 4)
 
@@ -91,7 +97,7 @@ def test_new_files_get_the_permissions_the_umask_allows(tmp_path: Path) -> None:
 
     old = os.umask(0o027)
     try:
-        from lib_dazdepth.outputs import file_mode
+        from lib_dazdepth.engine.outputs import file_mode
 
         file_mode.cache_clear()
         (written,) = write_outputs([Output(tmp_path / "a.png", GREY)])

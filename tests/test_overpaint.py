@@ -13,12 +13,13 @@ from exrdata import write_depth
 from PIL import Image, PngImagePlugin
 from test_cli import cli
 
-from lib_dazdepth.depthmap import from_array
-from lib_dazdepth.edits import PresetEdits, depth_edits_output, load_edits_for, read_depth_edits
-from lib_dazdepth.errors import InputError
-from lib_dazdepth.mapping import MappingPlan, map_depth
-from lib_dazdepth.outputs import write_outputs
-from lib_dazdepth.overpaint import (
+from lib_dazdepth.editing.edits import (
+    PresetEdits,
+    depth_edits_output,
+    load_edits_for,
+    read_depth_edits,
+)
+from lib_dazdepth.editing.overpaint import (
     NO_HIT,
     apply_depth_edits,
     far_end_depths,
@@ -26,10 +27,14 @@ from lib_dazdepth.overpaint import (
     picked_depth,
     restore,
 )
-from lib_dazdepth.splits import SplitSet
+from lib_dazdepth.editing.workspace import CommandError, Workspace
+from lib_dazdepth.engine.depthmap import from_array
+from lib_dazdepth.engine.errors import InputError
+from lib_dazdepth.engine.mapping import MappingPlan, map_depth
+from lib_dazdepth.engine.outputs import write_outputs
+from lib_dazdepth.engine.splits import SplitSet
 from lib_dazdepth.ui import controller
 from lib_dazdepth.ui.controller import TabConfig
-from lib_dazdepth.workspace import CommandError, Workspace
 
 N = np.nan
 FAR = 1e10  # no hit

@@ -6,7 +6,7 @@ import colorsys
 
 import pytest
 
-from lib_dazdepth.palette import hex_colour, parse_colour, region_colours, region_hues
+from lib_dazdepth.engine.palette import hex_colour, parse_colour, region_colours, region_hues
 
 FACTS = [
     "#804040",

@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lib_dazdepth.depthmap import from_array
-from lib_dazdepth.errors import InputError
-from lib_dazdepth.maps import MapOptions, depth_outputs
-from lib_dazdepth.outputs import write_outputs
-from lib_dazdepth.presets import dumps, load_preset, loads
-from lib_dazdepth.splits import SplitSet
+from lib_dazdepth.engine.depthmap import from_array
+from lib_dazdepth.engine.errors import InputError
+from lib_dazdepth.engine.maps import MapOptions, depth_outputs
+from lib_dazdepth.engine.outputs import write_outputs
+from lib_dazdepth.engine.presets import dumps, load_preset, loads
+from lib_dazdepth.engine.splits import SplitSet
 
 SETUP = (
     SplitSet.default(93.46874237060547, 281.4759216308594)

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from lib_dazdepth.regions import (
+from lib_dazdepth.engine.regions import (
     INHERIT,
     NONE,
     absorb_islands,
@@ -161,8 +161,8 @@ def test_regions_from_split_flags_and_edits_over_them() -> None:
 
 
 def test_every_split_with_pixels_becomes_a_region_near_to_far() -> None:
-    from lib_dazdepth.regions import split_pixel_counts, splits_as_regions
-    from lib_dazdepth.splits import SplitSet
+    from lib_dazdepth.engine.regions import split_pixel_counts, splits_as_regions
+    from lib_dazdepth.engine.splits import SplitSet
 
     splits = SplitSet.from_bounds([100, 150, 160, 200, 300], [10, 10, 10, 10])
     splits = splits.set_flag(1, "region", "7")
@@ -174,7 +174,7 @@ def test_every_split_with_pixels_becomes_a_region_near_to_far() -> None:
 
 
 def test_select_connected_is_a_magic_wand_on_the_levels() -> None:
-    from lib_dazdepth.regions import combine, select_connected
+    from lib_dazdepth.engine.regions import combine, select_connected
 
     levels = np.array(
         [
@@ -202,7 +202,7 @@ def test_select_connected_is_a_magic_wand_on_the_levels() -> None:
 
 
 def test_select_surface_takes_a_plane_in_one_click_whatever_its_depth() -> None:
-    from lib_dazdepth.regions import select_surface
+    from lib_dazdepth.engine.regions import select_surface
 
     up, front = (0.0, 1.0, 0.0), (0.0, 0.0, 1.0)
     tilted = (0.0, np.sin(np.radians(8)), np.cos(np.radians(8)))  # 8 degrees off the wall

@@ -5,9 +5,15 @@ import OpenEXR
 import pytest
 from PIL import Image
 
-from lib_dazdepth.errors import OutputError
-from lib_dazdepth.normals import decode_normals, encode_normals
-from lib_dazdepth.sample import NO_HIT, OBJECT_NAMES, SceneBuffers, render_scene, write_sample
+from lib_dazdepth.engine.errors import OutputError
+from lib_dazdepth.engine.normals import decode_normals, encode_normals
+from lib_dazdepth.engine.sample import (
+    NO_HIT,
+    OBJECT_NAMES,
+    SceneBuffers,
+    render_scene,
+    write_sample,
+)
 
 SIZE = 128
 

@@ -16,8 +16,8 @@ from exrdata import write_depth
 from PIL import Image
 from test_overpaint import overpainted_session
 
-from lib_dazdepth.cli import main
-from lib_dazdepth.payload import (
+from lib_dazdepth.cli.main import main
+from lib_dazdepth.engine.payload import (
     PayloadError,
     PayloadRequest,
     UnitSettings,
@@ -26,9 +26,9 @@ from lib_dazdepth.payload import (
     regional_prompter_args,
     txt2img_payload,
 )
-from lib_dazdepth.presets import dumps
-from lib_dazdepth.sample import write_sample
-from lib_dazdepth.splits import SplitSet
+from lib_dazdepth.engine.presets import dumps
+from lib_dazdepth.engine.sample import write_sample
+from lib_dazdepth.engine.splits import SplitSet
 from lib_dazdepth.ui import controller
 from lib_dazdepth.ui.controller import TabConfig
 

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from lib_dazdepth.depthmap import from_array
-from lib_dazdepth.shell import DepthShell, Session, typed_tolerance
-from lib_dazdepth.splits import SplitSet
+from lib_dazdepth.cli.shell import DepthShell, Session, typed_tolerance
+from lib_dazdepth.engine.depthmap import from_array
+from lib_dazdepth.engine.splits import SplitSet
 
 
 def make_shell(folder: Path, stdin: str = "") -> tuple[DepthShell, io.StringIO]:
@@ -237,7 +237,7 @@ def test_no_input_crashes_the_shell(tmp_path, lines) -> None:
 
 
 def test_auto_replaces_the_splits_shows_them_and_can_be_undone(tmp_path) -> None:
-    from lib_dazdepth.autosplit import auto_splits
+    from lib_dazdepth.engine.autosplit import auto_splits
 
     shell, out = make_shell(tmp_path)
     original = shell.session.splits

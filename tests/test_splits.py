@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib_dazdepth.splits import MAX_LEVELS, Split, SplitError, SplitSet
+from lib_dazdepth.engine.splits import MAX_LEVELS, Split, SplitError, SplitSet
 
 
 def default() -> SplitSet:

@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lib_dazdepth.canvases import recognise, role_of
-from lib_dazdepth.depthmap import from_array
-from lib_dazdepth.index import DepthIndex
-from lib_dazdepth.mapping import MappingPlan, map_depth
-from lib_dazdepth.splits import SplitSet, spread
+from lib_dazdepth.editing.workspace import CommandError, Workspace
+from lib_dazdepth.engine.canvases import recognise, role_of
+from lib_dazdepth.engine.depthmap import from_array
+from lib_dazdepth.engine.index import DepthIndex
+from lib_dazdepth.engine.mapping import MappingPlan, map_depth
+from lib_dazdepth.engine.splits import SplitSet, spread
 from lib_dazdepth.ui import controller
-from lib_dazdepth.workspace import CommandError, Workspace
 
 RAMP = np.linspace(100, 200, 64 * 48, dtype=np.float32).reshape(48, 64)
 
@@ -170,7 +170,7 @@ def test_zoom_gives_a_finer_histogram_of_the_range() -> None:
 
 
 def test_auto_splits_replace_the_splits_and_can_be_undone() -> None:
-    from lib_dazdepth.autosplit import auto_splits
+    from lib_dazdepth.engine.autosplit import auto_splits
 
     depth = RAMP.copy()
     depth[:10] = 120.0  # a wall across the top: a cluster on the ramp
@@ -184,7 +184,7 @@ def test_auto_splits_replace_the_splits_and_can_be_undone() -> None:
 
 
 def test_divide_gives_each_part_of_a_split_its_own_region_and_undo_takes_it_back() -> None:
-    from lib_dazdepth.regions import INHERIT
+    from lib_dazdepth.engine.regions import INHERIT
 
     depth = np.full((6, 8), 500.0, dtype=np.float32)  # a wall
     depth[1:3, 1:3] = 100.0  # two figures at one depth, apart

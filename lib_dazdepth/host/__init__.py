@@ -1,1 +1,4 @@
-"""Host glue for the webui (A1111 1.10 and Forge): imported only inside a webui."""
+"""The hosts: A1111/Forge glue (bridge, settings, API routes) behind scripts/daz_depth.py.
+
+Thin; may import every layer below it (ui, cli, editing, engine).
+"""

@@ -17,17 +17,22 @@ from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel
 
 from .. import __version__
-from ..depthmap import DepthMap, load_depth_map
-from ..errors import DazDepthError
-from ..exr import read_rgb
-from ..histogram import depth_histogram
-from ..maps import map_for, png_bytes
-from ..normals import NormalSettings, encode_normals
-from ..payload import PayloadError, PayloadRequest, default_units, txt2img_payload
-from ..presets import from_document
-from ..render import grey16, mask_image, region_image, test_image
-from ..send import generation_size
-from ..splits import SplitSet
+from ..engine.depthmap import DepthMap, load_depth_map
+from ..engine.errors import DazDepthError
+from ..engine.exr import read_rgb
+from ..engine.histogram import depth_histogram
+from ..engine.maps import map_for, png_bytes
+from ..engine.normals import NormalSettings, encode_normals
+from ..engine.payload import (
+    PayloadError,
+    PayloadRequest,
+    default_units,
+    generation_size,
+    txt2img_payload,
+)
+from ..engine.presets import from_document
+from ..engine.render import grey16, mask_image, region_image, test_image
+from ..engine.splits import SplitSet
 
 MAX_BYTES = 512 * 1024 * 1024
 MAPS = ("depth", "regions", "mask", "test", "normal")

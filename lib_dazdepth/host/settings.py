@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..payload import CONTROL_MODES, UnitSettings, default_units
+from ..engine.payload import CONTROL_MODES, UnitSettings, default_units
 
 SECTION = ("daz_depth", "Daz Depth")
 FIELDS = ("unit", "model", "module", "weight", "guidance_end", "control_mode")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import gradio as gr
 
-from ..canvases import ROLES
-from ..payload import UnitSettings, default_units
+from ..engine.canvases import ROLES
+from ..engine.payload import UnitSettings, default_units
 from . import controller
 from .compat import file_list, js, update
 from .controller import NONE, TabConfig

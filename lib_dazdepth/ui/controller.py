@@ -15,18 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..background import BackgroundSettings
-from ..batch import BatchJob, Manifest, expand, pair_frames, run_frame
-from ..canvases import ROLES, CanvasSet, read_beauty, read_normals, recognise
-from ..depthmap import load_depth_map
-from ..edits import is_sidecar, load_edits_for
-from ..errors import DazDepthError, InputError
-from ..maps import png_maps
-from ..payload import BASE_RATIO, UnitSettings, region_prompt
-from ..presets import load_preset
-from ..saving import dated_folder, save_maps, save_preset
-from ..view import build_view, dumps, message
-from ..workspace import CommandError, Workspace
+from ..editing.edits import is_sidecar, load_edits_for
+from ..editing.saving import dated_folder, save_maps, save_preset
+from ..editing.view import build_view, dumps, message
+from ..editing.workspace import CommandError, Workspace
+from ..engine.background import BackgroundSettings
+from ..engine.batch import BatchJob, Manifest, expand, pair_frames, run_frame
+from ..engine.canvases import ROLES, CanvasSet, read_beauty, read_normals, recognise
+from ..engine.depthmap import load_depth_map
+from ..engine.errors import DazDepthError, InputError
+from ..engine.maps import png_maps
+from ..engine.payload import BASE_RATIO, UnitSettings, region_prompt
+from ..engine.presets import load_preset
 
 NONE = "(none)"
 

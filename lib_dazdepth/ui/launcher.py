@@ -53,7 +53,7 @@ def cache_folder() -> Path:
 
 def sample_files(size: int = 1200) -> list[Path]:
     """The bundled sample scene, rendered once into the cache folder."""
-    from ..sample import write_sample
+    from ..engine.sample import write_sample
 
     folder = cache_folder() / f"sample-{size}"
     depth = folder / "sample_scene_canvases" / "sample_scene-Canvas2-Depth.exr"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from browsing import CHROMIUM, CHROMIUM_ARGS, ROOT, SAMPLE_SIZE, Tab, served
 
-from lib_dazdepth.sample import write_sample
+from lib_dazdepth.engine.sample import write_sample
 
 
 @pytest.fixture(scope="session")

@@ -10,9 +10,9 @@ from browsing import SAMPLE_SIZE
 from PIL import Image
 from test_tab import command_line, loaded, png, saved_files, table_input
 
-from lib_dazdepth.exr import read_depth
-from lib_dazdepth.palette import region_colours
-from lib_dazdepth.sample import OBJECT_NAMES, render_scene
+from lib_dazdepth.engine.exr import read_depth
+from lib_dazdepth.engine.palette import region_colours
+from lib_dazdepth.engine.sample import OBJECT_NAMES, render_scene
 
 
 def test_region_wand_selects_by_click_and_assigns_a_region(tab, sample_set, tmp_path) -> None:

@@ -14,9 +14,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from lib_dazdepth.presets import to_document
-from lib_dazdepth.sample import write_sample
-from lib_dazdepth.splits import SplitSet
+from lib_dazdepth.engine.presets import to_document
+from lib_dazdepth.engine.sample import write_sample
+from lib_dazdepth.engine.splits import SplitSet
 
 ROOT = Path(__file__).resolve().parents[2]
 SPLITS = SplitSet.from_bounds([170, 226, 560, 610], [200, 40, 16]).set_flag(0, "region", "0")

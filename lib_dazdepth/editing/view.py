@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from .splits import MAX_LEVELS
+from ..engine.splits import MAX_LEVELS
 from .workspace import GRID_MAX, Workspace, sample_rows_cols
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import io
 import json
 import sys
 import urllib.error
@@ -19,20 +18,19 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PIL import Image
 
-from .batch import expand
-from .canvases import read_beauty, read_normals, recognise
-from .cli import positive_whole
-from .depthmap import load_depth_map
-from .edits import PresetEdits, load_edits_for
-from .errors import DazDepthError
-from .maps import png_maps
-from .outputs import Output, write_outputs
-from .overpaint import apply_depth_edits
-from .payload import PayloadError, PayloadRequest, txt2img_payload
-from .presets import load_preset
-from .splits import SplitSet
+from ..editing.edits import PresetEdits, load_edits_for
+from ..editing.overpaint import apply_depth_edits
+from ..engine.batch import expand
+from ..engine.canvases import read_beauty, read_normals, recognise
+from ..engine.depthmap import load_depth_map
+from ..engine.errors import DazDepthError
+from ..engine.maps import png_maps
+from ..engine.outputs import Output, write_outputs
+from ..engine.payload import PayloadError, PayloadRequest, generation_size, txt2img_payload
+from ..engine.presets import load_preset
+from ..engine.splits import SplitSet
+from .arguments import positive_whole
 
 TIMEOUT = 600  # a generation can take minutes on a slow machine
 
@@ -125,14 +123,6 @@ def render_maps(paths: list[Path], preset: Path | None) -> Rendered:
     beauty = read_beauty(canvases.beauty) if canvases.beauty else None
     maps = png_maps(depth_map, splits, normals, beauty, edits.regions)
     return Rendered(maps, splits, depth_map.stem, edits.regions)
-
-
-def generation_size(png: bytes, longest: int = 1024) -> tuple[int, int]:
-    """The depth's aspect, the long side at most ``longest``, multiples of 8."""
-    with Image.open(io.BytesIO(png)) as image:
-        width, height = image.size
-    scale = min(1.0, longest / max(width, height))
-    return max(8, round(width * scale / 8) * 8), max(8, round(height * scale / 8) * 8)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .errors import InputError
-from .outputs import Output
+from ..engine.errors import InputError
+from ..engine.outputs import Output
+from ..engine.regions import INHERIT
 from .overpaint import NO_HIT, UNEDITED
-from .regions import INHERIT
 
 EDITS_KEY = "region_edits"
 DEPTH_EDITS_KEY = "depth_edits"

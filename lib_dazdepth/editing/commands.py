@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from .depthmap import DepthMap
+from ..engine.depthmap import DepthMap
+from ..engine.regions import select_connected, select_surface
+from ..engine.splits import SplitSet
 from .overpaint import far_end_depths, paint, picked_depth, restore
-from .regions import select_connected, select_surface
-from .splits import SplitSet
 
 
 def whole(value: Any, name: str) -> int:

@@ -10,24 +10,26 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
 
-from . import __version__
-from .autosplit import auto_splits
-from .background import BackgroundSettings
-from .depthmap import DepthMap, load_depth_map
-from .edits import PresetEdits, load_edits_for
-from .errors import DazDepthError
-from .exr import DEFAULT_MAX_PIXELS, quietly, read_rgb
-from .histogram import depth_histogram, reference_lines
-from .maps import MapOptions, depth_outputs
-from .normals import CONVENTIONS, NormalSettings, encode_normals
-from .outputs import Output, output_path, write_outputs
-from .overpaint import apply_depth_edits
-from .presets import load_preset
-from .splits import SplitSet
+from .. import __version__
+from ..editing.edits import PresetEdits, load_edits_for
+from ..editing.overpaint import apply_depth_edits
+from ..engine.autosplit import auto_splits
+from ..engine.background import BackgroundSettings
+from ..engine.depthmap import DepthMap, load_depth_map
+from ..engine.errors import DazDepthError
+from ..engine.exr import DEFAULT_MAX_PIXELS, quietly, read_rgb
+from ..engine.histogram import depth_histogram, reference_lines
+from ..engine.maps import MapOptions, depth_outputs
+from ..engine.normals import CONVENTIONS, NormalSettings, encode_normals
+from ..engine.outputs import Output, output_path, write_outputs
+from ..engine.presets import load_preset
+from ..engine.splits import SplitSet
+from .arguments import positive_whole
 
 COMMANDS = ("ui", "batch", "send", "sample", "bench")
 NORMAL_NAME = re.compile(r"-normal$", re.IGNORECASE)
@@ -50,13 +52,6 @@ def positive(text: str) -> float:
     value = float(text)
     if not value > 0:
         raise argparse.ArgumentTypeError(f"{text!r} must be above 0")
-    return value
-
-
-def positive_whole(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
     return value
 
 
@@ -280,7 +275,7 @@ class Converter:
 
 
 def sample_main(argv: list[str]) -> int:
-    from .sample import write_sample
+    from ..engine.sample import write_sample
 
     parser = argparse.ArgumentParser(
         prog="python -m lib_dazdepth sample",
@@ -298,17 +293,20 @@ def sample_main(argv: list[str]) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None, stdin=None) -> int:
+def main(
+    argv: list[str] | None = None,
+    stdin=None,
+    front_ends: Mapping[str, Callable[[list[str]], int]] | None = None,
+) -> int:
+    """Run one command; ``front_ends`` adds commands from the layers above (the tab's ``ui``)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] == "sample":
             return sample_main(argv[1:])
-        if argv and argv[0] == "ui":
-            from .ui.launcher import main as ui_main
-
-            return ui_main(argv[1:])
+        if argv and front_ends and argv[0] in front_ends:
+            return front_ends[argv[0]](argv[1:])
         if argv and argv[0] == "batch":
-            from .batch_cli import main as batch_main
+            from .batch import main as batch_main
 
             return batch_main(argv[1:])
         if argv and argv[0] == "send":

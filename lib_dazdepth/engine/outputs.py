@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, PngImagePlugin
 
-from . import __version__
+from .. import __version__
 from .errors import OutputError
 
 SOFTWARE = "Daz Depth"

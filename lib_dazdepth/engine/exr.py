@@ -1,6 +1,6 @@
 """Read depth and colour canvases from OpenEXR files (Daz Studio / Iray and others).
 
-Every failure becomes one :class:`~lib_dazdepth.errors.InputError` with a one-line
+Every failure becomes one :class:`~lib_dazdepth.engine.errors.InputError` with a one-line
 message. The header is read first (cheap) so that deep images, oversized images and
 missing channels are refused before any pixel is decoded; the pixels are then decoded
 once. The ``OpenEXR`` package decodes every channel of every part in that one pass.
@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import OpenEXR
 
-from lib_dazdepth.errors import InputError
+from .errors import InputError
 
 DEFAULT_MAX_PIXELS = 8192 * 8192
 EXR_MAGIC = b"\x76\x2f\x31\x01"

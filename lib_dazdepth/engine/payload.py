@@ -10,10 +10,12 @@ model names exactly as its model list gives them.
 from __future__ import annotations
 
 import base64
+import io
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from PIL import Image
 
 from .maps import has_regions
 from .splits import SplitSet
@@ -181,3 +183,11 @@ def txt2img_payload(request: PayloadRequest, models: list[str], host: str) -> di
         "height": request.height,
         "alwayson_scripts": scripts,
     }
+
+
+def generation_size(png: bytes, longest: int = 1024) -> tuple[int, int]:
+    """The depth's aspect, the long side at most ``longest``, multiples of 8."""
+    with Image.open(io.BytesIO(png)) as image:
+        width, height = image.size
+    scale = min(1.0, longest / max(width, height))
+    return max(8, round(width * scale / 8) * 8), max(8, round(height * scale / 8) * 8)

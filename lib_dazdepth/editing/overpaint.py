@@ -13,10 +13,10 @@ import dataclasses
 
 import numpy as np
 
-from .depthmap import DepthMap
-from .errors import InputError
+from ..engine.depthmap import DepthMap
+from ..engine.errors import InputError
+from ..engine.splits import SplitSet
 from .region_edits import pixel_splits
-from .splits import SplitSet
 
 UNEDITED = np.float32(np.nan)
 NO_HIT = np.float32(np.inf)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .depthmap import DepthMap
-from .mapping import MappingPlan, map_depth, split_index
-from .regions import (
+from ..engine.depthmap import DepthMap
+from ..engine.mapping import MappingPlan, map_depth, split_index
+from ..engine.regions import (
     INHERIT,
     NONE,
     compact,
@@ -21,7 +21,7 @@ from .regions import (
     near_to_far,
     relabel,
 )
-from .splits import SplitSet
+from ..engine.splits import SplitSet
 
 Edits = np.ndarray | None
 

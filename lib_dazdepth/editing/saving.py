@@ -10,6 +10,10 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from ..engine.maps import MapOptions, depth_outputs, has_regions, test_outputs
+from ..engine.normals import NormalSettings, encode_normals
+from ..engine.outputs import Output, json_bytes, output_path, write_outputs
+from ..engine.presets import to_document
 from .edits import (
     DEPTH_EDITS_KEY,
     EDITS_KEY,
@@ -18,10 +22,6 @@ from .edits import (
     edits_output,
     sidecar_name,
 )
-from .maps import MapOptions, depth_outputs, has_regions, test_outputs
-from .normals import NormalSettings, encode_normals
-from .outputs import Output, json_bytes, output_path, write_outputs
-from .presets import to_document
 from .workspace import Workspace
 
 

@@ -13,19 +13,19 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .autosplit import auto_splits
-from .canvases import CanvasSet
+from ..engine.autosplit import auto_splits
+from ..engine.canvases import CanvasSet
+from ..engine.depthmap import DepthMap
+from ..engine.errors import DazDepthError
+from ..engine.index import DepthIndex
+from ..engine.mapping import Mapped, MappingError, MappingPlan
+from ..engine.normals import NormalSettings, encode_normals
+from ..engine.regions import combine, split_pixel_counts, splits_as_regions
+from ..engine.render import region_image, test_image
+from ..engine.splits import CURVES, SplitError, SplitSet, spread
 from .commands import overpaint, wand, whole
-from .depthmap import DepthMap
-from .errors import DazDepthError
-from .index import DepthIndex
-from .mapping import Mapped, MappingError, MappingPlan
-from .normals import NormalSettings, encode_normals
 from .overpaint import apply_depth_edits
 from .region_edits import assign, divide_split, grey_levels, grow_regions, order_regions
-from .regions import combine, split_pixel_counts, splits_as_regions
-from .render import region_image, test_image
-from .splits import CURVES, SplitError, SplitSet, spread
 
 PREVIEW_MAX = 1024  # long side of the live preview
 GRID_MAX = 256  # long side of the depth grid sent for the hover readout

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from .background import BackgroundSettings
-from .batch import (
+from ..engine.background import BackgroundSettings
+from ..engine.batch import (
     BatchJob,
     Frame,
     FrameResult,
@@ -29,10 +29,10 @@ from .batch import (
     run_frame,
     union_splits,
 )
-from .errors import DazDepthError
-from .maps import MapOptions
-from .outputs import Output, json_bytes, write_outputs
-from .presets import load_preset, to_document
+from ..engine.errors import DazDepthError
+from ..engine.maps import MapOptions
+from ..engine.outputs import Output, json_bytes, write_outputs
+from ..engine.presets import load_preset, to_document
 
 
 class Progress:

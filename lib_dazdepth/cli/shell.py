@@ -16,16 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from .autosplit import auto_splits
-from .depthmap import DepthMap
-from .errors import DazDepthError
-from .histogram import depth_histogram, reference_lines
-from .mapping import MappingError
-from .maps import MapOptions, depth_outputs, test_outputs
-from .outputs import Output, json_bytes, write_outputs
-from .presets import load_preset, to_document
-from .regions import split_pixel_counts, splits_as_regions
-from .splits import CURVES, MAX_LEVELS, SplitError, SplitSet
+from ..engine.autosplit import auto_splits
+from ..engine.depthmap import DepthMap
+from ..engine.errors import DazDepthError
+from ..engine.histogram import depth_histogram, reference_lines
+from ..engine.mapping import MappingError
+from ..engine.maps import MapOptions, depth_outputs, test_outputs
+from ..engine.outputs import Output, json_bytes, write_outputs
+from ..engine.presets import load_preset, to_document
+from ..engine.regions import split_pixel_counts, splits_as_regions
+from ..engine.splits import CURVES, MAX_LEVELS, SplitError, SplitSet
 
 
 class UsageError(ValueError):

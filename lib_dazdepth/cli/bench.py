@@ -28,16 +28,16 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .autosplit import auto_splits
-from .depthmap import load_depth_map
-from .exr import read_depth
-from .index import DepthIndex
-from .mapping import MappingPlan, grey8, map_depth
-from .maps import MapOptions, depth_outputs
-from .outputs import PNG_LEVEL, write_outputs
-from .presets import dumps
-from .sample import write_sample
-from .splits import SplitSet
+from ..engine.autosplit import auto_splits
+from ..engine.depthmap import load_depth_map
+from ..engine.exr import read_depth
+from ..engine.index import DepthIndex
+from ..engine.mapping import MappingPlan, grey8, map_depth
+from ..engine.maps import MapOptions, depth_outputs
+from ..engine.outputs import PNG_LEVEL, write_outputs
+from ..engine.presets import dumps
+from ..engine.sample import write_sample
+from ..engine.splits import SplitSet
 
 PURE_PYTHON_PIXELS = 200_000
 
@@ -218,8 +218,8 @@ def bench_size(size: int, folder: Path, repeat: int) -> None:
 
 def bench_tab(depth_map, splits: SplitSet, full_map: float) -> None:
     """The tab's server work per edit: apply the command, remap the preview, build the view."""
-    from .view import build_view, dumps
-    from .workspace import Workspace
+    from ..editing.view import build_view, dumps
+    from ..editing.workspace import Workspace
 
     start = time.perf_counter()
     workspace = Workspace(depth_map, splits=splits)
@@ -251,7 +251,7 @@ def bench_tab(depth_map, splits: SplitSet, full_map: float) -> None:
 
 def bench_clicks(workspace, full_map: float) -> None:
     """The region wand and depth overpaint: one click each, command to view JSON."""
-    from .view import build_view, dumps
+    from ..editing.view import build_view, dumps
 
     dm = workspace.depth_map
     ys, xs = np.nonzero(dm.valid)

@@ -20,8 +20,8 @@ import numpy as np
 import OpenEXR
 from PIL import Image, PngImagePlugin
 
-from lib_dazdepth.errors import OutputError
-from lib_dazdepth.outputs import SOFTWARE, is_ours, temp_beside
+from .errors import OutputError
+from .outputs import SOFTWARE, is_ours, temp_beside
 
 SAMPLE_MARK = f"{SOFTWARE} sample scene"
 
