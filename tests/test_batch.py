@@ -15,9 +15,9 @@ import pytest
 from exrdata import write_depth, write_exr
 from PIL import Image
 
-from lib_dazdepth.batch import Frame, frame_key, pair_frames
-from lib_dazdepth.presets import dumps
-from lib_dazdepth.splits import SplitSet
+from lib_dazdepth.engine.batch import Frame, frame_key, pair_frames
+from lib_dazdepth.engine.presets import dumps
+from lib_dazdepth.engine.splits import SplitSet
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -210,6 +210,9 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(tmp_path: Path) -> None:
         text=True,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
         start_new_session=True,
+        # A shell's background job inherits SIGINT ignored, and Python then installs no
+        # KeyboardInterrupt handler: give the child the default, as a terminal would.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     manifest = tmp_path / "out" / ".dazdepth-batch.json"
     deadline = time.monotonic() + 60
