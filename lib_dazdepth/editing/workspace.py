@@ -302,10 +302,12 @@ class Workspace:
         elif kind == "assign_selection":
             region = int(op["region"])
             self.splits, self.region_edits = assign(s, self.region_edits, self.selection, region)
+            self.selection = None  # done with: the page shows the result, not the selection
         elif kind == "paint_depth":
             self._set_depth_edits(
                 overpaint(self.depth_map, s, self.depth_edits, self.selection, op)
             )
+            self.selection = None
         elif kind == "clear_depth_edits":
             self._set_depth_edits(None)
         elif kind == "clear_selection":
