@@ -90,7 +90,9 @@
       requestAnimationFrame(() => {
         st.frame = false;
         drawHist();
-        if (st.drag && st.drag.dirty) {
+        if (st.ui && st.ui.preview) st.ui.preview.live(); // the page redraws a moved boundary itself
+        // Where the page draws the preview itself, the server hears of the drag on release.
+        if (st.drag && st.drag.dirty && !st.drawsPreview) {
           st.drag.dirty = false;
           send([{ op: 'move', boundary: st.drag.i, depth: st.drag.depth }], false);
         }

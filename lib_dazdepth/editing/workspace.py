@@ -28,7 +28,6 @@ from .overpaint import apply_depth_edits
 from .region_edits import assign, divide_split, grey_levels, grow_regions, order_regions
 
 PREVIEW_MAX = 1024  # long side of the live preview
-GRID_MAX = 256  # long side of the depth grid sent for the hover readout
 HISTOGRAM_BINS = 400
 UNDO_LIMIT = 200
 DEPTH_STATES = 2  # this depth map and the one before, with their preview indexes (undo)
@@ -147,17 +146,8 @@ class Workspace:
         return self._mapped
 
     def layer(self, name: str) -> np.ndarray | None:
-        """The preview image of a layer, the selection (if any) lightened: uint8 (H, W) or
-        (H, W, 3)."""
-        image = self._layer(name)
-        if image is None or self.selection is None:
-            return image
-        picked = self.sampled(self.selection)
-        lit = image.copy()
-        lit[picked] = lit[picked] // 2 + 128
-        return lit
-
-    def _layer(self, name: str) -> np.ndarray | None:
+        """The preview image of a layer: uint8 (H, W) or (H, W, 3). The wand's selection is
+        not in it: the page draws that over whatever is shown."""
         if name in ("normal", "beauty"):
             return self._static_layer(name)
         mapped = self.mapped()
