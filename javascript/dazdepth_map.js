@@ -5,8 +5,9 @@
    The arithmetic is lib_dazdepth/engine/index.py's, in the same float64 steps, so the
    greys are exactly the server's (a browser test compares them pixel by pixel). The depths
    are sorted once; each pixel keeps the rank of its depth among the distinct depths, and a
-   draw maps every rank through a table (one colour per distinct depth) that is recomputed
-   only for the splits whose bounds, levels or curve changed: a drag touches two.
+   draw maps ranks through a table (one colour per distinct depth) recomputed only for the
+   splits whose bounds, levels or curve changed, and rewrites only their pixels: a drag
+   touches two.
    window.dazdepthMap.model(grid) -> model; model.draw(plan) -> ImageData or null. */
 (function () {
   'use strict';
@@ -36,8 +37,16 @@
     const values = Float64Array.from(sorted.subarray(0, distinct));
     const rank = new Int32Array(n);
     for (let i = 0; i < n; i++) { const d = depth[i]; rank[i] = d === d ? lowerBound(values, d) : -1; }
+    // The pixels of each rank, in rank order (a counting sort): a draw rewrites only the
+    // pixels of the splits it recomputed.
+    const first = new Int32Array(distinct + 1);
+    for (let i = 0; i < n; i++) if (rank[i] >= 0) first[rank[i] + 1]++;
+    for (let r = 0; r < distinct; r++) first[r + 1] += first[r];
+    const pixels = new Int32Array(count), fill = first.slice(0, distinct);
+    for (let i = 0; i < n; i++) if (rank[i] >= 0) pixels[fill[rank[i]]++] = i;
     const table = new Uint32Array(distinct), grey = new Uint8Array(distinct);
     const image = new ImageData(w, h), out = new Uint32Array(image.data.buffer);
+    out.fill(GREY[0]); // background stays black
     let signatures = new Map(); // split signature -> true, for what the table holds
 
     // Colours of split k (ranks a..b-1) into the table; index.split_fine and grey8.
@@ -70,11 +79,14 @@
         const b = k === count - 1 ? distinct : lowerBound(values, S[k + 1].start);
         const sig = [p.layer, S[k].start, S[k].end, S[k].levels, p.offsets[k], p.curves[k], p.colours[k], k === 0, k === count - 1].join('|');
         next.set(sig, true);
-        if (!signatures.has(sig) && b > a) paintSplit(p, k, a, b);
+        if (signatures.has(sig) || b <= a) continue;
+        paintSplit(p, k, a, b);
+        for (let r = a; r < b; r++) {
+          const colour = table[r];
+          for (let j = first[r], e = first[r + 1]; j < e; j++) out[pixels[j]] = colour;
+        }
       }
       signatures = next;
-      const black = GREY[0];
-      for (let i = 0; i < n; i++) { const r = rank[i]; out[i] = r < 0 ? black : table[r]; }
       return image;
     }
 

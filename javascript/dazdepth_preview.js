@@ -91,6 +91,7 @@
     }
 
     function decodeGrid(g) {
+      const t0 = performance.now();
       pv.gridRaw = g;
       pv.model = null;
       pv.drawnKey = '';
@@ -100,6 +101,7 @@
         const data = new Float32Array(u8.buffer, 0, g.width * g.height); // little-endian, as sent
         pv.model = window.dazdepthMap.model({ width: g.width, height: g.height, data });
       } catch (e) { pv.model = null; }
+      pv.indexMs = performance.now() - t0;
     }
 
     // ---- drawing -----------------------------------------------------------
@@ -293,6 +295,7 @@
     window.dazdepthPreview = {
       setLocal(on) { pv.local = !!on; pv.drawnKey = ''; show(); },
       source: () => pv.source,
+      indexMs: () => pv.indexMs, // decoding and indexing the last depth samples
       shown: () => pv.shown,
       zoom: () => ({ zoom: pv.zoom, x: pv.x, y: pv.y }),
       paneRect: (i = 0) => { const r = ui.panes[i].getBoundingClientRect(); return { left: r.left, top: r.top, width: r.width, height: r.height }; },

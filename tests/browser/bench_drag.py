@@ -172,6 +172,8 @@ def bench_size(browser, size: int, moves: int, folder: Path) -> None:
         page_p95 = report("the page draws the preview", *drag(tab, True, moves))
         server_p95 = report("  baseline: the server's image", *drag(tab, False, moves))
         print(f"  {'p95, page against server':<32}{server_p95 / page_p95:6.1f}x faster")
+        indexed = tab.page.evaluate("() => window.dazdepthPreview.indexMs()")
+        print(f"  {'once per depth: samples indexed':<32}{indexed:6.0f} ms on the page")
         context.close()
 
 
