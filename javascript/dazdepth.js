@@ -22,7 +22,8 @@
     full: null,            // unzoomed histogram range
     focus: 1,              // focused inner boundary (keyboard)
     hoverX: null, frame: false,
-    drawsPreview: false,   // the preview part draws the shown layer itself (dazdepth_preview.js)
+    drawsPreview: false,
+    followed: 0,           // when the table last followed a drag   // the preview part draws the shown layer itself (dazdepth_preview.js)
     grid: null,            // the last view's "grid" and "beauty", kept: sent only when they change
     beauty: null,
   };
@@ -154,10 +155,24 @@
     return S[k].label ? `${k} “${S[k].label}”` : String(k);
   }
 
+  // A boundary moved on the page (a drag, a nudge): the preview and the table follow at
+  // once, before the server's view comes (the histogram calls this each frame).
+  function moved() {
+    if (!st.ui || !st.view || !st.view.loaded) return;
+    st.ui.preview.live();
+    if (!st.drag && !st.over.size) return;
+    const now = performance.now();
+    if (st.drag && now - st.followed < 100) return; // the table ten times a second: text relays out the page
+    st.followed = now;
+    const S = splits();
+    st.ui.preview.counts(S);
+    st.ui.table.follow(S);
+  }
+
   // ---- build -------------------------------------------------------------
   // The tab's parts: the histogram (dazdepth_histogram.js), the split table
   // (dazdepth_table.js), the preview (dazdepth_preview.js) with its tools.
-  const kit = { st, h, send, splits, splitAt, splitName, fmt, int, setVal, focused, regionColour, toHex };
+  const kit = { st, h, send, splits, splitAt, splitName, fmt, int, setVal, focused, regionColour, toHex, moved };
   function build(mount) {
     mount.textContent = '';
     const ui = {};

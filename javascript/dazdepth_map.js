@@ -47,7 +47,8 @@
     const table = new Uint32Array(distinct), grey = new Uint8Array(distinct);
     const image = new ImageData(w, h), out = new Uint32Array(image.data.buffer);
     out.fill(GREY[0]); // background stays black
-    let signatures = new Map(); // split signature -> true, for what the table holds
+    let signatures = new Map(); // split signature -> [pixels, greys], for what the table holds
+    let stats = [];
 
     // Colours of split k (ranks a..b-1) into the table; index.split_fine and grey8.
     function paintSplit(p, k, a, b) {
@@ -57,6 +58,7 @@
       const near = curve === 'inverse' ? 1.0 / start : start;
       const span = curve === 'inverse' ? 1.0 / start - 1.0 / end : end - start;
       const distinctHere = b - a;
+      let greys = 0, last = -1;
       for (let r = a; r < b; r++) {
         let t;
         if (curve === 'rank') t = distinctHere <= 1 ? 0 : (r - a) / (distinctHere - 1);
@@ -68,7 +70,9 @@
         const g = 255 - Math.min(level, 255);
         grey[r] = g;
         table[r] = colour === null ? GREY[g] : colour;
+        if (level !== last) { greys += 1; last = level; } // levels rise with depth in a split
       }
+      return [first[b] - first[a], levels > 0 ? greys : 0];
     }
 
     // plan: {splits, offsets, curves, colours (packed or null per split), layer}
@@ -78,22 +82,23 @@
         const a = k === 0 ? 0 : lowerBound(values, S[k].start);
         const b = k === count - 1 ? distinct : lowerBound(values, S[k + 1].start);
         const sig = [p.layer, S[k].start, S[k].end, S[k].levels, p.offsets[k], p.curves[k], p.colours[k], k === 0, k === count - 1].join('|');
-        next.set(sig, true);
-        if (signatures.has(sig) || b <= a) continue;
-        paintSplit(p, k, a, b);
+        if (signatures.has(sig) || b <= a) { next.set(sig, signatures.get(sig) || [0, 0]); continue; }
+        next.set(sig, paintSplit(p, k, a, b));
         for (let r = a; r < b; r++) {
           const colour = table[r];
           for (let j = first[r], e = first[r + 1]; j < e; j++) out[pixels[j]] = colour;
         }
       }
       signatures = next;
+      stats = [...next.values()];
       return image;
     }
 
     // The grey of preview pixel i as last drawn (null on background).
     function greyAt(i) { const r = rank[i]; return r >= 0 ? grey[r] : null; }
 
-    return { width: w, height: h, depth, draw, greyAt, distinct };
+    // (sampled pixels, distinct grey levels) of each split as last drawn: index.split_stats.
+    return { width: w, height: h, depth, draw, greyAt, distinct, count, stats: () => stats };
   }
 
   // What the server would map, or null where it shows something else (over 256 levels,

@@ -304,6 +304,21 @@
       overlay: () => (ui.sel[0].hidden ? null : ui.sel[0].toDataURL('image/png')),
     };
 
-    return { el: build(), update, live: show };
+    // The table's counts for splits S as the page last drew them (a drag, before the
+    // server's view comes): split_rows' arithmetic; false when the page did not draw S.
+    function counts(S) {
+      const v = st.view, m = pv.model, stats = m && pv.source === 'page' ? m.stats() : null;
+      if (!stats || stats.length !== S.length || !m.count) return false;
+      const valid = v.image.width * v.image.height - ((v.background && v.background.count) || 0);
+      S.forEach((s, k) => {
+        const [pixels, greys] = stats[k];
+        s.pixels = Math.round(pixels * valid / m.count);
+        s.share = Math.round(pixels / m.count * 10000) / 100;
+        s.greys = greys;
+      });
+      return true;
+    }
+
+    return { el: build(), update, live: show, counts };
   };
 })();

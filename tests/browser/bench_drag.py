@@ -16,6 +16,7 @@ position, as before): the baseline, measured in the same run. Nothing here asser
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -167,7 +168,8 @@ def bench_size(browser, size: int, moves: int, folder: Path) -> None:
         preview = view["preview"]
         print(
             f"\n== sample scene {size}x{size}, preview {preview['width']}x{preview['height']},"
-            f" {2 * moves} moves at {RATE}/s"
+            f" {2 * moves} moves at {RATE}/s; load average {os.getloadavg()[0]:.1f}"
+            f" on {os.cpu_count()} cores"
         )
         page_p95 = report("the page draws the preview", *drag(tab, True, moves))
         server_p95 = report("  baseline: the server's image", *drag(tab, False, moves))

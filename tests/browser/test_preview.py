@@ -49,6 +49,19 @@ def settled(tab: Tab) -> dict:
     return tab.wait_view("!window.dazdepth.busy() && !window.dazdepth.queued()")
 
 
+def table_counts(tab: Tab) -> list[tuple[float, int]]:
+    """Each table row's pixel share (%) and distinct greys, as shown."""
+    rows = tab.page.eval_on_selector_all(
+        "#dazdepth_mount table tbody tr",
+        "rows => rows.map(r => [...r.cells].map(c => c.innerText))",
+    )
+    heads = tab.page.eval_on_selector_all(
+        "#dazdepth_mount table thead th", "ths => ths.map(t => t.textContent.trim())"
+    )
+    share, greys = heads.index("Pixels"), heads.index("Greys")
+    return [(float(r[share].rstrip("%")), int(r[greys])) for r in rows]
+
+
 def assert_same_pixels(tab: Tab, what: str) -> None:
     page, server = page_drawing(tab), server_preview(tab)
     differ = np.count_nonzero((page != server).any(axis=2))
@@ -78,7 +91,7 @@ def test_the_page_draws_exactly_the_servers_greys_and_follows_a_drag(tab, sample
     for step in range(1, 6):
         tab.page.mouse.move(start + (target - start) * step / 10, mid_y(tab))
     tab.page.wait_for_timeout(100)
-    middle = page_drawing(tab)
+    middle, counted = page_drawing(tab), table_counts(tab)
     drawn = tab.page.evaluate("() => window.drawnBounds.filter((d) => d.source === 'page')")
     assert len(drawn) >= 2, drawn  # the page drew while the mouse moved
     bounds = [float(b) for b in drawn[-1]["bounds"].split(",")]
@@ -94,6 +107,9 @@ def test_the_page_draws_exactly_the_servers_greys_and_follows_a_drag(tab, sample
     assert [s["start"] for s in tab.view()["splits"][1:]] == bounds
     differ = np.count_nonzero((middle != server_preview(tab)).any(axis=2))
     assert differ == 0, f"mid-drag: {differ} pixels differ from the server's map there"
+    # the table's counts followed on the page too
+    for (share, greys), row in zip(counted, tab.view()["splits"]):
+        assert abs(share - row["share"]) <= 0.01 and greys == row["greys"], (counted, row)
     assert view["message"]["kind"] == "info"
 
 
