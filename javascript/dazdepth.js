@@ -23,7 +23,7 @@
     focus: 1,              // focused inner boundary (keyboard)
     hoverX: null, frame: false,
     drawsPreview: false,
-    followed: 0,           // when the table last followed a drag   // the preview part draws the shown layer itself (dazdepth_preview.js)
+    followed: 0, followTimer: null, // when the table last followed a drag; the next time   // the preview part draws the shown layer itself (dazdepth_preview.js)
     grid: null,            // the last view's "grid" and "beauty", kept: sent only when they change
     beauty: null,
   };
@@ -161,8 +161,12 @@
     if (!st.ui || !st.view || !st.view.loaded) return;
     st.ui.preview.live();
     if (!st.drag && !st.over.size) return;
-    const now = performance.now();
-    if (st.drag && now - st.followed < 100) return; // the table ten times a second: text relays out the page
+    // The table ten times a second (its text lays out the page), and where the drag rests.
+    const now = performance.now(), wait = 100 - (now - st.followed);
+    if (st.drag && wait > 0) {
+      if (!st.followTimer) st.followTimer = setTimeout(() => { st.followTimer = null; moved(); }, wait);
+      return;
+    }
     st.followed = now;
     const S = splits();
     st.ui.preview.counts(S);
