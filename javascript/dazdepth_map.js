@@ -4,7 +4,7 @@
 
    The arithmetic is lib_dazdepth/engine/index.py's, in the same float64 steps, so the
    greys are exactly the server's (a browser test compares them pixel by pixel). The depths
-   are sorted once; each pixel keeps the rank of its depth among the distinct depths, and a
+   are sorted once; each sample keeps the rank of its depth among the distinct depths, and a
    draw maps ranks through a table (one colour per distinct depth) recomputed only for the
    splits whose bounds, levels or curve changed, and rewrites only their pixels: a drag
    touches two.
@@ -19,6 +19,28 @@
   function rgba(r, g, b) { return (OPAQUE | (b << 16) | (g << 8) | r) >>> 0; } // little-endian ImageData
   const GREY = new Uint32Array(256).map((_, g) => rgba(g, g, g));
 
+  const bits = new Float32Array(1), bitsU = new Uint32Array(bits.buffer);
+  function orderOf(d) { // the float32's bits as an unsigned number in the floats' order
+    bits[0] = d;
+    const b = bitsU[0];
+    return b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+  }
+
+  // Positions 0..count-1 ordered by keys (Uint32Array): three passes of 11 bits, stable.
+  function radixOrder(keys, count) {
+    let order = new Int32Array(count), spare = new Int32Array(count);
+    for (let i = 0; i < count; i++) order[i] = i;
+    const bucket = new Int32Array(2048);
+    for (let shift = 0; shift < 32; shift += 11) {
+      bucket.fill(0);
+      for (let i = 0; i < count; i++) bucket[(keys[i] >>> shift) & 2047]++;
+      for (let b = 0, sum = 0; b < 2048; b++) { const c = bucket[b]; bucket[b] = sum; sum += c; }
+      for (let i = 0; i < count; i++) { const j = order[i]; spare[bucket[(keys[j] >>> shift) & 2047]++] = j; }
+      [order, spare] = [spare, order];
+    }
+    return order;
+  }
+
   function lowerBound(a, x, lo = 0, hi = a.length) { // first index with a[i] >= x
     while (lo < hi) { const m = (lo + hi) >>> 1; if (a[m] < x) lo = m + 1; else hi = m; }
     return lo;
@@ -27,23 +49,24 @@
   // grid: {width, height, data: Float32Array} (NaN on background).
   function model(grid) {
     const w = grid.width, h = grid.height, depth = grid.data, n = w * h;
+    // Sort the valid samples by depth once (a radix sort of the floats' bits, made monotone).
     let count = 0;
-    for (let i = 0; i < n; i++) if (depth[i] === depth[i]) count++;
-    const sorted = new Float32Array(count);
-    for (let i = 0, j = 0; i < n; i++) { const d = depth[i]; if (d === d) sorted[j++] = d; }
-    sorted.sort();
+    const keys = new Uint32Array(n), where = new Int32Array(n);
+    for (let i = 0; i < n; i++) { const d = depth[i]; if (d === d) { keys[count] = orderOf(d); where[count++] = i; } }
+    const order = radixOrder(keys, count);
+    // In depth order: the pixels, each depth's rank among the distinct depths (-0 and 0 are
+    // one, as in numpy), where each rank's pixels start.
+    const pixels = new Int32Array(count), rank = new Int32Array(n).fill(-1);
+    const found = new Float64Array(count), starts = new Int32Array(count + 1);
     let distinct = 0;
-    for (let i = 0; i < count; i++) if (!distinct || sorted[i] !== sorted[distinct - 1]) sorted[distinct++] = sorted[i];
-    const values = Float64Array.from(sorted.subarray(0, distinct));
-    const rank = new Int32Array(n);
-    for (let i = 0; i < n; i++) { const d = depth[i]; rank[i] = d === d ? lowerBound(values, d) : -1; }
-    // The pixels of each rank, in rank order (a counting sort): a draw rewrites only the
-    // pixels of the splits it recomputed.
-    const first = new Int32Array(distinct + 1);
-    for (let i = 0; i < n; i++) if (rank[i] >= 0) first[rank[i] + 1]++;
-    for (let r = 0; r < distinct; r++) first[r + 1] += first[r];
-    const pixels = new Int32Array(count), fill = first.slice(0, distinct);
-    for (let i = 0; i < n; i++) if (rank[i] >= 0) pixels[fill[rank[i]]++] = i;
+    for (let j = 0; j < count; j++) {
+      const i = where[order[j]], d = depth[i];
+      if (!distinct || d !== found[distinct - 1]) { found[distinct] = d; starts[distinct] = j; distinct += 1; }
+      pixels[j] = i;
+      rank[i] = distinct - 1;
+    }
+    starts[distinct] = count;
+    const values = found.subarray(0, distinct), first = starts.subarray(0, distinct + 1);
     const table = new Uint32Array(distinct), grey = new Uint8Array(distinct);
     const image = new ImageData(w, h), out = new Uint32Array(image.data.buffer);
     out.fill(GREY[0]); // background stays black
@@ -77,11 +100,11 @@
 
     // plan: {splits, offsets, curves, colours (packed or null per split), layer}
     function draw(p) {
-      const S = p.splits, count = S.length, next = new Map();
-      for (let k = 0; k < count; k++) {
+      const S = p.splits, last = S.length - 1, next = new Map();
+      for (let k = 0; k <= last; k++) {
         const a = k === 0 ? 0 : lowerBound(values, S[k].start);
-        const b = k === count - 1 ? distinct : lowerBound(values, S[k + 1].start);
-        const sig = [p.layer, S[k].start, S[k].end, S[k].levels, p.offsets[k], p.curves[k], p.colours[k], k === 0, k === count - 1].join('|');
+        const b = k === last ? distinct : lowerBound(values, S[k + 1].start);
+        const sig = [p.layer, S[k].start, S[k].end, S[k].levels, p.offsets[k], p.curves[k], p.colours[k], k === 0, k === last].join('|');
         if (signatures.has(sig) || b <= a) { next.set(sig, signatures.get(sig) || [0, 0]); continue; }
         next.set(sig, paintSplit(p, k, a, b));
         for (let r = a; r < b; r++) {

@@ -96,8 +96,13 @@
       pv.model = null;
       pv.drawnKey = '';
       try {
-        const bin = atob(g.data), u8 = new Uint8Array(bin.length);
-        for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
+        let u8;
+        if (Uint8Array.fromBase64) u8 = Uint8Array.fromBase64(g.data);
+        else {
+          const bin = atob(g.data);
+          u8 = new Uint8Array(bin.length);
+          for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
+        }
         const data = new Float32Array(u8.buffer, 0, g.width * g.height); // little-endian, as sent
         pv.model = window.dazdepthMap.model({ width: g.width, height: g.height, data });
       } catch (e) { pv.model = null; }
