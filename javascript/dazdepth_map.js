@@ -4,10 +4,9 @@
 
    The arithmetic is lib_dazdepth/engine/index.py's, in the same float64 steps, so the
    greys are exactly the server's (a browser test compares them pixel by pixel). The depths
-   are sorted once; each sample keeps the rank of its depth among the distinct depths, and a
-   draw maps ranks through a table (one colour per distinct depth) recomputed only for the
-   splits whose bounds, levels or curve changed, and rewrites only their pixels: a drag
-   touches two.
+   are sorted once (the samples in depth order, grouped by distinct depth); a draw maps the
+   distinct depths through a table (one colour each) recomputed only for the splits whose
+   bounds, levels or curve changed, and rewrites only their pixels: a drag touches two.
    window.dazdepthMap.model(grid) -> model; model.draw(plan) -> ImageData or null. */
 (function () {
   'use strict';
@@ -25,20 +24,28 @@
     const b = bitsU[0];
     return b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
   }
+  function floatOf(key) { // back
+    bitsU[0] = key & 0x80000000 ? key & 0x7fffffff : ~key >>> 0;
+    return bits[0];
+  }
 
-  // Positions 0..count-1 ordered by keys (Uint32Array): three passes of 11 bits, stable.
-  function radixOrder(keys, count) {
-    let order = new Int32Array(count), spare = new Int32Array(count);
-    for (let i = 0; i < count; i++) order[i] = i;
-    const bucket = new Int32Array(2048);
-    for (let shift = 0; shift < 32; shift += 11) {
+  // Keys (Uint32Array) sorted, with their items (Int32Array): a radix sort of DIGIT bits a
+  // pass, each pass reading both arrays in order (fast on big, scattered data).
+  const DIGIT = 8, BUCKETS = 1 << DIGIT;
+  function radixSort(keys, items) {
+    const count = keys.length, bucket = new Int32Array(BUCKETS);
+    let k = keys, it = items, k2 = new Uint32Array(count), it2 = new Int32Array(count);
+    for (let shift = 0; shift < 32; shift += DIGIT) {
       bucket.fill(0);
-      for (let i = 0; i < count; i++) bucket[(keys[i] >>> shift) & 2047]++;
-      for (let b = 0, sum = 0; b < 2048; b++) { const c = bucket[b]; bucket[b] = sum; sum += c; }
-      for (let i = 0; i < count; i++) { const j = order[i]; spare[bucket[(keys[j] >>> shift) & 2047]++] = j; }
-      [order, spare] = [spare, order];
+      for (let i = 0; i < count; i++) bucket[(k[i] >>> shift) & (BUCKETS - 1)]++;
+      for (let b = 0, sum = 0; b < BUCKETS; b++) { const c = bucket[b]; bucket[b] = sum; sum += c; }
+      for (let i = 0; i < count; i++) {
+        const to = bucket[(k[i] >>> shift) & (BUCKETS - 1)]++;
+        k2[to] = k[i]; it2[to] = it[i];
+      }
+      [k, k2, it, it2] = [k2, k, it2, it];
     }
-    return order;
+    return [k, it];
   }
 
   function lowerBound(a, x, lo = 0, hi = a.length) { // first index with a[i] >= x
@@ -49,21 +56,19 @@
   // grid: {width, height, data: Float32Array} (NaN on background).
   function model(grid) {
     const w = grid.width, h = grid.height, depth = grid.data, n = w * h;
-    // Sort the valid samples by depth once (a radix sort of the floats' bits, made monotone).
+    // Sort the valid samples by depth once (a radix sort of the floats' bits, made monotone);
+    // then, in depth order: the pixels, the distinct depths (-0 and 0 are one, as in numpy)
+    // and where each one's pixels start.
     let count = 0;
-    const keys = new Uint32Array(n), where = new Int32Array(n);
-    for (let i = 0; i < n; i++) { const d = depth[i]; if (d === d) { keys[count] = orderOf(d); where[count++] = i; } }
-    const order = radixOrder(keys, count);
-    // In depth order: the pixels, each depth's rank among the distinct depths (-0 and 0 are
-    // one, as in numpy), where each rank's pixels start.
-    const pixels = new Int32Array(count), rank = new Int32Array(n).fill(-1);
+    for (let i = 0; i < n; i++) if (depth[i] === depth[i]) count++;
+    const unsorted = new Uint32Array(count), where = new Int32Array(count);
+    for (let i = 0, j = 0; i < n; i++) { const d = depth[i]; if (d === d) { unsorted[j] = orderOf(d); where[j++] = i; } }
+    const [keys, pixels] = radixSort(unsorted, where);
     const found = new Float64Array(count), starts = new Int32Array(count + 1);
     let distinct = 0;
     for (let j = 0; j < count; j++) {
-      const i = where[order[j]], d = depth[i];
+      const d = floatOf(keys[j]);
       if (!distinct || d !== found[distinct - 1]) { found[distinct] = d; starts[distinct] = j; distinct += 1; }
-      pixels[j] = i;
-      rank[i] = distinct - 1;
     }
     starts[distinct] = count;
     const values = found.subarray(0, distinct), first = starts.subarray(0, distinct + 1);
@@ -118,7 +123,10 @@
     }
 
     // The grey of preview pixel i as last drawn (null on background).
-    function greyAt(i) { const r = rank[i]; return r >= 0 ? grey[r] : null; }
+    function greyAt(i) {
+      const d = depth[i];
+      return d === d ? grey[lowerBound(values, d)] : null;
+    }
 
     // (sampled pixels, distinct grey levels) of each split as last drawn: index.split_stats.
     return { width: w, height: h, depth, draw, greyAt, distinct, count, stats: () => stats };
