@@ -85,7 +85,11 @@
       }
       if ((v.selection || null) !== pv.selRaw) showSelection(v.selection || null);
       const p = v.preview || {};
-      if (p.width && (p.width !== pv.size.w || p.height !== pv.size.h)) { pv.size = { w: p.width, h: p.height }; layout(); }
+      if (p.width && (p.width !== pv.size.w || p.height !== pv.size.h)) { // another picture: whole again
+        pv.size = { w: p.width, h: p.height };
+        Object.assign(pv, { zoom: 1, x: 0, y: 0 });
+        layout();
+      }
       arrange();
       show();
     }
