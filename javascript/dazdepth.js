@@ -113,8 +113,7 @@
     }
     if (!v || typeof v !== 'object') return input;
     st.view = v;
-    if (v.grid && v.grid.data) st.grid = v.grid;
-    if (v.beauty && v.beauty.src) st.beauty = v.beauty;
+    if (v.grid && v.grid.data) { st.grid = v.grid; st.beauty = v.beauty || null; } // they come together
     if (v.histogram && !v.histogram.zoomed) st.full = { lo: v.histogram.lo, hi: v.histogram.hi };
     else if (!st.full && v.range) st.full = { lo: v.range.min, hi: v.range.max };
     const seq = Number(v.seq) || 0;

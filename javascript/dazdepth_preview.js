@@ -81,7 +81,10 @@
       if (st.grid && st.grid !== pv.gridRaw) decodeGrid(st.grid);
       if (st.beauty !== pv.beautyRaw) {
         pv.beautyRaw = st.beauty;
-        for (const img of [ui.under, ui.beautyImg]) img.src = (st.beauty && st.beauty.src) || '';
+        for (const img of [ui.under, ui.beautyImg]) {
+          if (st.beauty && st.beauty.src) img.src = st.beauty.src;
+          else img.removeAttribute('src');
+        }
       }
       if ((v.selection || null) !== pv.selRaw) showSelection(v.selection || null);
       const p = v.preview || {};

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import shutil
 
 import numpy as np
 from browsing import Tab
@@ -139,7 +140,7 @@ def readout(tab: Tab) -> str:
     return tab.page.inner_text("#dazdepth_mount .dd-preview > .dd-read")
 
 
-def test_the_map_over_the_render_with_a_blend_and_beside_it(tab, sample_set) -> None:
+def test_the_map_over_the_render_with_a_blend_and_beside_it(tab, sample_set, tmp_path) -> None:
     loaded(tab, sample_set)
     beauty = tab.view()["beauty"]["src"] if "beauty" in tab.view() else None
     assert beauty and data_url_pixels(beauty).shape == (600, 600, 3)
@@ -163,6 +164,14 @@ def test_the_map_over_the_render_with_a_blend_and_beside_it(tab, sample_set) -> 
     assert readings[0] == readings[1] and readings[0].startswith("x 180, y 360")
     tab.page.select_option(mode, "map")
     assert tab.page.locator("#dazdepth_mount .dd-pane-render").is_hidden()
+    # a scene without a render: no render views, none of the old render left
+    tab.page.select_option(mode, "over")
+    alone = tmp_path / "alone-Canvas2-Depth.exr"
+    shutil.copyfile(sample_set["depth"], alone)
+    view = tab.upload(alone)
+    assert view["loaded"] and view["image"]["name"] == alone.name and "beauty" not in view
+    assert tab.page.is_disabled(mode) and tab.page.locator("img.dd-under").is_hidden()
+    assert tab.page.get_attribute("#dazdepth_mount img.dd-under", "src") is None
 
 
 def test_the_preview_grows_with_the_window_zooms_and_pans(browser, server_url, sample_set):
