@@ -89,6 +89,7 @@ def test_saving_writes_every_map_at_full_size_and_never_replaces(tmp_path: Path)
         [
             {"op": "add", "depth": 150},
             {"op": "allocate", "split": 0, "levels": 200},
+            {"op": "allocate", "split": 1, "levels": 56},
             {"op": "flag", "split": 0, "key": "region", "value": "0"},
             {"op": "flag", "split": 1, "key": "test", "value": "blue"},
         ]
@@ -114,7 +115,7 @@ def test_saving_writes_every_map_at_full_size_and_never_replaces(tmp_path: Path)
 
 def test_over_allocation_blocks_saving_with_the_reference_status(tmp_path: Path) -> None:
     ws = workspace()
-    ws.apply([{"op": "add", "depth": 150}, {"op": "allocate", "split": 1, "levels": 10}])
+    ws.apply([{"op": "add", "depth": 150}, {"op": "allocate", "split": 1, "levels": 138}])
     assert controller.save_all(ws, TabConfig(tmp_path)) == (
         [],
         "Not saved: Failure to map: 266 levels allocated.",
@@ -144,7 +145,13 @@ def test_batch_from_the_tab_uses_the_current_splits_resumes_and_cancels(tmp_path
     write_sequence(tmp_path / "anim_canvases", 3, normals=False)
     config = TabConfig(outputs=tmp_path / "out")
     ws = workspace()
-    ws.apply([{"op": "add", "depth": 150}, {"op": "allocate", "split": 0, "levels": 200}])
+    ws.apply(
+        [
+            {"op": "add", "depth": 150},
+            {"op": "allocate", "split": 0, "levels": 200},
+            {"op": "allocate", "split": 1, "levels": 56},
+        ]
+    )
     seen = []
     summary = controller.run_batch(
         str(tmp_path / "anim_canvases"), ws, config, lambda *a: seen.append(a), threading.Event()

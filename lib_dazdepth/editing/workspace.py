@@ -22,7 +22,7 @@ from ..engine.mapping import Mapped, MappingError, MappingPlan
 from ..engine.normals import NormalSettings, encode_normals
 from ..engine.regions import combine, split_pixel_counts, splits_as_regions
 from ..engine.render import region_image, test_image
-from ..engine.splits import CURVES, SplitError, SplitSet, spread
+from ..engine.splits import CURVES, SplitError, SplitSet, cut_sharing, spread
 from .commands import overpaint, wand, whole
 from .overpaint import apply_depth_edits
 from .region_edits import assign, divide_split, grey_levels, grow_regions, order_regions
@@ -271,7 +271,7 @@ class Workspace:
         if kind == "move":
             self.splits = s.move_boundary(int(op["boundary"]), _depth(op["depth"]))
         elif kind == "add":
-            self.splits = s.add(_depth(op["depth"]))
+            self.splits = cut_sharing(s, _depth(op["depth"]), self.index.sorted_values)
             self.selected = s.index_for(_depth(op["depth"])) or 0
         elif kind == "remove":
             self.splits = s.remove(int(op["split"]))[0]

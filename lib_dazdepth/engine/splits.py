@@ -15,6 +15,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from .palette import parse_colour
 
 MAX_LEVELS = 256
@@ -335,3 +337,26 @@ def spread(splits: SplitSet, how: str, pixels: list[float]) -> SplitSet:
         if more:
             splits = splits.allocate(i, splits.splits[i].levels + more)
     return splits
+
+
+def cut_sharing(splits: SplitSet, depth: float, sorted_depths: np.ndarray) -> SplitSet:
+    """Cut the split holding ``depth`` (as ``SplitSet.add``) and share its levels between the
+    two parts by their pixel counts, so the map stays the same shape instead of the new part
+    going black with 0 levels. The tab's cut; the shell keeps the reference's 0 levels.
+
+    ``sorted_depths``: the valid depths (cm), ascending, float (N,) (a sample will do).
+    Each part with pixels keeps at least one level while the parent has two or more.
+    """
+    cut = splits.add(depth)
+    head = next(i for i, (a, b) in enumerate(zip(splits.splits, cut.splits)) if a != b)
+    parent, low, high = splits.splits[head], cut.splits[head], cut.splits[head + 1]
+    below, middle, above = np.searchsorted(sorted_depths, (low.start, low.end, high.end))
+    if head + 2 == len(cut):  # the last split holds its end
+        above = np.searchsorted(sorted_depths, high.end, side="right")
+    counts = (int(middle - below), int(above - middle))
+    if parent.levels == 0 or sum(counts) == 0:
+        return cut
+    upper = round(parent.levels * counts[1] / sum(counts))
+    if parent.levels >= 2 and all(counts):
+        upper = min(max(upper, 1), parent.levels - 1)
+    return cut.allocate(head, parent.levels - upper).allocate(head + 1, upper)
