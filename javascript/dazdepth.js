@@ -211,6 +211,8 @@
     ui.msg.classList.toggle('dazdepth-hidden', !m.text);
     ui.body.classList.toggle('dazdepth-hidden', !v.loaded);
     if (!v.loaded) return;
+    // Over 256 levels the server sends the last map that fit: say so on the preview itself.
+    ui.body.classList.toggle('dd-stale', !!(v.preview && v.preview.stale));
     ui.hist.update();
     ui.table.update(splits());
     for (const { tool } of ui.tools) tool.update(v);

@@ -105,6 +105,7 @@ class Workspace:
         self._histogram: dict[str, Any] | None = None
         self._static_layers: dict[str, np.ndarray] = {}
         self._grey: tuple | None = None
+        self._last_good: dict[str, np.ndarray] = {}
 
     def _set_depth_edits(self, edits: np.ndarray | None) -> None:
         """Use these depth edits. The previous edited map and its preview index are kept
@@ -150,7 +151,10 @@ class Workspace:
         """The preview image of a layer, the selection (if any) lightened: uint8 (H, W) or
         (H, W, 3)."""
         image = self._layer(name)
-        if image is None or self.selection is None:
+        if image is None:  # over 256 levels: the last map that fit, until they fit again
+            return self._last_good.get(name)
+        self._last_good[name] = image
+        if self.selection is None:
             return image
         picked = self.sampled(self.selection)
         lit = image.copy()
@@ -219,10 +223,11 @@ class Workspace:
 
     def split_rows(self) -> list[dict[str, Any]]:
         stats = self.index.split_stats(self._plan) if self.mapped() is not None else None
+        counts = self.index.pixels_per_split(self.splits.bounds)  # shown even over 256 levels
         sampled = max(1, self.index.count)
         rows = []
         for i, split in enumerate(self.splits.splits):
-            pixels, greys = stats[i] if stats else (0, 0)
+            pixels = int(counts[i])
             rows.append(
                 {
                     "start": split.start,
@@ -233,9 +238,9 @@ class Workspace:
                     "test": split.test_colour,
                     "region": split.region,
                     "curve": split.curve,
-                    "pixels": round(pixels * self.valid_pixels / sampled) if stats else None,
-                    "share": round(pixels / sampled * 100, 2) if stats else None,
-                    "greys": greys if stats else None,
+                    "pixels": round(pixels * self.valid_pixels / sampled),
+                    "share": round(pixels / sampled * 100, 2),
+                    "greys": stats[i][1] if stats else None,
                 }
             )
         return rows
@@ -356,9 +361,7 @@ class Workspace:
         self._set_depth_edits(depth_edits)
 
     def _shares(self) -> list[float]:
-        if self.mapped() is None:
-            return [1.0] * len(self.splits)
-        return [pixels for pixels, _ in self.index.split_stats(self._plan)]
+        return [float(n) for n in self.index.pixels_per_split(self.splits.bounds)]
 
     def load_splits(
         self,
