@@ -208,6 +208,7 @@
     const v = st.view, ui = st.ui, m = v.message || {};
     ui.msg.textContent = m.text || '';
     ui.msg.classList.toggle('dd-error', m.kind === 'error');
+    ui.msg.classList.toggle('dd-warning', m.kind === 'warning');
     ui.msg.classList.toggle('dazdepth-hidden', !m.text);
     ui.body.classList.toggle('dazdepth-hidden', !v.loaded);
     if (!v.loaded) return;

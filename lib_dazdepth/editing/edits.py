@@ -141,9 +141,16 @@ def _finite(value) -> np.float32:
     return np.float32(value)
 
 
-def load_edits_for(preset: Path, shape: tuple[int, int], found: list[Path] = ()) -> PresetEdits:
+def load_edits_for(
+    preset: Path,
+    shape: tuple[int, int],
+    found: list[Path] = (),
+    missing: list[str] | None = None,
+) -> PresetEdits:
     """The edits a preset names: each from ``found`` (uploaded files) by name, else
-    beside the preset."""
+    beside the preset. A named file that is not there raises InputError, unless a
+    ``missing`` list is given: then its name goes there and that edit is left out (the tab
+    loads the splits of a preset dropped without its edits PNGs, and says so)."""
     names = named_sidecars(preset)
     by_name = {Path(candidate).name: Path(candidate) for candidate in found}
 
@@ -151,6 +158,10 @@ def load_edits_for(preset: Path, shape: tuple[int, int], found: list[Path] = ())
         name = names.get(key)
         if name is None:
             return None
-        return reader(by_name.get(name, preset.with_name(name)), shape)
+        path = by_name.get(name, preset.with_name(name))
+        if missing is not None and not path.is_file():
+            missing.append(name)
+            return None
+        return reader(path, shape)
 
     return PresetEdits(read(EDITS_KEY, read_edits), read(DEPTH_EDITS_KEY, read_depth_edits))

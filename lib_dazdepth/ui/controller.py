@@ -163,9 +163,10 @@ def load_preset_file(file: Any, state: Workspace | None) -> tuple[Workspace | No
         return state, dumps(build_view(None, note=note))
     presets = [p for p in paths if not is_sidecar(p)] or paths
     preset = next((p for p in presets if p.suffix.lower() == ".json"), presets[0])
+    missing: list[str] = []
     try:
         splits = load_preset(preset)
-        edits = load_edits_for(preset, state.depth_map.shape, paths)
+        edits = load_edits_for(preset, state.depth_map.shape, paths, missing)
         state.load_splits(splits, edits.regions, edits.depth)
     except DazDepthError as error:
         return state, dumps(build_view(state, note=message("error", shown(error))))
@@ -175,7 +176,12 @@ def load_preset_file(file: Any, state: Workspace | None) -> tuple[Workspace | No
     ]
     if kinds:
         text += f" with its {' and '.join(kinds)} edits"
-    return state, dumps(build_view(state, note=message("info", text)))
+    if missing:
+        text += (
+            f"; its edits were not found ({', '.join(missing)}): drop them together with"
+            " the preset to have the painted regions and depths too"
+        )
+    return state, dumps(build_view(state, note=message("warning" if missing else "info", text)))
 
 
 def save_all(state: Workspace | None, config: TabConfig) -> tuple[list[str], str]:
