@@ -70,6 +70,14 @@ def build_view(
         "message": note
         or (message("error", over_message(splits)) if stale else message("info", status)),
         "image": {"name": Path(dm.path).name, "width": dm.width, "height": dm.height},
+        "canvases": {  # the files in use (a canvas left out for its size is not)
+            role: path.name if (path := ws.canvases.get(role)) and used else None
+            for role, used in (
+                ("depth", True),
+                ("normal", ws.normal is not None),
+                ("beauty", ws.beauty is not None),
+            )
+        },
         "range": {"min": dm.min, "max": dm.max},
         "background": {
             "count": dm.background.total,

@@ -10,7 +10,7 @@ import gradio as gr
 
 from ..engine.canvases import ROLES
 from ..engine.payload import UnitSettings, default_units
-from . import controller
+from . import controller, drops
 from .compat import file_list, js, update
 from .controller import NONE, TabConfig
 
@@ -37,9 +37,9 @@ def build_tab(
         state = gr.State(None)
         if note is not None:
             gr.Markdown(note(), elem_id="dazdepth_note")
-        with gr.Row():
+        with gr.Row(elem_id="dazdepth_inputs"):
             files = file_list(
-                label="Canvases: Depth EXR (required), Normal EXR, Beauty render",
+                label="Canvases: the Depth EXR (needed), the Normal EXR, the render",
                 elem_id="dazdepth_files",
             )
             with gr.Column():
@@ -54,15 +54,19 @@ def build_tab(
                     for role in ROLES
                 ]
                 repair = gr.Checkbox(
-                    label="Repair filtered edges against no hit (no backstop in the scene)",
+                    label="Clean silhouette edges against empty background (no backdrop in scene)",
                     value=False,
                     elem_id="dazdepth_repair_edges",
                 )
                 preset = file_list(
-                    label="Load a preset (JSON with its edits PNGs, or a depth PNG saved here)",
+                    label="Preset: a .json saved here (with its edits PNGs), or a depth PNG",
                     elem_id="dazdepth_preset_file",
                     file_types=[".json", ".png"],
                 )
+        # Drops anywhere on the tab and chosen folders arrive here (javascript/dazdepth_files.js);
+        # emptied after each, so its file input is always there.
+        drop = file_list(elem_id="dazdepth_drop", elem_classes=["dazdepth-hidden"])
+        saved = gr.State([])  # every file saved this session, for the download list
         gr.HTML(MOUNT, elem_id="dazdepth_widget")
         command = gr.Textbox(
             elem_id="dazdepth_command", elem_classes=["dazdepth-hidden"], show_label=False, lines=1
@@ -112,16 +116,20 @@ def build_tab(
             if not paths:  # leave alone anything dropped before this ran
                 view_now = update() if workspace is not None else controller.dumps_empty()
                 return [workspace, view_now, *[update() for _ in ROLES], update()]
-            result = controller.load_files(paths, workspace, config)
-            return [*loaded_outputs(result), [str(p) for p in paths]]
+            result, shown_files = drops.load_dropped(paths, workspace, config)
+            return [*loaded_outputs(result), shown_files]
 
-        def on_save(workspace):
-            paths, text = controller.save_all(workspace, config)
-            return paths or None, text
+        def on_drop(dropped, workspace, repair_edges):
+            result, shown_files = drops.load_dropped(dropped, workspace, config, repair_edges)
+            return [*loaded_outputs(result), shown_files or None, None]
 
-        def on_save_preset(workspace):
-            paths, text = controller.save_preset_only(workspace, config)
-            return paths or None, text
+        def saver(save: Callable):
+            def on_save(workspace, before):
+                paths, text = save(workspace, config)
+                every = list(dict.fromkeys([*before, *paths]))  # both saves stay listed
+                return every, every or None, text
+
+            return on_save
 
         def on_batch(inputs, workspace, progress=gr.Progress()):  # noqa: B008 (gradio's way)
             flag = threading.Event()
@@ -148,8 +156,11 @@ def build_tab(
         repair.change(on_roles, [files, *roles, state, repair], loaded).then(**render)
         command.change(controller.run_command, [command, state], [state, view]).then(**render)
         preset.upload(controller.load_preset_file, [preset, state], [state, view]).then(**render)
-        save.click(on_save, [state], [downloads, status])
-        save_preset.click(on_save_preset, [state], [downloads, status])
+        drop.upload(on_drop, [drop, state, repair], [*loaded, files, drop]).then(**render)
+        save.click(saver(controller.save_all), [state, saved], [saved, downloads, status])
+        save_preset.click(
+            saver(controller.save_preset_only), [state, saved], [saved, downloads, status]
+        )
         blocks.load(on_start, [state], [*loaded, files]).then(**render)
         batch_run.click(on_batch, [batch_inputs, state], [batch_status])
         # Not queued, so it runs while the batch does; the batch stops at the next frame.

@@ -43,6 +43,7 @@ class Loaded:
     view: str
     roles: dict[str, str]  # role -> file name shown in the dropdowns
     choices: list[str]
+    warnings: tuple[str, ...] = ()  # canvases left out of a loaded set, and why
 
 
 def shown(error: DazDepthError | str) -> str:
@@ -94,18 +95,38 @@ def load_files(
             if paths
             else None
         )
-        return Loaded(state, dumps(build_view(state, note=note)), roles, names)
+        return (
+            rejected(state, note)
+            if state
+            else Loaded(state, dumps(build_view(state, note=note)), roles, names)
+        )
     try:
         workspace, warnings = open_workspace(canvases, config, repair_edges)
     except DazDepthError as error:
         note = message(
             "error", f"{shown(error)}; kept the previous work" if state else shown(error)
         )
-        return Loaded(state, dumps(build_view(state, note=note)), roles, names)
+        return (
+            rejected(state, note)
+            if state
+            else Loaded(state, dumps(build_view(state, note=note)), roles, names)
+        )
     text = "; ".join([f"Loaded {canvases.depth.name}", *warnings])
     note = message("error" if warnings else "info", text)
     view = build_view(workspace, note=note, with_grid=True)
-    return Loaded(workspace, dumps(view), roles, names)
+    return Loaded(workspace, dumps(view), roles, names, tuple(warnings))
+
+
+def keep(state: Workspace | None, view: str) -> Loaded:
+    """The scene loaded stays: the role dropdowns keep showing its files."""
+    canvases = state.canvases if state is not None else CanvasSet()
+    roles = {role: canvases.get(role).name if canvases.get(role) else NONE for role in ROLES}
+    return Loaded(state, view, roles, [name for name in roles.values() if name != NONE])
+
+
+def rejected(state: Workspace | None, note: dict[str, str] | None) -> Loaded:
+    """A refused upload: the message says why, and everything shows the scene loaded."""
+    return keep(state, dumps(build_view(state, note=note)))
 
 
 def open_workspace(

@@ -98,7 +98,13 @@ def main(argv: list[str] | None = None) -> int:
     else:
         initial = sample_files(args.sample_size)
     blocks = build_tab(TabConfig(outputs=outputs), lambda: initial, sending=False)
-    inject_head(head_assets())
+    # Standalone, the tab is the whole page: let it use the window's width (gradio caps its
+    # container); in the webui the same style.css must leave the page's own layout alone.
+    # (and its "Built with Gradio" footer is no part of the tab).
+    standalone = (
+        ".gradio-container { max-width: none !important; } footer { display: none !important; }"
+    )
+    inject_head(head_assets() + f"<style>{standalone}</style>")
     allowed = [str(outputs), str(cache_folder()), *{str(p.parent) for p in initial}]
     print(f"Daz Depth: http://{args.host}:{args.port}/", flush=True)
     blocks.queue().launch(
