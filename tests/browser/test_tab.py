@@ -319,6 +319,7 @@ def test_batch_section_maps_every_frame_with_the_current_splits(tab, sample_set,
 def test_the_repair_edges_box_reloads_with_silhouettes_repaired(tab, sample_set) -> None:
     view = loaded(tab, sample_set)
     before = view["background"]["count"]
+    tab.page.click("#dazdepth_mount .dd-files-toggle")  # "Files and options"
     tab.page.locator("#dazdepth_repair_edges input").check()
     view = tab.wait_view(f"v.background.count < {before}")
     assert view["image"]["name"] == "sample_scene-Canvas2-Depth.exr"
