@@ -7,7 +7,7 @@ import shutil
 import pytest
 from browsing import Tab
 from contrast import LOW_CONTRAST_JS
-from test_tab import loaded, preview_src, saved_files
+from test_tab import loaded, mid_y, preview_src, saved_files, x_of
 
 SIZES = {"laptop": (1280, 720), "desktop": (1920, 1080)}
 
@@ -193,3 +193,40 @@ def test_every_text_in_the_tab_is_readable(browser, server_url, sample_set, them
     assert tab.page.evaluate(LOW_CONTRAST_JS, 4.5) == []
     assert preview_src(tab)
     tab.page.context.close()
+
+
+def test_a_new_split_takes_its_share_of_levels_and_the_far_side_stays_lit(tab, sample_set):
+    loaded(tab, sample_set)
+    tab.page.mouse.dblclick(x_of(tab, 226), mid_y(tab))
+    view = tab.wait_view("v.splits.length === 2 && !window.dazdepth.busy()")
+    near, far = view["splits"]
+    assert near["levels"] + far["levels"] == 256 and far["levels"] > 0
+    assert abs(far["levels"] / 256 - far["share"] / 100) < 0.01  # by pixel share
+    assert not tab.page.locator("#dazdepth_mount .dd-msg.dd-error").count()
+    tab.page.wait_for_timeout(200)
+    grey = tab.page.evaluate(  # the floor far back in the preview is not black
+        """() => { const img = document.querySelector('#dazdepth_mount img');
+            const c = document.createElement('canvas'); c.width = img.naturalWidth;
+            c.height = img.naturalHeight; const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+            return g.getImageData(c.width >> 1, Math.round(c.height * 0.75), 1, 1).data[0]; }"""
+    )
+    assert grey > 0
+
+
+def test_a_preset_dropped_without_its_edits_loads_its_splits_and_warns(
+    tab, sample_set, tmp_path
+) -> None:
+    loaded(tab, sample_set)
+    tab.send([{"op": "add", "depth": 300}, {"op": "regions_from_splits"}])
+    tab.send([{"op": "divide", "split": 0}])
+    tab.page.click("#dazdepth_save_preset")
+    files = saved_files(tab)
+    (name,) = [n for n in files if n.endswith(".json")]
+    (tmp_path / name).write_bytes(files[name])  # without its .edits.png
+    tab.send([{"op": "remove", "split": 1}])
+    view = tab.upload(tmp_path / name)
+    assert (
+        view["message"]["kind"] == "warning" and "edits were not found" in (view["message"]["text"])
+    )
+    assert len(view["splits"]) == 2 and not view["region_edits"]
+    assert tab.page.locator("#dazdepth_mount .dd-msg.dd-warning").is_visible()
