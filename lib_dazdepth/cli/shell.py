@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from ..editing.edits import named_sidecars
 from ..engine.autosplit import auto_splits
 from ..engine.depthmap import DepthMap
 from ..engine.errors import DazDepthError
@@ -378,6 +379,7 @@ class DepthShell(cmd.Cmd):
         "Load a split setup from a JSON preset or a depth PNG we wrote. LOAD {file}"
         name = file_name(args, "Error - LOAD {file}")
         splits = load_preset(name)
+        named_sidecars(Path(name))  # the same checks as everywhere, though edits stay unused
         self.change(splits, f"load {name}")
         self.say(f"Loaded {len(splits)} splits from {name}")
 

@@ -19,7 +19,7 @@ import numpy as np
 from PIL import Image
 
 from ..engine.errors import InputError
-from ..engine.files import is_plain_file_name, open_regular
+from ..engine.files import is_plain_file_name, open_image, open_regular
 from ..engine.outputs import Output
 from ..engine.presets import read_document
 from ..engine.regions import INHERIT
@@ -108,7 +108,7 @@ def _read_16bit(path: Path, shape: tuple[int, int], what: str) -> tuple[np.ndarr
         raise
     canvas = f"{shape[1]}x{shape[0]}"
     try:
-        with open(fd, "rb") as handle, Image.open(handle) as image:
+        with open(fd, "rb") as handle, open_image(handle, ("PNG",)) as image:
             mode, size = image.mode, image.size
             if mode not in ("I;16", "I;16B", "I"):
                 raise InputError(path, f"{what} must be a 16-bit grey PNG, not {mode}")

@@ -16,7 +16,7 @@ from PIL import Image, UnidentifiedImageError
 
 from .errors import InputError
 from .exr import DEFAULT_MAX_PIXELS, read_rgb
-from .files import open_regular
+from .files import open_image, open_regular
 
 ROLES = ("depth", "normal", "beauty")
 PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
@@ -79,7 +79,7 @@ def decode_picture(source: int | BinaryIO, name: str | Path, max_pixels: int) ->
     size is checked against ``max_pixels`` before any pixel is decoded."""
     try:
         handle = open(source, "rb") if isinstance(source, int) else source  # noqa: SIM115
-        with handle, Image.open(handle, formats=PICTURE_FORMATS) as image:
+        with handle, open_image(handle, PICTURE_FORMATS) as image:
             if image.width * image.height > max_pixels:
                 raise InputError(name, f"{image.width}x{image.height} is over the size limit")
             return np.asarray(image.convert("RGB"))

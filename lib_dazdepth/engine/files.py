@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import stat
+import warnings
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import InputError
 
@@ -73,3 +75,14 @@ def is_plain_file_name(name: str) -> bool:
         and "\0" not in name
         and len(name.encode("utf-8", "surrogateescape")) <= 255
     )
+
+
+def open_image(handle: BinaryIO, formats: tuple[str, ...] | None = None):
+    """``PIL.Image.open`` without its decompression-bomb warning: every caller checks the
+    header's size against its own limit (the canvas, ``max_pixels``) before decoding.
+    Headers past twice Pillow's limit still raise ``Image.DecompressionBombError``."""
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        return Image.open(handle, formats=formats)

@@ -19,7 +19,7 @@ from typing import Any
 from PIL import Image
 
 from .errors import InputError
-from .files import open_regular, read_capped
+from .files import open_image, open_regular, read_capped
 from .outputs import SETUP_KEY
 from .splits import MAX_FLAGS, MAX_LEVELS, MAX_SPLITS, Split, SplitError, SplitSet, check_flag
 
@@ -211,7 +211,7 @@ def _png_setup(path: Path) -> str | None:
     """The setup text chunk, read from the header only (pixels are never decoded)."""
     fd = open_regular(path, "preset")
     try:
-        with open(fd, "rb") as handle, Image.open(handle) as image:
+        with open(fd, "rb") as handle, open_image(handle, ("PNG",)) as image:
             value = image.info.get(SETUP_KEY)
     except Image.DecompressionBombError:
         raise InputError(path, "PNG header claims an image too large to be ours") from None
