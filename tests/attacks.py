@@ -9,6 +9,7 @@ import signal
 import struct
 import subprocess
 import sys
+import threading
 import time
 import zlib
 from dataclasses import dataclass
@@ -39,39 +40,41 @@ def run_cli(*args, cwd: Path | None = None, stdin: str | None = None, **popen) -
 
 def run_measured(argv: list[str], cwd=None, stdin: str | None = None, **popen) -> Ran:
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", **popen.pop("env", {})}
-    out_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"dd-{os.getpid()}-{time.time_ns()}"
-    with open(f"{out_path}.out", "w+") as out, open(f"{out_path}.err", "w+") as err:
-        started = time.monotonic()
-        child = subprocess.Popen(
-            argv,
-            cwd=cwd,
-            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            env=env,
-            text=True,
-            **popen,
-        )
-        if stdin is not None:
-            child.stdin.write(stdin)
-            child.stdin.close()
-        while True:  # wait4 gives this child's own peak memory
-            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() - started > HANG:
-                os.kill(child.pid, signal.SIGKILL)
-                os.wait4(child.pid, 0)
-                raise AssertionError(f"hung: {' '.join(map(str, argv))}")
-            time.sleep(0.01)
-        seconds = time.monotonic() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        texts = out.read(), err.read()
-    for suffix in (".out", ".err"):
-        os.unlink(f"{out_path}{suffix}")
-    return Ran(child.returncode, *texts, usage.ru_maxrss / 1024, seconds)
+    started = time.monotonic()
+    child = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        **popen,
+    )
+    texts: dict[str, bytes] = {}
+    readers = [
+        threading.Thread(target=lambda k=k, f=f: texts.__setitem__(k, f.read()), daemon=True)
+        for k, f in (("out", child.stdout), ("err", child.stderr))
+    ]
+    for reader in readers:
+        reader.start()
+    if stdin is not None:
+        child.stdin.write(stdin.encode())
+        child.stdin.close()
+    while True:  # wait4 gives this child's own peak memory
+        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() - started > HANG:
+            os.kill(child.pid, signal.SIGKILL)
+            os.wait4(child.pid, 0)
+            raise AssertionError(f"hung: {' '.join(map(str, argv))}")
+        time.sleep(0.01)
+    seconds = time.monotonic() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    for reader in readers:
+        reader.join()
+    out, err = (texts[k].decode(errors="replace") for k in ("out", "err"))
+    return Ran(child.returncode, out, err, usage.ru_maxrss / 1024, seconds)
 
 
 def one_error_line(ran: Ran, *names: str) -> str:
