@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from attacks import one_error_line, run_cli
-from exrdata import write_depth
+from exrdata import write_depth, write_exr
 from PIL import Image
 
 from lib_dazdepth.engine.presets import dumps
@@ -178,3 +178,26 @@ def test_batch_refuses_two_depth_canvases_for_one_frame(tmp_path: Path) -> None:
     preset.write_text(dumps(SplitSet.default(100, 500)))
     ran = run_cli("batch", tmp_path / "in", "--preset", preset, "--out", tmp_path / "out")
     one_error_line(ran, "are both the depth canvas of one frame")
+
+
+# --- C: memory -----------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True, reason="issue 12: the EXR reader decodes every channel, not just the depth"
+)
+def test_zero_channels_beside_the_depth_cost_no_memory(tmp_path: Path) -> None:
+    """The issue's 8192x8192 file with 8 float channels, scaled to 2048x2048: 7 zero
+    channels beside ``Y`` should cost what the depth alone costs (16 MB each if decoded)."""
+    side = 2048
+    depth = np.full((side, side), 100, np.float32)
+    zeros = np.zeros((side, side), np.float32)
+    alone = write_exr(tmp_path / "alone-Depth.exr", {"Y": depth})
+    crowded = write_exr(
+        tmp_path / "crowded-Depth.exr", {"Y": depth, **{f"c{i}": zeros for i in range(7)}}
+    )
+    assert crowded.stat().st_size < 1024 * 1024
+    base = run_cli(alone, "--out", tmp_path / "o")
+    more = run_cli(crowded, "--out", tmp_path / "o")
+    assert base.returncode == more.returncode == 0
+    assert more.peak_mb < base.peak_mb + 32, (base.peak_mb, more.peak_mb)
