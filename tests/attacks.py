@@ -3,6 +3,7 @@ and hostile files (forged PNG headers, preset documents)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -24,7 +25,7 @@ class Ran:
     returncode: int
     stdout: str
     stderr: str
-    peak_mb: float  # the child's peak resident memory (ru_maxrss)
+    peak_mb: float  # the child's peak resident memory
     seconds: float
 
     @property
@@ -32,10 +33,31 @@ class Ran:
         return self.stderr.strip().splitlines()
 
 
+# The child's own peak: VmHWM of the process after exec. (ru_maxrss from wait4 would also
+# count the memory of the test process it was forked from.)
+PEAK_WRAPPER = """
+import atexit, os, runpy, sys
+def peak():
+    with open("/proc/self/status") as status:
+        kb = [line.split()[1] for line in status if line.startswith("VmHWM:")][0]
+    with open(os.environ["DAZ_PEAK_FILE"], "w") as out:
+        out.write(kb)
+atexit.register(peak)
+sys.argv[0] = "lib_dazdepth"
+runpy.run_module("lib_dazdepth", run_name="__main__", alter_sys=True)
+"""
+
+
 def run_cli(*args, cwd: Path | None = None, stdin: str | None = None, **popen) -> Ran:
     """``python -m lib_dazdepth ARGS`` in a child; fails the test if it hangs."""
-    argv = [sys.executable, "-m", "lib_dazdepth", *map(str, args)]
-    return run_measured(argv, cwd=cwd, stdin=stdin, **popen)
+    peak_file = Path(os.environ.get("TMPDIR", "/tmp")) / f"dd-peak-{os.getpid()}-{time.time_ns()}"
+    argv = [sys.executable, "-c", PEAK_WRAPPER, *map(str, args)]
+    env = {**popen.pop("env", {}), "DAZ_PEAK_FILE": str(peak_file)}
+    ran = run_measured(argv, cwd=cwd, stdin=stdin, env=env, **popen)
+    if peak_file.exists():
+        ran = dataclasses.replace(ran, peak_mb=int(peak_file.read_text()) / 1024)
+        peak_file.unlink()
+    return ran
 
 
 def run_measured(argv: list[str], cwd=None, stdin: str | None = None, **popen) -> Ran:

@@ -26,6 +26,10 @@ from exrdata import write_depth  # noqa: E402
 
 AUTH = "Basic " + base64.b64encode(b"artist:secret").decode()
 MAX_BYTES = 4 * 1024 * 1024
+SPLIT = {"start": 0, "end": 1000, "levels": 200}
+REGION_20 = {"format": "daz-depth-splits", "version": 1, "splits": [
+    {**SPLIT, "start": 1, "flags": {"region": "12345678901234567890"}}]}  # fmt: skip
+INVERSE_AT_0 = {"format": "daz-depth-splits", "version": 1, "curve": "inverse", "splits": [SPLIT]}
 ANSWER = 5.0  # seconds: every attack is answered within this
 
 
@@ -173,6 +177,8 @@ def test_bad_json_without_credentials_gets_401_not_422(server) -> None:
         ("render", {"bits": 12}, "bits: must be one of 8, 16"),
         ("render", {"preset": {"format": "daz-depth-splits"}}, "preset: preset version None"),
         ("render", {"depth_exr": "@@"}, "depth_exr: not valid base64"),
+        ("render", {"preset": REGION_20}, "preset: split 0: region '12345678901234567890'"),
+        ("txt2img-payload", {"preset": INVERSE_AT_0}, "preset: split 0 starts at 0.0; the inv"),
         ("analyse", {"depth_exr": None}, "depth_exr: must be base64 text"),
     ],
 )
