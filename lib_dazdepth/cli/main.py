@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
-from ..editing.edits import PresetEdits, load_edits_for
+from ..editing.edits import PresetEdits, load_edits_for, named_sidecars
 from ..editing.overpaint import apply_depth_edits
 from ..engine.autosplit import auto_splits
 from ..engine.background import BackgroundSettings
@@ -24,6 +24,7 @@ from ..engine.depthmap import DepthMap, load_depth_map
 from ..engine.errors import DazDepthError
 from ..engine.exr import DEFAULT_MAX_PIXELS, quietly, read_rgb
 from ..engine.histogram import depth_histogram, reference_lines
+from ..engine.mapping import MappingError
 from ..engine.maps import MapOptions, depth_outputs
 from ..engine.normals import CONVENTIONS, NormalSettings, encode_normals
 from ..engine.outputs import Output, output_path, write_outputs
@@ -137,12 +138,15 @@ class Converter:
     def __init__(self, args: argparse.Namespace, out=sys.stdout, err=sys.stderr, stdin=None):
         self.args, self.out, self.err, self.stdin = args, out, err, stdin
         self.protected = {Path(p) for p in args.exrfile}
+        self.claimed: set[Path] = set()  # written in this run: never written twice
         self.options = MapOptions(args.bits, args.regions, args.mask, args.noise, args.seed)
         tolerance = None if args.edge_tolerance < 0 else args.edge_tolerance
         self.background = BackgroundSettings(
             args.background_threshold, tolerance, args.repair_edges
         )
         self.preset = load_preset(args.preset) if args.preset else None
+        if args.preset:
+            named_sidecars(Path(args.preset))  # a bad edits name is refused before any work
 
     def say(self, *lines: str) -> None:
         for line in lines:
@@ -155,6 +159,9 @@ class Converter:
                 status = max(status, self.convert(Path(name)))
             except DazDepthError as error:
                 self.err.write(f"error: {error}\n")
+                status = 2
+            except MappingError as error:  # e.g. --curve inverse on depths at or below 0
+                self.err.write(f"error: {name}: {error}\n")
                 status = 2
         return status
 
@@ -234,7 +241,7 @@ class Converter:
             )
 
     def write(self, outputs: list[Output]) -> None:
-        for written in write_outputs(outputs, self.protected):
+        for written in write_outputs(outputs, self.protected, self.claimed):
             if written.renamed:
                 self.say(written.note())
             if self.args.verbose:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from ..editing.edits import named_sidecars
 from ..engine.autosplit import auto_splits
 from ..engine.depthmap import DepthMap
 from ..engine.errors import DazDepthError
@@ -52,6 +53,19 @@ def words(args: str, usage: str, counts: tuple[int, ...], rest: bool = False) ->
     if len(parts) not in counts:
         raise UsageError(usage)
     return parts
+
+
+def file_name(args: str, usage: str, optional: bool = False) -> str:
+    """A file name typed after a command (quoted or trailing words); the usage line when
+    it is missing or cannot name a file (a folder, NUL)."""
+    parts = words(args, usage, (0, 1) if optional else (1,), rest=True)
+    name = parts[0] if parts else ""
+    if not name:
+        return name
+    base = os.path.basename(name)
+    if "\0" in name or base in ("", ".", "..") or os.path.splitext(base)[0] == "":
+        raise UsageError(f"{usage}: {name!r} is not a file name")
+    return name
 
 
 def whole(text: str, usage: str) -> int:
@@ -130,9 +144,16 @@ class DepthShell(cmd.Cmd):
             return bool(super().onecmd(line))
         except (UsageError, SplitError, MappingError, DazDepthError) as error:
             self.say(str(error))
-        except Exception as error:  # the session must survive anything
-            self.say(f"Error - {type(error).__name__}: {error}")
+        except Exception:  # the session must survive anything: show how the command goes
+            self.say(self.usage_of(line))
         return False
+
+    def usage_of(self, line: str) -> str:
+        """The usage line of ``line``'s command, from its help text ("... WRITE [{name}]")."""
+        name = self.parseline(line)[0] or ""
+        doc = getattr(getattr(self, f"do_{name}", None), "__doc__", None) or ""
+        usage = doc.rpartition(". ")[2].strip() if ". " in doc else ""
+        return f"Error - {usage}" if usage else f"Error - {name or line}: cannot do that"
 
     def emptyline(self) -> bool:
         return False
@@ -312,8 +333,8 @@ class DepthShell(cmd.Cmd):
         self.say(f"Undone: {what}")
 
     # --- files ---------------------------------------------------------------------
-    def _stem(self, args: str) -> tuple[Path, Path | None]:
-        name = " ".join(shlex.split(args)) if args.strip() else ""
+    def _stem(self, args: str, usage: str) -> tuple[Path, Path | None]:
+        name = file_name(args, usage, optional=True)
         if name:
             return Path(os.path.splitext(name)[0]), None
         return Path(self.session.depth_map.path).with_suffix(""), self.session.out_dir
@@ -334,18 +355,20 @@ class DepthShell(cmd.Cmd):
 
     def do_test(self, args: str) -> None:
         "Write a test map: splits painted their TEST colour. TEST [{filename}]"
-        stem, out_dir = self._stem(args)
+        stem, out_dir = self._stem(args, "Error - TEST [{filename}]")
         self._write(lambda s: test_outputs(self.session.depth_map, s, stem, out_dir))
 
     def do_write(self, args: str) -> None:
         "Write the depth map (and regions/mask if asked for). WRITE [{filename}]"
-        stem, out_dir = self._stem(args)
+        stem, out_dir = self._stem(args, "Error - WRITE [{filename}]")
         opts = self.session.options
         self._write(lambda s: depth_outputs(self.session.depth_map, s, opts, stem, out_dir))
 
     def do_save(self, args: str) -> None:
         "Save the split setup as a JSON preset. SAVE {file.json}"
-        (name,) = words(args, "Error - SAVE {file.json}", (1,), rest=True)
+        name = file_name(args, "Error - SAVE {file.json}")
+        if not name.lower().endswith(".json"):
+            raise UsageError("Error - SAVE {file.json}: a preset is saved under a .json name")
         document = to_document(self.splits, {"file": Path(self.session.depth_map.path).name})
         written = write_outputs(
             [Output(Path(name), data=json_bytes(document))], self.session.protected
@@ -354,8 +377,9 @@ class DepthShell(cmd.Cmd):
 
     def do_load(self, args: str) -> None:
         "Load a split setup from a JSON preset or a depth PNG we wrote. LOAD {file}"
-        (name,) = words(args, "Error - LOAD {file}", (1,), rest=True)
+        name = file_name(args, "Error - LOAD {file}")
         splits = load_preset(name)
+        named_sidecars(Path(name))  # the same checks as everywhere, though edits stay unused
         self.change(splits, f"load {name}")
         self.say(f"Loaded {len(splits)} splits from {name}")
 

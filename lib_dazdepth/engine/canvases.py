@@ -9,15 +9,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from .errors import InputError
 from .exr import DEFAULT_MAX_PIXELS, read_rgb
+from .files import open_image, open_regular
 
 ROLES = ("depth", "normal", "beauty")
 PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
+PICTURE_FORMATS = ("PNG", "JPEG", "WEBP")
 
 
 @dataclass(frozen=True)
@@ -68,10 +71,19 @@ def read_beauty(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
         linear = np.clip(read_rgb(path, max_pixels=max_pixels).values, 0.0, 1.0)
         srgb = np.where(linear <= 0.0031308, 12.92 * linear, 1.055 * linear ** (1 / 2.4) - 0.055)
         return np.rint(srgb * 255).astype(np.uint8)
+    return decode_picture(open_regular(path, "image"), path, max_pixels)
+
+
+def decode_picture(source: int | BinaryIO, name: str | Path, max_pixels: int) -> np.ndarray:
+    """A PNG/JPG/WebP from an open descriptor or a stream as (H, W, 3) uint8; the header's
+    size is checked against ``max_pixels`` before any pixel is decoded."""
     try:
-        with Image.open(path) as image:
+        handle = open(source, "rb") if isinstance(source, int) else source  # noqa: SIM115
+        with handle, open_image(handle, PICTURE_FORMATS) as image:
             if image.width * image.height > max_pixels:
-                raise InputError(path, f"{image.width}x{image.height} is over the size limit")
+                raise InputError(name, f"{image.width}x{image.height} is over the size limit")
             return np.asarray(image.convert("RGB"))
-    except (UnidentifiedImageError, OSError, ValueError) as error:
-        raise InputError(path, f"not a readable image ({error})") from None
+    except Image.DecompressionBombError:
+        raise InputError(name, "the image header claims a size over the limit") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
+        raise InputError(name, f"not a readable image ({str(error)[:120]})") from None

@@ -19,6 +19,7 @@ import numpy as np
 import OpenEXR
 
 from .errors import InputError
+from .files import open_regular
 
 DEFAULT_MAX_PIXELS = 8192 * 8192
 EXR_MAGIC = b"\x76\x2f\x31\x01"
@@ -101,8 +102,9 @@ def _check_file(path: str) -> None:
         raise InputError(path, "file not found")
     if os.path.isdir(path):
         raise InputError(path, "is a directory, not an EXR file")
+    fd = open_regular(path, "EXR file")  # a FIFO would hang, a device never end
     try:
-        with open(path, "rb") as handle:
+        with os.fdopen(fd, "rb") as handle:
             magic = handle.read(len(EXR_MAGIC))
     except OSError as exc:
         raise InputError(path, f"cannot read file ({exc.strerror or _short(exc)})") from None

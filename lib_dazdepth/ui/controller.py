@@ -189,7 +189,7 @@ def load_preset_file(file: Any, state: Workspace | None) -> tuple[Workspace | No
         splits = load_preset(preset)
         edits = load_edits_for(preset, state.depth_map.shape, paths, missing)
         state.load_splits(splits, edits.regions, edits.depth)
-    except DazDepthError as error:
+    except (DazDepthError, ValueError) as error:  # ValueError: an edit the canvas refuses
         return state, dumps(build_view(state, note=message("error", shown(error))))
     text = f"Loaded {len(splits)} splits from {preset.name}"
     kinds = [
