@@ -49,6 +49,7 @@ class ExrImage:
     others: tuple[str, ...] = ()  # every other channel the names allow, best first
     to_ndc: np.ndarray | None = None  # the header's camera (conventions.camera_from_header)
     pixel_aspect: float = 1.0
+    role: str = "depth"  # what it was read as: depth, normal, beauty
 
     @property
     def origin(self) -> tuple[int, int]:
@@ -62,23 +63,27 @@ class ExrImage:
             inner.width * inner.height if inner else 0
         )
 
-    def notes(self) -> list[str]:
-        """What the user should know: a guessed channel, a data window that is not the
-        display window. One line each, without the file's name."""
+    def notes(self, hint: str | None = None) -> list[str]:
+        """What the user should know, one line each without the file's name: a guessed
+        channel (``hint`` says how to choose another; by default the command line's flag),
+        a data window that is not the display window."""
         found = []
         if self.also:
-            flag = FLAGS["depth" if self.values.ndim == 2 else "normal"]
-            found.append(
-                f"used {self.label}, but {', '.join(self.also)} could be meant too"
-                f" (choose with {flag})"
-            )
+            found.append(guess_note(self.label, self.also, hint or f"with {FLAGS[self.role]}"))
         if self.data != self.display:
-            found.append(
-                f"data window {self.data} differs from the display window {self.display}:"
-                f" the image is {self.display.size_text()}, {self.uncovered()} pixels"
-                " without data"
-            )
+            found.append(window_note(self.data, self.display, self.uncovered()))
         return found
+
+
+def guess_note(label: str, also: Sequence[str], hint: str) -> str:
+    return f"used {label}, but {', '.join(also)} could be meant too (choose {hint})"
+
+
+def window_note(data: Window, display: Window, uncovered: int) -> str:
+    return (
+        f"data window {data} differs from the display window {display}:"
+        f" the image is {display.size_text()}, {uncovered} pixels without data"
+    )
 
 
 @dataclass(frozen=True)
@@ -322,6 +327,7 @@ def _read(
         others=tuple(c.label for c in rest),
         to_ndc=camera_from_header(info.header),
         pixel_aspect=float(info.header.get("pixelAspectRatio", 1.0) or 1.0),
+        role=role,
     )
 
 
