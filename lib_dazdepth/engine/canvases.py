@@ -71,11 +71,15 @@ class Extra:
 
 
 def read_normal_image(
-    path: Path, max_pixels: int = DEFAULT_MAX_PIXELS, layer: str | None = None
+    path: Path,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    layer: str | None = None,
+    part: int | str | None = None,
 ) -> ExrImage:
+    """The normals of a Normal canvas EXR (``exr.read_rgb`` with role normal)."""
     if path.suffix.lower() != ".exr":
         raise InputError(path, "a Normal canvas must be an EXR file (float normals)")
-    return read_rgb(path, max_pixels=max_pixels, role="normal", layer=layer)
+    return read_rgb(path, part=part, max_pixels=max_pixels, role="normal", layer=layer)
 
 
 def read_normals(
