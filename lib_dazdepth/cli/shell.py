@@ -77,6 +77,23 @@ def typed_tolerance(text: str) -> float:
     return 0.5 * 10 ** -len(digits) if digits else 0.5
 
 
+def cut_warning(depth_map: DepthMap, before: SplitSet, after: SplitSet, depth: float) -> str:
+    """The reference's ``add`` trap: a depth outside the range is moved inside, making a
+    split 0.01 wide, and the levels stay with it. Say so, and when a split holds nothing."""
+    low, high = depth_map.min, depth_map.max
+    cut = next(b for b in after.bounds if b not in before.bounds)
+    index = after.bounds.index(cut) - 1
+    counts = split_pixel_counts(depth_map.valid_values(), after.bounds)[index : index + 2]
+    span = f"{round(low, 2)}–{round(high, 2)}"
+    if not low <= depth <= high:
+        return (
+            f"** warning: {depth:g} is outside the depth range {span}, so the cut is at"
+            f" {cut:g}: split {index} holds {counts[0]} pixels, split {index + 1} {counts[1]}"
+        )
+    empty = [index + k for k in (0, 1) if not counts[k]]
+    return f"** warning: split {empty[0]} holds no pixels; the range is {span}" if empty else ""
+
+
 class DepthShell(cmd.Cmd):
     intro = "Welcome to the interactive shell. Type help or ? to list commands."
     prompt = "> "
@@ -201,8 +218,12 @@ class DepthShell(cmd.Cmd):
         "Add a split at a specified depth. ADD {depth}"
         usage = "Error - ADD {depth}"
         depth = number(words(args, usage, (1,))[0], usage)
+        before = self.splits
         self.change(self.splits.add(depth), f"add {args}")
-        self.say("Success")
+        self.say("Success")  # the reference's word, even for the trap below
+        warning = cut_warning(self.session.depth_map, before, self.splits, depth)
+        if warning:
+            self.say(warning)
 
     def do_split(self, args: str) -> None:
         "Synonym for ADD."
