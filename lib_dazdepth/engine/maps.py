@@ -95,6 +95,14 @@ def png_bytes(image: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
+def rgb8_png(image: np.ndarray) -> bytes:
+    """An 8-bit RGB PNG, the only kind sent to ControlNet: a webui image box turns a 16-bit
+    PNG into 8-bit RGB and keeps almost none of its greys (facts.md section 3)."""
+    if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
+        raise ValueError(f"ControlNet gets 8-bit RGB, not {image.dtype} {image.shape}")
+    return png_bytes(image)
+
+
 def png_maps(
     depth_map: DepthMap,
     splits: SplitSet,
@@ -106,11 +114,11 @@ def png_maps(
     grey depth too, as the hosts' own uploads give it): depth, regions (when a split has a
     region), normal and beauty (when given)."""
     mapped = map_for(depth_map, splits, want_split=True, want_grey=True)
-    maps = {"depth": png_bytes(np.repeat(mapped.grey8()[..., None], 3, axis=2))}
+    maps = {"depth": rgb8_png(np.repeat(mapped.grey8()[..., None], 3, axis=2))}
     if has_regions(splits, edits):
-        maps["regions"] = png_bytes(region_image(mapped, splits, edits))
+        maps["regions"] = rgb8_png(region_image(mapped, splits, edits))
     if normals is not None:
-        maps["normal"] = png_bytes(encode_normals(normals, NormalSettings(), ~depth_map.valid))
+        maps["normal"] = rgb8_png(encode_normals(normals, NormalSettings(), ~depth_map.valid))
     if beauty is not None:
-        maps["beauty"] = png_bytes(beauty)
+        maps["beauty"] = rgb8_png(beauty)
     return maps
