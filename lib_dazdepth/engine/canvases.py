@@ -9,17 +9,21 @@ The canvases of one set must line up pixel for pixel: the same display window.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from .depthmap import DepthMap
-from .errors import InputError
-from .exr import DEFAULT_MAX_PIXELS, ExrImage, read_rgb
+from .background import BackgroundSettings
+from .conventions import AUTO
+from .depthmap import DepthMap, load_depth_map
+from .errors import DazDepthError, InputError
+from .exr import DEFAULT_MAX_PIXELS, ExrImage, channel_choices, read_rgb
 
 ROLES = ("depth", "normal", "beauty")
+BY_NAME = "(by name)"  # the layer choice that leaves it to the names (layers.py)
 PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 
 
@@ -142,6 +146,7 @@ def read_extra(
     max_pixels: int = DEFAULT_MAX_PIXELS,
     layer: str | None = None,
     hint: str | None = None,
+    part: int | None = None,
 ) -> Extra:
     """Read the Normal or Beauty canvas of a set and check it lines up with the depth;
     ``hint`` says how to choose another layer (``ExrImage.notes``)."""
@@ -149,11 +154,93 @@ def read_extra(
         picture = read_beauty(path, max_pixels)
         return Extra(picture, "", line_up(path, picture, depth))
     if role == "normal":
-        image = read_normal_image(path, max_pixels, layer)
+        image = read_normal_image(path, max_pixels, layer, part)
         values = image.values
     else:
-        image = read_rgb(path, max_pixels=max_pixels, role="beauty", layer=layer)
+        image = read_rgb(path, part=part, max_pixels=max_pixels, role="beauty", layer=layer)
         values = _srgb(image.values)
     notes = tuple(f"{path.name}: {note}" for note in image.notes(hint))
     what = "normals" if role == "normal" else "beauty"
     return Extra(values, f"{what} from {image.label}", line_up(path, image, depth) + notes)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How to read a canvas set: a layer per role (a label of ``layer_labels``, or BY_NAME),
+    what the depth canvas holds (``conventions``), a horizontal field of view (degrees)."""
+
+    layers: Mapping[str, str] = field(default_factory=dict)
+    convention: str = AUTO
+    fov: float | None = None
+
+
+@dataclass(frozen=True)
+class LoadedSet:
+    depth: DepthMap
+    extras: dict[str, np.ndarray]  # "normal", "beauty" when they could be used
+    read: list[str]  # what was read: "depth from Y (float), planar depth", "normals from ..."
+    notes: list[str]  # warnings: a guessed channel, different data windows
+    problems: list[DazDepthError]  # canvases left out, and why
+
+
+def layer_labels(path: Path | None, role: str) -> list[str]:
+    """The layers a user may pick for a role in an EXR (best first), from its header;
+    none for a picture or a file whose header cannot be read."""
+    if path is None or path.suffix.lower() != ".exr":
+        return []
+    try:
+        return [c.label for c in channel_choices(path, role)]
+    except DazDepthError:
+        return []
+
+
+def _layer(path: Path, role: str, label: str | None) -> tuple[str | None, int | None]:
+    """(channel or layer, part) for a label of ``layer_labels``; (None, None) by name."""
+    if not label or label == BY_NAME:
+        return None, None
+    for choice in channel_choices(path, role):
+        if choice.label == label:
+            return ",".join(choice.channels), choice.part
+    raise InputError(path, f"has no layer {label!r}")
+
+
+def load_set(
+    canvases: CanvasSet,
+    reading: Reading = Reading(),  # frozen, so a shared default is safe
+    settings: BackgroundSettings | None = None,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    hint: str = "in the layer list",
+) -> LoadedSet:
+    """Read a set: the depth canvas (errors raise), then the Normal and Beauty canvases,
+    each left out with a problem when it cannot be read or does not line up."""
+    if canvases.depth is None:
+        raise DazDepthError("no Depth canvas")
+    channel, part = _layer(canvases.depth, "depth", reading.layers.get("depth"))
+    depth = load_depth_map(
+        canvases.depth,
+        channel=channel,
+        part=part,
+        settings=settings,
+        max_pixels=max_pixels,
+        convention=reading.convention,
+        fov=reading.fov,
+    )
+    source = depth.source
+    read = [source.describe()] if source else []
+    notes = [f"{canvases.depth.name}: {n}" for n in source.notes(hint)] if source else []
+    extras: dict[str, np.ndarray] = {}
+    problems: list[DazDepthError] = []
+    for role in ("normal", "beauty"):
+        path = canvases.get(role)
+        if path is None:
+            continue
+        try:
+            layer, part = _layer(path, role, reading.layers.get(role))
+            extra = read_extra(role, path, depth, max_pixels, layer, hint, part)
+        except DazDepthError as error:
+            problems.append(error)
+            continue
+        extras[role] = extra.values
+        read += [extra.label] if extra.label else []
+        notes += extra.notes
+    return LoadedSet(depth, extras, read, notes, problems)
