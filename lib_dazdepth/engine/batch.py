@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .background import BackgroundSettings
-from .canvases import role_of
+from .canvases import read_extra, role_of
 from .depthmap import load_depth_map
 from .errors import DazDepthError, InputError
-from .exr import DEFAULT_MAX_PIXELS, read_rgb
+from .exr import DEFAULT_MAX_PIXELS
 from .maps import MapOptions, depth_outputs
 from .normals import NormalSettings, encode_normals
 from .outputs import Output, output_path, temp_beside, write_outputs
@@ -138,9 +138,7 @@ def run_frame(frame: Frame, job: BatchJob, done_before: str | None = None) -> Fr
         stem = job.out_dir / frame.depth.with_suffix("").name
         outputs = depth_outputs(depth_map, job.splits, job.options, stem)
         if frame.normal is not None:
-            normals = read_rgb(frame.normal, max_pixels=job.max_pixels).values
-            if normals.shape[:2] != depth_map.shape:
-                raise InputError(frame.normal, "is not the size of its depth canvas")
+            normals = read_extra("normal", frame.normal, depth_map, job.max_pixels).values
             rgb = encode_normals(normals, NormalSettings(), ~depth_map.valid)
             outputs.append(Output(normal_output(frame, job), rgb))
         written = write_outputs(outputs, {frame.depth, *([frame.normal] * bool(frame.normal))})
