@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 from .depthmap import DepthMap
 from .mapping import Mapped, MappingPlan, map_depth
 from .normals import NormalSettings, encode_normals
-from .outputs import SETUP_KEY, Output, output_path
+from .outputs import PNG_LEVEL, SETUP_KEY, Output, output_path
+from .png import png_bytes as encode
 from .presets import dumps
 from .render import add_noise, grey16, mask_image, region_image, test_image
 from .splits import SplitSet
@@ -90,9 +89,8 @@ def has_regions(splits: SplitSet, edits: np.ndarray | None = None) -> bool:
 
 
 def png_bytes(image: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(image)).save(buffer, format="PNG")
-    return buffer.getvalue()
+    """(H, W) or (H, W, 3) uint8/uint16 pixels as PNG file bytes."""
+    return encode(image, level=PNG_LEVEL)
 
 
 def rgb8_png(image: np.ndarray) -> bytes:
