@@ -193,3 +193,25 @@ def test_errors_are_input_errors_for_pathlike_and_str(tmp_path: Path) -> None:
         with pytest.raises(InputError) as excinfo:
             read_depth(arg)
         assert excinfo.value.path == str(path)
+
+
+def test_a_daz_canvas_is_the_packages_own_array(tmp_path: Path, monkeypatch) -> None:
+    """Y alone, or R,G,B alone: OpenEXR.File decodes exactly what is wanted (R,G,B as one
+    interleaved array), so its arrays are used as they are; anything more is read by name."""
+    rgb = {"R": SMALL, "G": -SMALL, "B": DEPTH}
+    paths = [
+        write(tmp_path / "d.exr", {"Y": DEPTH}),
+        write(tmp_path / "n.exr", dict(rgb)),
+        write(tmp_path / "a.exr", {**rgb, "A": SMALL}),
+    ]
+    calls = spy_on_open(monkeypatch)
+    depth = read_depth(paths[0])
+    assert calls == ["header", "all"] and depth.values.flags.writeable
+    calls.clear()
+    normal = read_rgb(paths[1])
+    assert calls == ["header", "all"]
+    assert normal.values.flags.c_contiguous and normal.values.base is None
+    np.testing.assert_array_equal(normal.values, np.stack([SMALL, -SMALL, DEPTH], axis=-1))
+    calls.clear()
+    read_rgb(paths[2])
+    assert calls == ["header", "chosen"]

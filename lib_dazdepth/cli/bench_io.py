@@ -47,9 +47,10 @@ peak = [l for l in open("/proc/self/status") if l.startswith("VmHWM")][0].split(
 sys.stderr.write("\\n" + peak + "\\n")
 """
 RUN_CLI = "runpy.run_module('lib_dazdepth', run_name='__main__')"
+# The floor decodes with as many OpenEXR threads as our reader (exr_pixels.use_cores).
 FLOOR = """import numpy as np, OpenEXR
     from PIL import Image
-    OpenEXR.set_global_thread_count(min(os.cpu_count() or 1, 8))  # as our reader decodes
+    OpenEXR.set_global_thread_count(min(os.cpu_count() or 1, 8))
     y = OpenEXR.File(sys.argv[1], separate_channels=True).parts[0].channels["Y"].pixels
     grey = (y > 0).astype(np.uint8)
     Image.fromarray(grey).save(sys.argv[2], compress_level={level})""".replace("\n    ", "; ")

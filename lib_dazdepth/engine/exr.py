@@ -310,7 +310,10 @@ def _read(
             )
     if found.part != 0 or not legacy or not hasattr(OpenEXR, "InputFile"):
         _check_budget(spath, parts, max_pixels)
-    request = Request(spath, info.index, found.channels, info.data, info.display, info.tile_rows)
+    whole = len(parts) == 1 and set(found.channels) == set(info.channels) and legacy
+    request = Request(
+        spath, info.index, found.channels, info.data, info.display, info.tile_rows, whole
+    )
     values, kind = decode(request, np.nan if role == "depth" else 0.0, legacy)
     also = layers.ambiguous([found, *rest])
     return ExrImage(

@@ -79,6 +79,14 @@ class Request:
     data: Window
     display: Window
     tile_rows: int = 0  # tile height of a tiled part, 0 for scanlines
+    whole_file: bool = False  # the channels are all there is in a one-part file
+
+    @property
+    def as_is(self) -> bool:
+        """Whether OpenEXR.File's own arrays are the image: every channel of the file is
+        wanted (one, or R,G,B, which the package interleaves), data window = display."""
+        wanted = len(self.channels) == 1 or self.channels == ("R", "G", "B")
+        return self.whole_file and wanted and self.data == self.display
 
 
 def use_cores() -> None:
@@ -105,9 +113,13 @@ def decode(request: Request, fill: float, legacy: bool = True) -> tuple[np.ndarr
     H x W the display window's size. The pixel type is ``half``/``float``/``uint``,
     comma-joined when the channels differ. Raises InputError on damaged pixel data."""
     display, channels = request.display, request.channels
+    use_cores()
+    if request.as_is:
+        found = _read_as_is(request)
+        if found is not None:
+            return found
     shape = display.shape if len(channels) == 1 else (*display.shape, len(channels))
     out = np.full(shape, fill, dtype=np.float32)
-    use_cores()
     if legacy and request.part == 0 and hasattr(OpenEXR, "InputFile"):
         types = _read_strips(request, out)
     else:
@@ -150,6 +162,31 @@ def _read_strips(request: Request, out: np.ndarray) -> list[np.dtype]:
         raise InputError(request.path, CORRUPT) from None
     finally:
         exr.close()
+
+
+def _read_as_is(request: Request) -> tuple[np.ndarray, str] | None:
+    """The package's own array, without a copy when it is float32: a Daz canvas (``Y``
+    alone, or R,G,B, decoded as one interleaved array). None when the package will not
+    interleave these R,G,B (of different pixel types): then they are read strip by strip."""
+    path, single = request.path, len(request.channels) == 1
+    try:
+        parts = OpenEXR.File(path, separate_channels=single).parts
+    except Exception:
+        if not single:
+            return None
+        raise InputError(path, CORRUPT) from None
+    try:
+        if not parts:  # on bad pixel data the package leaves the part out
+            raise InputError(path, CORRUPT)
+        array = parts[0].channels[request.channels[0] if single else "RGB"].pixels
+    except InputError:
+        raise
+    except Exception:
+        raise InputError(path, CORRUPT) from None
+    shape = request.data.shape if single else (*request.data.shape, 3)
+    if array is None or array.shape != shape or array.dtype not in KIND:
+        raise InputError(path, "truncated or corrupt EXR (pixel data of the wrong size or type)")
+    return array.astype(np.float32, copy=False), KIND[array.dtype]
 
 
 def _read_whole(request: Request, out: np.ndarray) -> list[np.dtype]:
