@@ -127,3 +127,37 @@ def test_sixteen_bits_say_they_are_not_for_the_webui(tmp_path: Path) -> None:
     assert kept.tolist() == [*grey16[grey16 < 255].tolist(), 255]  # 2 of 30 greys are left
     assert len(kept) == 2
     assert "note" not in run(path)[1]
+
+
+def test_batch_and_shell_say_so_too(tmp_path: Path) -> None:
+    from lib_dazdepth.cli import batch
+    from lib_dazdepth.cli.shell import DepthShell, Session
+    from lib_dazdepth.engine.depthmap import load_depth_map
+    from lib_dazdepth.engine.maps import MapOptions
+    from lib_dazdepth.engine.presets import dumps
+    from lib_dazdepth.engine.splits import SplitSet
+
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    for k in range(2):
+        write(frames / f"anim-Canvas2-Depth.{k:04d}.exr", {"Y": DEPTH})
+    preset = tmp_path / "p.json"
+    preset.write_text(dumps(SplitSet.default(3.0, 10.0)))
+    out = io.StringIO()
+    args = [str(frames), "--preset", str(preset), "--out", str(tmp_path / "o"), "--bits", "16"]
+    assert batch.main([*args, "--jobs", "1"], out, io.StringIO()) == 0
+    assert (
+        out.getvalue()
+        .splitlines()[0]
+        .startswith("** note: every NAME.depth.png is 16-bit, for tools that read 16-bit PNGs")
+    )
+    depth_map = load_depth_map(frames / "anim-Canvas2-Depth.0000.exr")
+    splits = SplitSet.default(depth_map.min, depth_map.max)
+    said = io.StringIO()
+    session = Session(depth_map, splits, MapOptions(bits=16), tmp_path / "shell")
+    DepthShell(session, stdin=io.StringIO(), stdout=said).onecmd("write")
+    assert (
+        said.getvalue()
+        .splitlines()[-1]
+        .startswith("** note: anim-Canvas2-Depth.0000.depth.png is 16-bit")
+    )

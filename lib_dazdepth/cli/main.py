@@ -27,7 +27,7 @@ from ..engine.depthmap import DepthMap, load_depth_map
 from ..engine.errors import DazDepthError
 from ..engine.exr import DEFAULT_MAX_PIXELS, quietly
 from ..engine.histogram import depth_histogram, reference_lines
-from ..engine.maps import MapOptions, depth_outputs
+from ..engine.maps import MapOptions, depth_outputs, sixteen_bit_note
 from ..engine.normals import CONVENTIONS, NormalSettings, encode_normals
 from ..engine.outputs import Output, output_path, write_outputs
 from ..engine.presets import load_preset
@@ -35,10 +35,7 @@ from ..engine.splits import SplitSet
 from .arguments import positive_whole
 
 COMMANDS = ("ui", "batch", "send", "sample", "bench")
-SIXTEEN_BITS = (
-    "** note: {name} is 16-bit, for tools that read 16-bit PNGs: a webui image box turns it"
-    " into 8-bit RGB and keeps almost none of its greys; give ControlNet the 8-bit map"
-)
+
 NORMAL_NAME = re.compile(r"-normal$", re.IGNORECASE)
 BEAUTY_NAME = re.compile(r"-beauty$", re.IGNORECASE)
 
@@ -276,7 +273,7 @@ class Converter:
             if self.args.verbose:
                 self.say(f"** wrote {written.path}")
             if output.image is not None and output.image.dtype == np.uint16:
-                self.say(SIXTEEN_BITS.format(name=written.path.name))
+                self.say(sixteen_bit_note(written.path.name))
 
     def interactive(self, depth_map: DepthMap) -> int:
         from .shell import DepthShell, Session

@@ -21,7 +21,7 @@ from ..engine.depthmap import DepthMap
 from ..engine.errors import DazDepthError
 from ..engine.histogram import depth_histogram, reference_lines
 from ..engine.mapping import MappingError
-from ..engine.maps import MapOptions, depth_outputs, test_outputs
+from ..engine.maps import MapOptions, depth_outputs, sixteen_bit_note, test_outputs
 from ..engine.outputs import Output, json_bytes, write_outputs
 from ..engine.presets import load_preset, to_document
 from ..engine.regions import split_pixel_counts, splits_as_regions
@@ -349,9 +349,12 @@ class DepthShell(cmd.Cmd):
             )
             return
         recorded = self.splits.record_offsets()
-        written = write_outputs(outputs_for(recorded), self.session.protected)
+        outputs = outputs_for(recorded)
+        written = write_outputs(outputs, self.session.protected)
         self.session.splits = recorded
         self.say(*(w.note() for w in written if w.renamed))
+        deep = [w for o, w in zip(outputs, written) if o.image is not None and o.image.itemsize > 1]
+        self.say(*(sixteen_bit_note(w.path.name) for w in deep))
 
     def do_test(self, args: str) -> None:
         "Write a test map: splits painted their TEST colour. TEST [{filename}]"

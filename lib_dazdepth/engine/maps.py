@@ -17,6 +17,14 @@ from .render import add_noise, grey16, mask_image, region_image, test_image
 from .splits import SplitSet
 
 
+def sixteen_bit_note(name: str) -> str:
+    """Said whenever a 16-bit depth PNG is written (facts.md section 3)."""
+    return (
+        f"** note: {name} is 16-bit, for tools that read 16-bit PNGs: a webui image box turns"
+        " it into 8-bit RGB and keeps almost none of its greys; give ControlNet the 8-bit map"
+    )
+
+
 @dataclass(frozen=True)
 class MapOptions:
     bits: int = 8
