@@ -31,7 +31,7 @@ from ..engine.batch import (
     union_splits,
 )
 from ..engine.errors import DazDepthError
-from ..engine.maps import MapOptions
+from ..engine.maps import MapOptions, sixteen_bit_note
 from ..engine.outputs import Output, json_bytes, write_outputs
 from ..engine.presets import load_preset, to_document
 
@@ -165,6 +165,8 @@ def main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) ->
     )
     if args.union:
         job = derive_union(frames, job, args.jobs, out)
+    if args.bits == 16:
+        out.write(sixteen_bit_note("every NAME.depth.png") + "\n")
     return run_batch(frames, job, args.jobs, args.force, out, err)
 
 

@@ -22,7 +22,7 @@ from ..engine.depthmap import DepthMap
 from ..engine.errors import DazDepthError
 from ..engine.histogram import depth_histogram, reference_lines
 from ..engine.mapping import MappingError
-from ..engine.maps import MapOptions, depth_outputs, test_outputs
+from ..engine.maps import MapOptions, depth_outputs, sixteen_bit_note, test_outputs
 from ..engine.outputs import Output, json_bytes, write_outputs
 from ..engine.presets import load_preset, to_document
 from ..engine.regions import split_pixel_counts, splits_as_regions
@@ -89,6 +89,23 @@ def typed_tolerance(text: str) -> float:
     """Half a unit of the last digit typed: ``132`` matches 132.0, ``93.47`` 93.46874..."""
     digits = text.strip().lower().split("e")[0].partition(".")[2]
     return 0.5 * 10 ** -len(digits) if digits else 0.5
+
+
+def cut_warning(depth_map: DepthMap, before: SplitSet, after: SplitSet, depth: float) -> str:
+    """The reference's ``add`` trap: a depth outside the range is moved inside, making a
+    split 0.01 wide, and the levels stay with it. Say so, and when a split holds nothing."""
+    low, high = depth_map.min, depth_map.max
+    cut = next(b for b in after.bounds if b not in before.bounds)
+    index = after.bounds.index(cut) - 1
+    counts = split_pixel_counts(depth_map.valid_values(), after.bounds)[index : index + 2]
+    span = f"{round(low, 2)}–{round(high, 2)}"
+    if not low <= depth <= high:
+        return (
+            f"** warning: {depth:g} is outside the depth range {span}, so the cut is at"
+            f" {cut:g}: split {index} holds {counts[0]} pixels, split {index + 1} {counts[1]}"
+        )
+    empty = [index + k for k in (0, 1) if not counts[k]]
+    return f"** warning: split {empty[0]} holds no pixels; the range is {span}" if empty else ""
 
 
 class DepthShell(cmd.Cmd):
@@ -222,8 +239,12 @@ class DepthShell(cmd.Cmd):
         "Add a split at a specified depth. ADD {depth}"
         usage = "Error - ADD {depth}"
         depth = number(words(args, usage, (1,))[0], usage)
+        before = self.splits
         self.change(self.splits.add(depth), f"add {args}")
-        self.say("Success")
+        self.say("Success")  # the reference's word, even for the trap below
+        warning = cut_warning(self.session.depth_map, before, self.splits, depth)
+        if warning:
+            self.say(warning)
 
     def do_split(self, args: str) -> None:
         "Synonym for ADD."
@@ -349,9 +370,12 @@ class DepthShell(cmd.Cmd):
             )
             return
         recorded = self.splits.record_offsets()
-        written = write_outputs(outputs_for(recorded), self.session.protected)
+        outputs = outputs_for(recorded)
+        written = write_outputs(outputs, self.session.protected)
         self.session.splits = recorded
         self.say(*(w.note() for w in written if w.renamed))
+        deep = [w for o, w in zip(outputs, written) if o.image is not None and o.image.itemsize > 1]
+        self.say(*(sixteen_bit_note(w.path.name) for w in deep))
 
     def do_test(self, args: str) -> None:
         "Write a test map: splits painted their TEST colour. TEST [{filename}]"

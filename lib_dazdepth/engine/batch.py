@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .background import BackgroundSettings
-from .canvases import role_of
+from .canvases import read_extra, role_of
 from .depthmap import load_depth_map
 from .errors import DazDepthError, InputError, OutputError
-from .exr import DEFAULT_MAX_PIXELS, read_rgb
+from .exr import DEFAULT_MAX_PIXELS
 from .files import kind_of, read_capped
 from .maps import MapOptions, depth_outputs
 from .normals import NormalSettings, encode_normals
@@ -184,9 +184,7 @@ def run_frame(frame: Frame, job: BatchJob, done_before: str | None = None) -> Fr
         stem = frame_folder(frame, job) / frame.depth.with_suffix("").name
         outputs = depth_outputs(depth_map, job.splits, job.options, stem)
         if frame.normal is not None:
-            normals = read_rgb(frame.normal, max_pixels=job.max_pixels).values
-            if normals.shape[:2] != depth_map.shape:
-                raise InputError(frame.normal, "is not the size of its depth canvas")
+            normals = read_extra("normal", frame.normal, depth_map, job.max_pixels).values
             rgb = encode_normals(normals, NormalSettings(), ~depth_map.valid)
             outputs.append(Output(normal_output(frame, job), rgb))
         written = write_outputs(outputs, {frame.depth, *([frame.normal] * bool(frame.normal))})

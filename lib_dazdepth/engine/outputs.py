@@ -18,14 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, PngImagePlugin
+from PIL import Image
 
 from .. import __version__
 from .errors import OutputError
+from .png import write_png
 
 SOFTWARE = "Daz Depth"
 SETUP_KEY = "dazdepth"  # text chunk holding the split setup as JSON
 PNG_LEVEL = 1  # zlib level: depth maps compress well even at 1, and it is 2x faster
+# PNGs are written by png.py: the Up filter and zlib, several times faster than Pillow.
 
 
 @dataclass(frozen=True)
@@ -137,16 +139,12 @@ def temp_beside(target: Path) -> tuple[int, str]:
 
 
 def encode_png(image: np.ndarray, handle, text: dict[str, str]) -> None:
-    info = PngImagePlugin.PngInfo()
-    info.add_text("Software", f"{SOFTWARE} {__version__}")
-    for key, value in text.items():
-        info.add_text(key, value, zip=len(value) > 512)
     if image.dtype == np.uint16 and image.ndim != 2:
         raise ValueError("16-bit images must be single-channel")
     if image.dtype != np.uint16:
         image = image.astype(np.uint8, copy=False)
-    picture = Image.fromarray(np.ascontiguousarray(image))  # uint16 gives mode I;16
-    picture.save(handle, format="PNG", pnginfo=info, compress_level=PNG_LEVEL)
+    chunks = {"Software": f"{SOFTWARE} {__version__}", **text}
+    write_png(handle, image, chunks, PNG_LEVEL)
 
 
 def ensure_folder(folder: Path) -> None:
