@@ -28,7 +28,9 @@ def leftovers(folder: Path) -> list[str]:
     return [p.name for p in folder.rglob("*") if p.name.endswith(".tmp")]
 
 
-@pytest.mark.parametrize("delay", [0.0, 0.3, 0.8, 1.2])
+# Not at 0 s: a Ctrl-C inside the interpreter's own start-up (before any of our code runs)
+# gets its traceback from Python itself.
+@pytest.mark.parametrize("delay", [0.3, 0.8, 1.2])
 def test_ctrl_c_with_two_jobs_prints_one_line_and_no_traceback(tmp_path: Path, delay) -> None:
     frames(tmp_path / "in", 40, size=400)
     args = [tmp_path / "in", "--preset", preset(tmp_path, SETUP), "--out", tmp_path / "out"]
