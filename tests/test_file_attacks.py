@@ -183,9 +183,6 @@ def test_batch_refuses_two_depth_canvases_for_one_frame(tmp_path: Path) -> None:
 # --- C: memory -----------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 12: the EXR reader decodes every channel, not just the depth"
-)
 def test_zero_channels_beside_the_depth_cost_no_memory(tmp_path: Path) -> None:
     """The issue's 8192x8192 file with 8 float channels, scaled to 2048x2048: 7 zero
     channels beside ``Y`` should cost what the depth alone costs (16 MB each if decoded)."""
