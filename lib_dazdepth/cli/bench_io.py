@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -174,7 +175,9 @@ def png_writing(grey: np.ndarray, normals: np.ndarray, repeat: int) -> None:
 
 
 def sample_generator(folder: Path, size: int) -> None:
-    wall, cpu, peak = process(["x", str(folder / "sample-bench"), str(size)], SAMPLE, 1)
+    target = folder / f"sample-bench-{size}"
+    wall, cpu, peak = process(["x", str(target), str(size)], SAMPLE, 1)
+    shutil.rmtree(target, ignore_errors=True)
     print(
         row("sample generator, streamed", f"{wall:9.1f} s    cpu {cpu:.1f} s   peak {peak:.0f} MB")
     )
