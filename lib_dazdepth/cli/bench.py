@@ -34,7 +34,7 @@ from ..engine.outputs import write_outputs
 from ..engine.presets import dumps
 from ..engine.sample import write_sample
 from ..engine.splits import SplitSet
-from .bench_io import bench_io, best_of
+from .bench_io import bench_io, best_of, sample_generator
 
 PURE_PYTHON_PIXELS = 200_000
 
@@ -262,6 +262,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="FRAMES",
         help="frames for the batch figures (0 skips them)",
     )
+    parser.add_argument(
+        "--sample",
+        default="",
+        metavar="SIZES",
+        help="also time the sample generator alone at these sizes, e.g. 8192",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     print(
@@ -273,4 +279,7 @@ def main(argv: list[str] | None = None) -> int:
             bench_size(size, Path(folder), args.repeat)
         if args.batch:
             bench_batch(Path(folder), args.batch)
+        for size in (int(s) for s in args.sample.split(",") if s.strip()):
+            print(f"\n== sample generator at {size}x{size}")
+            sample_generator(Path(folder), size)
     return 0
