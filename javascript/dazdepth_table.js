@@ -123,6 +123,17 @@
     }
 
 
-    return { el: build(), update };
+    // While a boundary is dragged: only the ranges and counts, cheap enough for every frame.
+    function follow(S) {
+      if (ui.rows.length !== S.length) return;
+      S.forEach((s, k) => {
+        const r = ui.rows[k];
+        r.range.textContent = `${fmt(s.start)} – ${fmt(s.end)}`;
+        r.share.textContent = `${fmt(s.share)}%`;
+        r.greys.textContent = Number.isFinite(s.greys) ? s.greys : '–';
+      });
+    }
+
+    return { el: build(), update, follow };
   };
 })();

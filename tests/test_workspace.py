@@ -274,10 +274,12 @@ def test_click_select_then_assign_a_region_and_undo() -> None:
     # figure two is region 2; the flags keep 0 (figures' split) and 1 (wall)
     assert ws.region_edits[1, 5] == 2 and ws.region_edits[1, 1] == -2
     assert [s.region for s in ws.splits.splits] == [0, 1]
-    ws.apply([{"op": "assign_selection", "region": -1}])  # clear: no region there
-    assert ws.region_edits[1, 5] == -1
+    assert ws.selection is None  # assigned: done with
+    ws.apply([{"op": "select_at", "x": 5, "y": 1}, {"op": "assign_selection", "region": -1}])
+    assert ws.region_edits[1, 5] == -1  # no region there now
     ws.apply([{"op": "undo"}, {"op": "undo"}])
     assert ws.region_edits is None
+    ws.apply([{"op": "select_at", "x": 5, "y": 1}])
     with pytest.raises(CommandError, match="outside the 8x6 image"):
         ws.apply([{"op": "select_at", "x": 8, "y": 0}])
     assert ws.selection.sum() == 6  # a failed command keeps the selection

@@ -28,7 +28,6 @@ from .overpaint import apply_depth_edits
 from .region_edits import assign, divide_split, grey_levels, grow_regions, order_regions
 
 PREVIEW_MAX = 1024  # long side of the live preview
-GRID_MAX = 256  # long side of the depth grid sent for the hover readout
 HISTOGRAM_BINS = 400
 UNDO_LIMIT = 200
 DEPTH_STATES = 2  # this depth map and the one before, with their preview indexes (undo)
@@ -148,18 +147,14 @@ class Workspace:
         return self._mapped
 
     def layer(self, name: str) -> np.ndarray | None:
-        """The preview image of a layer, the selection (if any) lightened: uint8 (H, W) or
-        (H, W, 3)."""
+        """The preview image of a layer: uint8 (H, W) or (H, W, 3). The wand's selection is
+        not in it: the page draws that over whatever is shown. Over 256 levels it is the
+        last map that fit, until they fit again."""
         image = self._layer(name)
-        if image is None:  # over 256 levels: the last map that fit, until they fit again
+        if image is None:
             return self._last_good.get(name)
         self._last_good[name] = image
-        if self.selection is None:
-            return image
-        picked = self.sampled(self.selection)
-        lit = image.copy()
-        lit[picked] = lit[picked] // 2 + 128
-        return lit
+        return image
 
     def _layer(self, name: str) -> np.ndarray | None:
         if name in ("normal", "beauty"):
@@ -307,10 +302,12 @@ class Workspace:
         elif kind == "assign_selection":
             region = int(op["region"])
             self.splits, self.region_edits = assign(s, self.region_edits, self.selection, region)
+            self.selection = None  # done with: the page shows the result, not the selection
         elif kind == "paint_depth":
             self._set_depth_edits(
                 overpaint(self.depth_map, s, self.depth_edits, self.selection, op)
             )
+            self.selection = None
         elif kind == "clear_depth_edits":
             self._set_depth_edits(None)
         elif kind == "clear_selection":
