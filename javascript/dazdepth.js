@@ -224,8 +224,6 @@
   }
   window.addEventListener('resize', () => fitToScreen());
 
-  }
-
   // ---- start-up and public API -------------------------------------------
   // Draw what the view textbox already holds (page reload), for a little while after load.
   let bootTries = 0;
