@@ -37,8 +37,8 @@ def test_layer_lists_and_depth_list(tab: Tab, tmp_path: Path) -> None:
     view = tab.upload(depth, normal)
     assert view["loaded"], view["message"]
     assert view["message"]["text"] == (
-        "Loaded b-Depth.exr: depth from ViewLayer.Depth.Z (float), planar depth,"
-        " normals from ViewLayer.Normal (X,Y,Z)"
+        "Loaded depth: b-Depth.exr, normal: b-Normal.exr; read depth from ViewLayer.Depth.Z"
+        " (float), planar depth, normals from ViewLayer.Normal (X,Y,Z)"
     )
     choose(tab, "dazdepth_layer_normal", "ViewLayer.Denoising Normal (X,Y,Z)")
     tab.wait_view("v.message.text.includes('normals from ViewLayer.Denoising Normal')")
