@@ -40,6 +40,7 @@ def test_layer_lists_and_depth_list(tab: Tab, tmp_path: Path) -> None:
         "Loaded depth: b-Depth.exr, normal: b-Normal.exr; read depth from ViewLayer.Depth.Z"
         " (float), planar depth, normals from ViewLayer.Normal (X,Y,Z)"
     )
+    tab.page.click("#dazdepth_mount .dd-files-toggle")  # "Files and options"
     choose(tab, "dazdepth_layer_normal", "ViewLayer.Denoising Normal (X,Y,Z)")
     tab.wait_view("v.message.text.includes('normals from ViewLayer.Denoising Normal')")
     choose(tab, "dazdepth_depth_is", "inverse depth (1/z)")
