@@ -188,7 +188,10 @@
     ui.body = h('div', { class: 'dd-body' },
       ui.hist.el,
       h('div', { class: 'dd-cols' }, ui.table.el, ui.preview.el));
-    ui.rootEl = h('div', { class: 'dd-root' }, ui.msg, ui.body);
+    ui.files = parts.files ? parts.files(kit, ui) : null;
+    ui.rootEl = h('div', { class: 'dd-root' }, ui.files && ui.files.el, ui.msg, ui.body);
+    // The webui shows the tab later (display: none until then): fit once it has a size.
+    if (window.ResizeObserver) new ResizeObserver(() => fitToScreen()).observe(ui.body);
     mount.append(ui.rootEl);
   }
 
@@ -197,13 +200,28 @@
     const v = st.view, ui = st.ui, m = v.message || {};
     ui.msg.textContent = m.text || '';
     ui.msg.classList.toggle('dd-error', m.kind === 'error');
+    ui.msg.classList.toggle('dd-warning', m.kind === 'warning');
     ui.msg.classList.toggle('dazdepth-hidden', !m.text);
     ui.body.classList.toggle('dazdepth-hidden', !v.loaded);
+    if (ui.files) ui.files.update(v);
     if (!v.loaded) return;
+    fitToScreen();
+    // Over 256 levels the server sends the last map that fit: say so on the preview itself.
+    ui.body.classList.toggle('dd-stale', !!(v.preview && v.preview.stale));
     ui.hist.update();
     ui.table.update(splits());
     ui.preview.update();
   }
+
+  // The preview fits the first screen under whatever the host puts above the tab (the
+  // webui's header and tabs, or nothing): the page offset of the work area, in a CSS variable.
+  function fitToScreen() {
+    const body = st.ui && st.ui.body;
+    if (!body || body.offsetParent === null) return;
+    const top = body.getBoundingClientRect().top + window.scrollY;
+    st.ui.rootEl.style.setProperty('--dd-top', `${Math.round(top + 70)}px`);
+  }
+  window.addEventListener('resize', () => fitToScreen());
 
   // ---- start-up and public API -------------------------------------------
   // Draw what the view textbox already holds (page reload), for a little while after load.
@@ -216,6 +234,24 @@
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);
   else setTimeout(boot, 0);
+
+  // Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y (Cmd on macOS): the tab's undo and redo, while the tab is
+  // shown and the artist is not typing in a field (there the browser's own undo stays).
+  function typing(t) {
+    if (!t || !t.tagName) return false;
+    if (t.isContentEditable || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT') return true;
+    return t.tagName === 'INPUT' && !/^(checkbox|radio|button|submit|range|color|file)$/i.test(t.type);
+  }
+  document.addEventListener('keydown', (e) => {
+    const key = (e.key || '').toLowerCase();
+    if (!(e.ctrlKey || e.metaKey) || e.altKey || (key !== 'z' && key !== 'y')) return;
+    const mount = find('#dazdepth_mount'), target = e.composedPath ? e.composedPath()[0] : e.target;
+    if (!st.view || !st.view.loaded || !mount || mount.offsetParent === null || typing(target)) return;
+    const redo = key === 'y' || e.shiftKey;
+    if (!(redo ? st.view.can_redo : st.view.can_undo)) return;
+    e.preventDefault();
+    send([{ op: redo ? 'redo' : 'undo' }]);
+  });
 
   function rectObj(r) { return { left: r.left, top: r.top, width: r.width, height: r.height, right: r.right, bottom: r.bottom }; }
 

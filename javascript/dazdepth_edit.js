@@ -43,18 +43,18 @@
     ui.rim = h('input', { type: 'checkbox', class: 'dd-rim', checked: true });
     ui.rimLabel = h('label', { class: 'dd-check', title: "also the object's anti-aliased edge: pixels whose depth blends it with what lies behind" }, ui.rim, ' + edge');
     ui.regionNo = h('input', { type: 'number', class: 'dd-region-no', min: '0', step: '1', value: '0' });
-    ui.assign = h('button', { type: 'button', class: 'dd-assign', text: 'Assign', title: 'the selected pixels get this region', onclick: () => send([{ op: 'assign_selection', region: whole(ui.regionNo, 0) }]) });
-    ui.unassign = h('button', { type: 'button', class: 'dd-unassign', text: 'No region', title: 'the selected pixels get no region', onclick: () => send([{ op: 'assign_selection', region: -1 }]) });
-    ui.deselect = h('button', { type: 'button', class: 'dd-deselect', text: 'Deselect', onclick: () => { setPicking(false); send([{ op: 'clear_selection' }]); } });
+    ui.assign = h('button', { type: 'button', class: 'dd-assign', text: 'Assign', title: 'The selected pixels get this region', onclick: () => send([{ op: 'assign_selection', region: whole(ui.regionNo, 0) }]) });
+    ui.unassign = h('button', { type: 'button', class: 'dd-unassign', text: 'No region', title: 'The selected pixels get no region', onclick: () => send([{ op: 'assign_selection', region: -1 }]) });
+    ui.deselect = h('button', { type: 'button', class: 'dd-deselect', text: 'Deselect', title: 'Clear the selection', onclick: () => { setPicking(false); send([{ op: 'clear_selection' }]); } });
     ui.selInfo = h('span', { class: 'dd-read' });
     const wandBar = h('div', { class: 'dd-wandbar', title: 'click: select connected pixels of about the same grey; Shift-click adds, Alt- or Ctrl-click takes away' },
       h('label', { class: 'dd-check' }, ui.wand, ' region wand'), ui.by, h('label', null, ui.tolUnit, ui.tolerance), ui.rimLabel,
       h('label', null, ' region ', ui.regionNo), ui.assign, ui.unassign, ui.deselect, ui.selInfo);
 
-    ui.pick = h('button', { type: 'button', class: 'dd-pick-depth', text: 'Depth from a click…', title: 'then click where the depth to paint the selection with is (e.g. the wall behind a poking elbow)', onclick: () => setPicking(!picking) });
-    ui.far = h('button', { type: 'button', class: 'dd-paint-far', text: 'Far end of split', title: "each selected pixel gets the farthest depth of its split", onclick: () => send([{ op: 'paint_depth', to: 'far_end' }]) });
-    ui.hide = h('button', { type: 'button', class: 'dd-paint-hide', text: 'Hide (no hit)', title: 'the selected pixels become background', onclick: () => send([{ op: 'paint_depth', to: 'no_hit' }]) });
-    ui.restore = h('button', { type: 'button', class: 'dd-paint-restore', text: 'Restore depth', title: "the selected pixels get the canvas's own depth again", onclick: () => send([{ op: 'paint_depth', to: 'original' }]) });
+    ui.pick = h('button', { type: 'button', class: 'dd-pick-depth', text: 'Copy depth from a click…', title: 'then click where the depth to paint the selection with is (e.g. the wall behind a poking elbow)', onclick: () => setPicking(!picking) });
+    ui.far = h('button', { type: 'button', class: 'dd-paint-far', text: 'Push to back of split', title: "Each selected pixel gets the farthest depth of its split", onclick: () => send([{ op: 'paint_depth', to: 'far_end' }]) });
+    ui.hide = h('button', { type: 'button', class: 'dd-paint-hide', text: 'Make background', title: 'The selected pixels become empty background (no surface)', onclick: () => send([{ op: 'paint_depth', to: 'no_hit' }]) });
+    ui.restore = h('button', { type: 'button', class: 'dd-paint-restore', text: 'Restore depth', title: "The selected pixels get the canvas's own depth again", onclick: () => send([{ op: 'paint_depth', to: 'original' }]) });
     ui.clearDepth = h('button', { type: 'button', class: 'dd-clear-depth-edits', text: 'Clear depth edits', title: "every pixel gets the canvas's own depth again", onclick: () => send([{ op: 'clear_depth_edits' }]) });
     ui.paintInfo = h('span', { class: 'dd-read' });
     const paintBar = h('div', { class: 'dd-wandbar dd-paintbar', title: 'depth overpaint: give the selected pixels another depth (saved with the preset)' },

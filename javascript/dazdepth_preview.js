@@ -297,7 +297,7 @@
       if (!p) return '';
       let t = `x ${p.x}, y ${p.y}`;
       if (p.depth === null || p.depth === undefined) return t;
-      if (!Number.isFinite(p.depth)) return `${t} · no hit`;
+      if (!Number.isFinite(p.depth)) return `${t} · background`;
       t += ` · depth ${fmt(p.depth)}`;
       if (p.grey !== null && p.grey !== undefined) t += ` · grey ${p.grey}`;
       return `${t} · split ${splitName(splitAt(p.depth))}`;

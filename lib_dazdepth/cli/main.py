@@ -16,15 +16,19 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
-from ..editing.edits import PresetEdits, load_edits_for
+from ..editing.edits import PresetEdits, load_edits_for, named_sidecars
 from ..editing.overpaint import apply_depth_edits
 from ..engine.autosplit import auto_splits
 from ..engine.background import BackgroundSettings
+from ..engine.canvases import read_normal_image
+from ..engine.conventions import AUTO
+from ..engine.conventions import CONVENTIONS as DEPTH_CONVENTIONS
 from ..engine.depthmap import DepthMap, load_depth_map
 from ..engine.errors import DazDepthError
-from ..engine.exr import DEFAULT_MAX_PIXELS, quietly, read_rgb
+from ..engine.exr import DEFAULT_MAX_PIXELS, quietly
 from ..engine.histogram import depth_histogram, reference_lines
-from ..engine.maps import MapOptions, depth_outputs
+from ..engine.mapping import MappingError
+from ..engine.maps import MapOptions, depth_outputs, sixteen_bit_note
 from ..engine.normals import CONVENTIONS, NormalSettings, encode_normals
 from ..engine.outputs import Output, output_path, write_outputs
 from ..engine.presets import load_preset
@@ -32,6 +36,7 @@ from ..engine.splits import SplitSet
 from .arguments import positive_whole
 
 COMMANDS = ("ui", "batch", "send", "sample", "bench")
+
 NORMAL_NAME = re.compile(r"-normal$", re.IGNORECASE)
 BEAUTY_NAME = re.compile(r"-beauty$", re.IGNORECASE)
 
@@ -97,8 +102,30 @@ def convert_parser() -> argparse.ArgumentParser:
     )
     add("--bits", type=int, choices=(8, 16), default=8, help="depth PNG bit depth")
     add("--out", metavar="DIR", help="write outputs here instead of beside each input")
-    add("--channel", help="EXR channel holding depth (default: Y, Z, *.Z, depth, grey R)")
+    add(
+        "--channel",
+        help="EXR channel holding depth (default: the one named for depth: Y, Z, depth, *.Depth.Z)",
+    )
+    add(
+        "--normal-channel",
+        metavar="LAYER",
+        help="EXR layer holding normals, or three channels A,B,C (default: one named for normals,"
+        " else R,G,B)",
+    )
     add("--part", help="EXR part (index or name) holding depth")
+    add(
+        "--depth-is",
+        choices=(AUTO, *DEPTH_CONVENTIONS),
+        default=AUTO,
+        help="what the depth canvas holds: planar depth, inverse depth 1/z (0 = no hit) or"
+        " distance from the camera (auto: distance for *-Distance.exr, else depth)",
+    )
+    add(
+        "--fov",
+        type=positive,
+        metavar="DEGREES",
+        help="horizontal field of view, to make distance planar when the EXR has no camera",
+    )
     add(
         "--background-threshold",
         type=positive,
@@ -137,12 +164,15 @@ class Converter:
     def __init__(self, args: argparse.Namespace, out=sys.stdout, err=sys.stderr, stdin=None):
         self.args, self.out, self.err, self.stdin = args, out, err, stdin
         self.protected = {Path(p) for p in args.exrfile}
+        self.claimed: set[Path] = set()  # written in this run: never written twice
         self.options = MapOptions(args.bits, args.regions, args.mask, args.noise, args.seed)
         tolerance = None if args.edge_tolerance < 0 else args.edge_tolerance
         self.background = BackgroundSettings(
             args.background_threshold, tolerance, args.repair_edges
         )
         self.preset = load_preset(args.preset) if args.preset else None
+        if args.preset:
+            named_sidecars(Path(args.preset))  # a bad edits name is refused before any work
 
     def say(self, *lines: str) -> None:
         for line in lines:
@@ -155,6 +185,9 @@ class Converter:
                 status = max(status, self.convert(Path(name)))
             except DazDepthError as error:
                 self.err.write(f"error: {error}\n")
+                status = 2
+            except MappingError as error:  # e.g. --curve inverse on depths at or below 0
+                self.err.write(f"error: {name}: {error}\n")
                 status = 2
         return status
 
@@ -172,7 +205,14 @@ class Converter:
             part=part_value(self.args.part),
             settings=self.background,
             max_pixels=self.args.max_pixels,
+            convention=self.args.depth_is,
+            fov=self.args.fov,
         )
+        source = depth_map.source
+        if source is not None:
+            if self.args.verbose:
+                self.say(f"** {path.name}: {source.describe()}")
+            self.say(*(f"** warning: {path.name}: {note}" for note in source.notes()))
         if depth_map.background.total:
             share = depth_map.background.total / depth_map.depth.size * 100
             self.say(
@@ -234,11 +274,13 @@ class Converter:
             )
 
     def write(self, outputs: list[Output]) -> None:
-        for written in write_outputs(outputs, self.protected):
+        for output, written in zip(outputs, write_outputs(outputs, self.protected, self.claimed)):
             if written.renamed:
                 self.say(written.note())
             if self.args.verbose:
                 self.say(f"** wrote {written.path}")
+            if output.image is not None and output.image.dtype == np.uint16:
+                self.say(sixteen_bit_note(written.path.name))
 
     def interactive(self, depth_map: DepthMap) -> int:
         from .shell import DepthShell, Session
@@ -264,8 +306,15 @@ class Converter:
 
     def convert_normal(self, path: Path, stem: Path) -> int:
         image = quietly(
-            read_rgb, path, part=part_value(self.args.part), max_pixels=self.args.max_pixels
+            read_normal_image,
+            path,
+            max_pixels=self.args.max_pixels,
+            layer=self.args.normal_channel,
+            part=part_value(self.args.part),
         )
+        if self.args.verbose:
+            self.say(f"** {path.name}: normals from {image.label} ({image.pixel_type})")
+        self.say(*(f"** warning: {path.name}: {note}" for note in image.notes()))
         settings = NormalSettings(
             self.args.normal_convention, self.args.flip_x, self.args.flip_y, self.args.flip_z
         )

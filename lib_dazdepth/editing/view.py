@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from ..engine.splits import MAX_LEVELS
+from ..engine.splits import MAX_LEVELS, SplitSet
 from .workspace import Workspace
 
 
@@ -45,6 +45,15 @@ def message(kind: str, text: str) -> dict[str, str]:
     return {"kind": kind, "text": text}
 
 
+def over_message(splits: SplitSet) -> str:
+    """What to fix when the levels do not fit in 256 greys (the preview keeps the last map)."""
+    extra = splits.total_levels - MAX_LEVELS
+    return (
+        f"{splits.total_levels} of {MAX_LEVELS} levels are given out: take {extra} off some"
+        " split (the Levels column). The preview shows the last map that fit until then."
+    )
+
+
 def empty_view(seq: int = 0, note: dict[str, str] | None = None) -> dict[str, Any]:
     text = "Drop the canvases (at least the Depth EXR) to start."
     return {"seq": seq, "loaded": False, "message": note or message("info", text)}
@@ -63,14 +72,24 @@ def build_view(
     ws, dm = workspace, workspace.depth_map
     splits = ws.splits
     status = splits.mapping_status()
+    stale = status != "Success"  # the preview is the last map that fit, or black
     layer = ws.layer(ws.show)
-    if layer is None:  # over 256 levels: show the last good map's shape, greyed
+    if layer is None:
         layer = np.zeros(ws.small_depth.shape, dtype=np.uint8)
     view: dict[str, Any] = {
         "seq": seq,
         "loaded": True,
-        "message": note or message("info" if status == "Success" else "error", status),
+        "message": note
+        or (message("error", over_message(splits)) if stale else message("info", status)),
         "image": {"name": Path(dm.path).name, "width": dm.width, "height": dm.height},
+        "canvases": {  # the files in use (a canvas left out for its size is not)
+            role: path.name if (path := ws.canvases.get(role)) and used else None
+            for role, used in (
+                ("depth", True),
+                ("normal", ws.normal is not None),
+                ("beauty", ws.beauty is not None),
+            )
+        },
         "range": {"min": dm.min, "max": dm.max},
         "background": {
             "count": dm.background.total,
@@ -86,7 +105,12 @@ def build_view(
         "selected": ws.selected,
         "show": ws.show,
         "layers": ws.layers(),
-        "preview": {"width": layer.shape[1], "height": layer.shape[0], "src": png_data_url(layer)},
+        "preview": {
+            "width": layer.shape[1],
+            "height": layer.shape[0],
+            "src": png_data_url(layer),
+            "stale": stale,
+        },
         "selection": selection_mask(ws),
         "region_edits": ws.region_edits is not None,
         "painted_pixels": ws.painted_pixels,

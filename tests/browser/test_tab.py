@@ -162,9 +162,27 @@ def test_table_edits_allocate_levels_label_and_flags(tab, sample_set) -> None:
 
 def test_over_256_levels_shows_the_reference_failure(tab, sample_set) -> None:
     loaded(tab, sample_set)
-    view = tab.send([{"op": "add", "depth": 226}, {"op": "allocate", "split": 1, "levels": 44}])
+    tab.send([{"op": "add", "depth": 226}])
+    before = preview_src(tab)
+    over = [
+        {"op": "allocate", "split": 0, "levels": 256},
+        {"op": "allocate", "split": 1, "levels": 44},
+    ]
+    view = tab.send(over)
     assert view["status"] == "Failure to map: 300 levels allocated."
-    assert "Failure to map: 300 levels allocated." in tab.page.inner_text("#dazdepth_mount")
+    text = tab.page.inner_text("#dazdepth_mount")
+    assert "Failure to map: 300 levels allocated." in text
+    assert "take 44 off some split" in text  # what to fix, said plainly
+    # the shares stay shown, and the preview keeps the last map that fit under a banner
+    shares = tab.page.eval_on_selector_all(
+        "#dazdepth_mount table tbody tr", "rows => rows.map(r => r.cells[7].textContent)"
+    )
+    assert all(s.endswith("%") and "–" not in s for s in shares)
+    assert preview_src(tab) == before
+    banner = tab.page.eval_on_selector(
+        "#dazdepth_mount .dd-preview", "e => getComputedStyle(e, '::after').content"
+    )
+    assert "Last map that fit" in banner
     tab.page.get_by_text("Undo").click()
     tab.wait_view("v.status === 'Success'")
 
@@ -307,6 +325,7 @@ def test_batch_section_maps_every_frame_with_the_current_splits(tab, sample_set,
 def test_the_repair_edges_box_reloads_with_silhouettes_repaired(tab, sample_set) -> None:
     view = loaded(tab, sample_set)
     before = view["background"]["count"]
+    tab.page.click("#dazdepth_mount .dd-files-toggle")  # "Files and options"
     tab.page.locator("#dazdepth_repair_edges input").check()
     view = tab.wait_view(f"v.background.count < {before}")
     assert view["image"]["name"] == "sample_scene-Canvas2-Depth.exr"
