@@ -272,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     print(
         f"Daz Depth benchmark: Python {sys.version.split()[0]}, numpy {np.__version__};"
-        " best of {0} (processes: median of {0})".format(args.repeat)
+        " best of {0}, fresh processes too".format(args.repeat)
     )
     with tempfile.TemporaryDirectory(prefix="dazdepth-bench-") as folder:
         for size in sizes:

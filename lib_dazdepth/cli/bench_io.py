@@ -19,7 +19,6 @@ from __future__ import annotations
 import io
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -68,8 +67,9 @@ SAMPLE = (
 
 
 def process(argv: list[str], body: str, repeat: int) -> tuple[float, float, float]:
-    """Median wall time and CPU time (user + system) of a fresh Python process running
-    ``body``, and its peak memory in MB."""
+    """Best wall time and CPU time (user + system) of ``repeat`` fresh Python processes
+    running ``body`` (the least disturbed run: the machine is shared), and the peak memory
+    in MB."""
     walls, cpus, peak = [], [], 0.0
     root = str(Path(__file__).resolve().parent.parent.parent)
     script = MEASURED.format(argv=argv, body=body)
@@ -87,7 +87,7 @@ def process(argv: list[str], body: str, repeat: int) -> tuple[float, float, floa
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         peak = max(peak, int(done.stderr.split()[-1]) / 1024)
-    return statistics.median(walls), statistics.median(cpus), peak
+    return min(walls), min(cpus), peak
 
 
 def best_of(repeat: int, action: Callable[[], object]) -> float:

@@ -16,17 +16,12 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
-from ..editing.edits import PresetEdits, load_edits_for, named_sidecars
-from ..editing.overpaint import apply_depth_edits
-from ..engine.autosplit import auto_splits
 from ..engine.background import BackgroundSettings
-from ..engine.canvases import read_normal_image
 from ..engine.conventions import AUTO
 from ..engine.conventions import CONVENTIONS as DEPTH_CONVENTIONS
 from ..engine.depthmap import DepthMap, load_depth_map
 from ..engine.errors import DazDepthError
 from ..engine.exr import DEFAULT_MAX_PIXELS, quietly
-from ..engine.histogram import depth_histogram, reference_lines
 from ..engine.mapping import MappingError
 from ..engine.maps import MapOptions, depth_outputs, sixteen_bit_note
 from ..engine.normals import CONVENTIONS, NormalSettings, encode_normals
@@ -36,7 +31,6 @@ from ..engine.splits import SplitSet
 from .arguments import positive_whole
 
 COMMANDS = ("ui", "batch", "send", "sample", "bench")
-
 NORMAL_NAME = re.compile(r"-normal$", re.IGNORECASE)
 BEAUTY_NAME = re.compile(r"-beauty$", re.IGNORECASE)
 
@@ -172,6 +166,8 @@ class Converter:
         )
         self.preset = load_preset(args.preset) if args.preset else None
         if args.preset:
+            from ..editing.edits import named_sidecars
+
             named_sidecars(Path(args.preset))  # a bad edits name is refused before any work
 
     def say(self, *lines: str) -> None:
@@ -236,16 +232,20 @@ class Converter:
                 "(did you allocate too many levels?)",
             )
             return 2
-        edits = PresetEdits()
+        regions = None
         if self.preset is not None:
+            # What a plain run does not use is imported when used: a run starts faster.
+            from ..editing.edits import load_edits_for
+            from ..editing.overpaint import apply_depth_edits
+
             edits = load_edits_for(Path(self.args.preset), depth_map.shape)
-            depth_map = apply_depth_edits(depth_map, edits.depth)
+            depth_map, regions = apply_depth_edits(depth_map, edits.depth), edits.regions
             if edits.depth is not None:
                 painted = int(np.count_nonzero(~np.isnan(edits.depth)))
                 self.say(f"** depth edits from the preset: {painted} pixels overpainted")
             self.report_clipping(depth_map, splits)
         outputs = depth_outputs(
-            depth_map, splits.record_offsets(), self.options, stem, self.args.out, edits.regions
+            depth_map, splits.record_offsets(), self.options, stem, self.args.out, regions
         )
         self.write(outputs)
         return 0
@@ -254,6 +254,8 @@ class Converter:
         if self.preset is not None:
             return self.preset
         if self.args.auto:
+            from ..engine.autosplit import auto_splits
+
             return auto_splits(
                 depth_map.valid_values(), compress=self.args.compress_map, curve=self.args.curve
             )
@@ -261,6 +263,8 @@ class Converter:
         return splits.with_compress(self.args.compress_map)
 
     def histogram(self, depth_map: DepthMap) -> None:
+        from ..engine.histogram import depth_histogram, reference_lines
+
         hist = depth_histogram(depth_map.valid_values(), background=depth_map.background.total)
         self.say(*reference_lines(hist))
 
@@ -305,6 +309,8 @@ class Converter:
         return 0
 
     def convert_normal(self, path: Path, stem: Path) -> int:
+        from ..engine.canvases import read_normal_image
+
         image = quietly(
             read_normal_image,
             path,
