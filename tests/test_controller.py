@@ -38,8 +38,10 @@ def test_loading_a_canvas_set_and_a_bad_file_keeps_the_work(tmp_path: Path) -> N
         "depth": "s-Canvas2-Depth.exr",
         "normal": "s-Canvas3-Normal.exr",
         "beauty": "s.png",
+        "ids": "(none)",
     }
-    assert json.loads(loaded.view)["layers"] == ["depth", "test", "regions", "normal", "beauty"]
+    layers = ["depth", "test", "regions", "reading", "normal", "beauty"]
+    assert json.loads(loaded.view)["layers"] == layers
     bad = tmp_path / "x-Canvas2-Depth.exr"
     bad.write_text("not an exr")
     again = controller.load_files([bad], loaded.workspace, config)

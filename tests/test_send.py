@@ -27,6 +27,7 @@ from lib_dazdepth.engine.payload import (
     txt2img_payload,
 )
 from lib_dazdepth.engine.presets import dumps
+from lib_dazdepth.engine.region_plan import build_plan
 from lib_dazdepth.engine.sample import write_sample
 from lib_dazdepth.engine.splits import SplitSet
 from lib_dazdepth.ui import controller
@@ -90,11 +91,18 @@ def test_models_match_by_name_part_or_exactly() -> None:
     assert match_model("canny", MODELS) is None
 
 
+PLAN = build_plan({0: 10, 1: 10, 2: 10}, SPLITS)
+
+
 def test_prompt_template_has_a_break_section_per_region_in_colour_order() -> None:
-    assert region_prompt(SPLITS, "masterpiece") == (
+    assert region_prompt(PLAN, "masterpiece") == (
         "masterpiece\nBREAK\na wizard\nBREAK\nstone floor\nBREAK\n(region 2)"
     )
-    assert region_prompt(SplitSet.from_bounds([1, 2], [256]), "plain") == "plain"
+    assert region_prompt(PLAN, "masterpiece", use_base=False) == (
+        "masterpiece, a wizard\nBREAK\nmasterpiece, stone floor\nBREAK\nmasterpiece, (region 2)"
+    )
+    plain = SplitSet.from_bounds([1, 2], [256])
+    assert region_prompt(build_plan({}, plain), "plain") == "plain"
 
 
 def test_regional_prompter_gets_its_twenty_values_in_order() -> None:
@@ -114,7 +122,7 @@ def test_regional_prompter_gets_its_twenty_values_in_order() -> None:
 @pytest.mark.parametrize(("host", "none"), [("a1111", "none"), ("forge", "None")])
 def test_payload_units_follow_the_documented_shape(host, none) -> None:
     maps = {"depth": b"D", "normal": b"N", "beauty": b"B", "regions": b"R"}
-    payload = txt2img_payload(PayloadRequest(maps, SPLITS, "base", "ugly", 768, 768), MODELS, host)
+    payload = txt2img_payload(PayloadRequest(maps, PLAN, "base", "ugly", 768, 768), MODELS, host)
     units = payload["alwayson_scripts"]["ControlNet"]["args"]
     assert units[0] == {
         "enabled": True,
@@ -138,11 +146,11 @@ def test_payload_units_follow_the_documented_shape(host, none) -> None:
 
 def test_units_not_used_are_sent_disabled_and_a_missing_model_is_named() -> None:
     units = {"depth": UnitSettings(2, "depth")}
-    payload = txt2img_payload(PayloadRequest({"depth": b"D"}, SPLITS, units=units), MODELS, "a1111")
+    payload = txt2img_payload(PayloadRequest({"depth": b"D"}, PLAN, units=units), MODELS, "a1111")
     assert payload["alwayson_scripts"]["ControlNet"]["args"][:2] == [{"enabled": False}] * 2
     with pytest.raises(PayloadError, match="no ControlNet model matching 'canny'"):
         txt2img_payload(
-            PayloadRequest({"depth": b"D"}, SPLITS, units={"depth": UnitSettings(0, "canny")}),
+            PayloadRequest({"depth": b"D"}, PLAN, units={"depth": UnitSettings(0, "canny")}),
             MODELS,
             "forge",
         )

@@ -12,6 +12,7 @@ import numpy as np
 from PIL import Image
 
 from ..engine.splits import MAX_LEVELS
+from .region_preview import legend, region_summary
 from .workspace import GRID_MAX, Workspace, sample_rows_cols
 
 
@@ -81,6 +82,10 @@ def build_view(
         "can_undo": bool(ws.undo_stack),
         "can_redo": bool(ws.redo_stack),
     }
+    plan, problem = ws.region_plan()
+    view["regions"] = region_summary(plan, problem, dm)
+    if ws.show == "reading":
+        view["reading"] = legend(ws.regions.reading(ws.region_inputs()))
     if with_grid:
         view["grid"] = depth_grid(ws)
     return view

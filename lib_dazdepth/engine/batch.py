@@ -22,6 +22,7 @@ from .canvases import role_of
 from .depthmap import load_depth_map
 from .errors import DazDepthError, InputError
 from .exr import DEFAULT_MAX_PIXELS, read_rgb
+from .ids import ID_WORDS, check_size, read_ids
 from .maps import MapOptions, depth_outputs
 from .normals import NormalSettings, encode_normals
 from .outputs import Output, output_path, temp_beside, write_outputs
@@ -29,8 +30,9 @@ from .presets import dumps
 from .splits import SplitSet
 
 MANIFEST = ".dazdepth-batch.json"
-CANVAS_PART = re.compile(r"-canvas\d+-(depth|normal|beauty)", re.IGNORECASE)
-ROLE_WORD = re.compile(r"[-_ .](depth|normal|beauty)$", re.IGNORECASE)
+ROLE_WORDS = f"depth|normal|beauty|{ID_WORDS}|alpha"
+CANVAS_PART = re.compile(rf"-canvas\d+-({ROLE_WORDS})(?![a-z])", re.IGNORECASE)
+ROLE_WORD = re.compile(rf"[-_ .]({ROLE_WORDS})$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Frame:
     key: str
     depth: Path
     normal: Path | None = None
+    ids: tuple[Path, ...] = ()  # its ID canvas, or its Alpha canvases (one per object)
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,8 @@ def canvas_role(path: Path) -> str | None:
     """depth/normal/beauty, also for numbered frames (``anim-Canvas2-Depth.0007.exr``)."""
     match = CANVAS_PART.search(path.name)
     if match and path.suffix.lower() == ".exr":
-        return match.group(1).lower()
+        word = match.group(1).lower()
+        return word if word in ("depth", "normal", "beauty") else "ids"
     return role_of(path)
 
 
@@ -81,14 +85,28 @@ def frame_key(path: Path) -> str:
 
 
 def pair_frames(paths: list[Path]) -> list[Frame]:
-    """One frame per Depth canvas, with the Normal canvas of the same key if there is one."""
+    """One frame per Depth canvas, with the Normal canvas and the ID canvases of the same
+    key if there are any."""
     found: dict[str, dict[str, Path]] = {"depth": {}, "normal": {}}
+    ids: dict[str, list[Path]] = {}
     for path in paths:
         role = canvas_role(path)
         if role in found:
             found[role].setdefault(frame_key(path), path)
+        elif role == "ids":
+            ids.setdefault(frame_key(path), []).append(path)
     depths, normals = found["depth"], found["normal"]
-    return [Frame(key, depths[key], normals.get(key)) for key in sorted(depths)]
+    return [
+        Frame(key, depths[key], normals.get(key), tuple(_id_set(ids.get(key, []))))
+        for key in sorted(depths)
+    ]
+
+
+def _id_set(paths: list[Path]) -> list[Path]:
+    """One ID canvas (the first by name that is not an Alpha canvas), else the Alphas."""
+    ordered = sorted(paths, key=lambda p: p.name)
+    single = [p for p in ordered if not re.search(r"alpha", p.name, re.IGNORECASE)]
+    return single[:1] or ordered
 
 
 @dataclass(frozen=True)
@@ -98,6 +116,7 @@ class BatchJob:
     options: MapOptions = field(default_factory=MapOptions)
     background: BackgroundSettings = field(default_factory=BackgroundSettings)
     max_pixels: int = DEFAULT_MAX_PIXELS
+    ids: bool = False  # regions from each frame's ID canvas, by the splits' ID table
 
     def settings_digest(self) -> str:
         text = dumps(self.splits) + repr((self.options, self.background))
@@ -106,7 +125,7 @@ class BatchJob:
 
 def fingerprint(frame: Frame, job: BatchJob) -> str:
     parts = [job.settings_digest()]
-    for path in (frame.depth, frame.normal):
+    for path in (frame.depth, frame.normal, *(frame.ids if job.ids else ())):
         if path is not None:
             info = path.stat()
             parts.append(f"{path.resolve()}:{info.st_size}:{info.st_mtime_ns}")
@@ -136,7 +155,19 @@ def run_frame(frame: Frame, job: BatchJob, done_before: str | None = None) -> Fr
         depth_map = load_depth_map(frame.depth, settings=job.background, max_pixels=job.max_pixels)
         below, beyond = depth_map.outside(job.splits.bounds)
         stem = job.out_dir / frame.depth.with_suffix("").name
-        outputs = depth_outputs(depth_map, job.splits, job.options, stem)
+        objects, notes = None, []
+        if job.ids and job.options.regions:
+            if not frame.ids:
+                raise InputError(frame.depth, "has no ID canvas beside it (for regions)")
+            objects = read_ids(list(frame.ids), job.max_pixels)
+            check_size(objects, depth_map)
+            table = dict(job.splits.id_regions)
+            unknown = [k for k, n in zip(objects.keys, objects.pixels()) if n and k not in table]
+            if unknown:
+                notes.append(
+                    f"frame {frame.key}: {len(unknown)} objects not in the ID table have no region"
+                )
+        outputs = depth_outputs(depth_map, job.splits, job.options, stem, objects=objects)
         if frame.normal is not None:
             normals = read_rgb(frame.normal, max_pixels=job.max_pixels).values
             if normals.shape[:2] != depth_map.shape:
@@ -145,7 +176,7 @@ def run_frame(frame: Frame, job: BatchJob, done_before: str | None = None) -> Fr
             outputs.append(Output(normal_output(frame, job), rgb))
         written = write_outputs(outputs, {frame.depth, *([frame.normal] * bool(frame.normal))})
         renamed = [w.note() for w in written if w.renamed]
-        return FrameResult(frame.key, "done", "; ".join(renamed), below + beyond, stamp)
+        return FrameResult(frame.key, "done", "; ".join(notes + renamed), below + beyond, stamp)
     except (DazDepthError, ValueError) as error:
         return FrameResult(frame.key, "failed", str(error))
 

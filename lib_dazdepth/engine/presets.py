@@ -25,6 +25,10 @@ def to_document(splits: SplitSet, source: dict[str, Any] | None = None) -> dict[
             for s in splits.splits
         ],
     }
+    if splits.region_labels:
+        document["region_labels"] = {str(n): text for n, text in splits.region_labels}
+    if splits.id_regions:
+        document["id_regions"] = dict(splits.id_regions)
     if source:
         document["source"] = source
     return document
@@ -51,6 +55,8 @@ def from_document(document: Any, where: str) -> SplitSet:
             tuple(splits),
             compress=_typed(document.get("compress", False), bool, "compress", where),
             curve=_typed(document.get("curve", "linear"), str, "curve", where),
+            region_labels=_region_labels(document.get("region_labels", {}), where),
+            id_regions=_id_regions(document.get("id_regions", {}), where),
         )
     except SplitError as error:
         raise InputError(where, str(error).removeprefix("Error - ")) from None
@@ -77,6 +83,32 @@ def _split(entry: Any, i: int, where: str) -> Split:
             raise InputError(where, f"split {i}: {str(error).removeprefix('Error - ')}") from None
         checked.append((key.lower(), value))
     return Split(start, end, levels, tuple(checked))
+
+
+def _region_number(value: Any, name: str, where: str) -> int:
+    try:
+        number = int(value) if isinstance(value, str | int) and not isinstance(value, bool) else -1
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise InputError(where, f"{name}: region {value!r} must be a whole number from 0")
+    return number
+
+
+def _region_labels(entries: Any, where: str) -> tuple[tuple[int, str], ...]:
+    """``{"3": "hand"}``: a label per region number."""
+    if not isinstance(entries, dict) or not all(isinstance(v, str) for v in entries.values()):
+        raise InputError(where, '"region_labels" must map region numbers to text')
+    labels = {_region_number(k, "region_labels", where): v for k, v in entries.items()}
+    return tuple(sorted(labels.items()))
+
+
+def _id_regions(entries: Any, where: str) -> tuple[tuple[str, int], ...]:
+    """``{"<object key>": 3}``: the region of each ID canvas object."""
+    if not isinstance(entries, dict):
+        raise InputError(where, '"id_regions" must map object keys to region numbers')
+    table = {str(k): _region_number(v, f"id_regions[{k!r}]", where) for k, v in entries.items()}
+    return tuple(sorted(table.items()))
 
 
 def _number(value: Any, name: str, where: str) -> float:

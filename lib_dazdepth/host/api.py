@@ -7,12 +7,14 @@ webui runs with ``--api-auth`` the same credentials are required here.
 
 import base64
 import binascii
+import json
 import os
 import secrets
 import tempfile
-from typing import Dict, List, Optional  # noqa: UP035 (pydantic 1 on Python 3.10)
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple  # noqa: UP035 (pydantic 1 on Python 3.10)
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel
 
@@ -21,6 +23,7 @@ from ..engine.depthmap import DepthMap, load_depth_map
 from ..engine.errors import DazDepthError
 from ..engine.exr import read_rgb
 from ..engine.histogram import depth_histogram
+from ..engine.ids import IdObjects, check_size, number_objects, read_ids
 from ..engine.maps import map_for, png_bytes
 from ..engine.normals import NormalSettings, encode_normals
 from ..engine.payload import (
@@ -28,10 +31,12 @@ from ..engine.payload import (
     PayloadRequest,
     default_units,
     generation_size,
+    region_prompt,
     txt2img_payload,
 )
 from ..engine.presets import from_document
-from ..engine.render import grey16, mask_image, region_image, test_image
+from ..engine.region_checks import region_warnings
+from ..engine.render import RegionOutput, grey16, mask_image, region_output, test_image
 from ..engine.splits import SplitSet
 
 MAX_BYTES = 512 * 1024 * 1024
@@ -42,6 +47,7 @@ class Canvases(BaseModel):
     depth_exr: str  # base64 of the Depth canvas (EXR)
     normal_exr: Optional[str] = None  # noqa: UP045
     preset: Optional[dict] = None  # noqa: UP045 (a split preset document)
+    ids_canvas: Optional[str] = None  # noqa: UP045 (an ID canvas, EXR or PNG: a region per object)
 
 
 class RenderRequest(Canvases):
@@ -67,11 +73,12 @@ def decode(field: str, text: str) -> bytes:
 
 
 def with_exr_file(field: str, text: str, reader):
-    """Run ``reader(path)`` on the decoded EXR in a private temporary file."""
-    handle, path = tempfile.mkstemp(suffix=".exr")
+    """Run ``reader(path)`` on the decoded EXR (or PNG) in a private temporary file."""
+    data = decode(field, text)
+    handle, path = tempfile.mkstemp(suffix=".png" if data.startswith(b"\x89PNG") else ".exr")
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(decode(field, text))
+            file.write(data)
         return reader(path)
     except DazDepthError as error:
         raise HTTPException(422, f"{field}: {getattr(error, 'problem', error)}") from None
@@ -83,13 +90,26 @@ def depth_of(body: Canvases) -> DepthMap:
     return with_exr_file("depth_exr", body.depth_exr, load_depth_map)
 
 
-def splits_of(body: Canvases, depth: DepthMap) -> SplitSet:
-    if body.preset is None:
-        return SplitSet.default(depth.min, depth.max)
+def splits_of(body: Canvases, depth: DepthMap) -> Tuple[SplitSet, Optional[IdObjects]]:  # noqa: UP006, UP045
+    """The preset's splits (or the default), and the ID canvas's objects with the preset's
+    ID table extended by the objects it lacks (near to far)."""
     try:
-        return from_document(body.preset, "preset")
+        splits = (
+            SplitSet.default(depth.min, depth.max)
+            if body.preset is None
+            else from_document(body.preset, "preset")
+        )
     except DazDepthError as error:
         raise HTTPException(422, str(error)) from None
+    if not body.ids_canvas:
+        return splits, None
+    objects = with_exr_file("ids_canvas", body.ids_canvas, lambda p: read_ids([Path(p)]))
+    try:
+        check_size(objects, depth)
+    except DazDepthError:
+        raise HTTPException(422, "ids_canvas: not the size of the depth") from None
+    table = number_objects(objects, depth, dict(splits.id_regions))
+    return splits.with_id_regions(table), objects
 
 
 def b64(data: bytes) -> str:
@@ -102,7 +122,9 @@ def render(
     splits: SplitSet,
     maps: list[str],
     bits: int,
-) -> Dict[str, bytes]:  # noqa: UP006
+    objects: Optional[IdObjects] = None,  # noqa: UP045
+) -> Tuple[Dict[str, bytes], Optional[RegionOutput]]:  # noqa: UP006, UP045
+    """The PNGs asked for, and the regions mask with its plan when asked for."""
     unknown = sorted(set(maps) - set(MAPS))
     if unknown:
         raise HTTPException(422, f"maps: unknown {', '.join(unknown)}; known: {', '.join(MAPS)}")
@@ -111,11 +133,16 @@ def render(
         raise HTTPException(422, status)
     mapped = map_for(depth, splits, want_split=True)
     images = {}
+    regions = None
     for name in maps:
         if name == "depth":
             images[name] = png_bytes(grey16(mapped.fine) if bits == 16 else mapped.grey8())
         elif name == "regions":
-            images[name] = png_bytes(region_image(mapped, splits))
+            try:
+                regions = region_output(mapped, splits, None, objects)
+            except DazDepthError as error:
+                raise HTTPException(422, str(error)) from None
+            images[name] = png_bytes(regions.image)
         elif name == "mask":
             images[name] = png_bytes(mask_image(mapped))
         elif name == "test":
@@ -125,7 +152,7 @@ def render(
             if normals.shape[:2] != depth.shape:
                 raise HTTPException(422, "normal_exr: not the size of the depth")
             images[name] = png_bytes(encode_normals(normals, NormalSettings(), ~depth.valid))
-    return images
+    return images, regions
 
 
 def basic_auth(credentials: Optional[str]):  # noqa: UP045
@@ -187,22 +214,29 @@ def router(
         if body.bits not in (8, 16):
             raise HTTPException(422, "bits: 8 or 16")
         depth = depth_of(body)
-        splits = splits_of(body, depth)
-        images = render(body, depth, splits, body.maps, body.bits)
-        return {"status": "Success", "images": {k: b64(v) for k, v in images.items()}}
+        splits, objects = splits_of(body, depth)
+        images, regions = render(body, depth, splits, body.maps, body.bits, objects)
+        answer = {"status": "Success", "images": {k: b64(v) for k, v in images.items()}}
+        if regions is not None:
+            plan = regions.plan
+            answer["regions"] = plan.rows()
+            answer["template"] = region_prompt(plan)
+            answer["warnings"] = region_warnings(plan, regions.image, region_prompt(plan))
+        return answer
 
     @api.post("/txt2img-payload")
-    def payload(body: PayloadBody) -> dict:
+    def payload(body: PayloadBody, response: Response) -> dict:
+        """The txt2img body; the region warnings (JSON list) in X-DazDepth-Warnings."""
         depth = depth_of(body)
-        splits = splits_of(body, depth)
+        splits, objects = splits_of(body, depth)
         wanted = ["depth", "regions"] + ["normal"] * bool(body.normal_exr)
-        maps = render(body, depth, splits, wanted, 8)
+        maps, regions = render(body, depth, splits, wanted, 8, objects)
         if body.beauty_png:
             maps["beauty"] = decode("beauty_png", body.beauty_png)
         width, height = generation_size(maps["depth"])
         request = PayloadRequest(
             maps,
-            splits,
+            regions.plan if regions else None,
             body.prompt,
             body.negative_prompt,
             body.width or width,
@@ -210,8 +244,13 @@ def router(
             units(),
         )
         try:
-            return txt2img_payload(request, body.models or models(), body.host or host())
+            payload = txt2img_payload(request, body.models or models(), body.host or host())
         except PayloadError as error:
             raise HTTPException(422, str(error)) from None
+        if regions is not None and len(regions.plan):
+            prompt, size = payload["prompt"], (request.width, request.height)
+            warnings = region_warnings(regions.plan, regions.image, prompt, True, size)
+            response.headers["X-DazDepth-Warnings"] = json.dumps(warnings)
+        return payload
 
     return api

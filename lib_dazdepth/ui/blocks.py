@@ -14,6 +14,7 @@ from . import controller
 from .compat import file_list, js, update
 from .controller import NONE, TabConfig
 
+ROLE_LABELS = {"ids": "ID file (Object Id, Material Id, Alpha: regions per object)"}
 RENDER = "(view) => { if (window.dazdepthRender) { window.dazdepthRender(view); } return []; }"
 MOUNT = '<div id="dazdepth_mount"></div>'
 DELIVER = (
@@ -47,7 +48,7 @@ def build_tab(
                     gr.Dropdown(
                         choices=[NONE],
                         value=NONE,
-                        label=f"{role.title()} file",
+                        label=ROLE_LABELS.get(role, f"{role.title()} file"),
                         elem_id=f"dazdepth_role_{role}",
                         interactive=True,
                     )
@@ -102,8 +103,9 @@ def build_tab(
             result = controller.load_files(new_files, workspace, config, None, repair_edges)
             return loaded_outputs(result)
 
-        def on_roles(current_files, depth, normal, beauty, workspace, repair_edges):
-            chosen = dict(zip(ROLES, (depth, normal, beauty)))
+        def on_roles(current_files, *chosen_and_more):
+            *files_chosen, workspace, repair_edges = chosen_and_more
+            chosen = dict(zip(ROLES, files_chosen))
             result = controller.load_files(current_files, workspace, config, chosen, repair_edges)
             return loaded_outputs(result)
 

@@ -24,9 +24,11 @@ from ..engine.batch import BatchJob, Manifest, expand, pair_frames, run_frame
 from ..engine.canvases import ROLES, CanvasSet, read_beauty, read_normals, recognise
 from ..engine.depthmap import load_depth_map
 from ..engine.errors import DazDepthError, InputError
+from ..engine.ids import check_size, read_ids
 from ..engine.maps import png_maps
-from ..engine.payload import BASE_RATIO, UnitSettings, region_prompt
+from ..engine.payload import BASE_RATIO, UnitSettings, fitted_size, region_prompt
 from ..engine.presets import load_preset
+from ..engine.region_checks import region_warnings
 
 NONE = "(none)"
 
@@ -82,7 +84,8 @@ def load_files(
                 if role in overrides
                 else canvases.get(role)
                 for role in ROLES
-            }
+            },
+            alphas=canvases.alphas,
         )
     roles = {role: canvases.get(role).name if canvases.get(role) else NONE for role in ROLES}
     if canvases.depth is None:
@@ -102,7 +105,9 @@ def load_files(
             "error", f"{shown(error)}; kept the previous work" if state else shown(error)
         )
         return Loaded(state, dumps(build_view(state, note=note)), roles, names)
-    text = "; ".join([f"Loaded {canvases.depth.name}", *warnings])
+    objects = workspace.objects
+    found = [f"{len(objects.keys)} objects in {objects.source}"] if objects else []
+    text = "; ".join([f"Loaded {canvases.depth.name}", *found, *warnings])
     note = message("error" if warnings else "info", text)
     view = build_view(workspace, note=note, with_grid=True)
     return Loaded(workspace, dumps(view), roles, names)
@@ -129,6 +134,13 @@ def open_workspace(
             extras[role] = image
         except DazDepthError as error:
             warnings.append(shown(error))
+    if canvases.ids is not None:
+        try:
+            objects = read_ids(canvases.id_paths(), config.max_pixels)
+            check_size(objects, depth_map)
+            extras["objects"] = objects
+        except DazDepthError as error:
+            warnings.append(f"{shown(error)}; not used")
     return Workspace(depth_map, canvases, **extras), warnings
 
 
@@ -149,7 +161,8 @@ def run_command(text: str, state: Workspace | None) -> tuple[Workspace | None, s
         state.apply(ops)
     except CommandError as error:
         return state, dumps(build_view(state, seq, message("error", str(error))))
-    return state, dumps(build_view(state, seq, with_grid=state.depth_map is not depth_map))
+    note = message("info", state.note) if state.note else None
+    return state, dumps(build_view(state, seq, note, with_grid=state.depth_map is not depth_map))
 
 
 def load_preset_file(file: Any, state: Workspace | None) -> tuple[Workspace | None, str]:
@@ -276,7 +289,13 @@ def send_order(
     if status != "Success":
         return "", f"Not sent: {status}"
     edits = state.region_edits
-    maps = png_maps(state.depth_map, state.splits, state.normal, state.beauty, edits)
+    try:
+        rendered = png_maps(
+            state.depth_map, state.splits, state.normal, state.beauty, edits, state.objects
+        )
+    except DazDepthError as error:
+        return "", f"Not sent: {error}"
+    maps = rendered.maps
     stem = Path(state.depth_map.path).stem
     items = [
         {
@@ -301,15 +320,22 @@ def send_order(
         "size": {"width": state.depth_map.width, "height": state.depth_map.height},
         "note": [f"no {role} map loaded" for role in missing],
     }
+    warnings: list[str] = []
     if regions:
-        if "regions" not in maps:
+        plan = rendered.plan
+        if plan is None or not len(plan):
             return "", "No split has a region: set region numbers in the table first."
+        prompt = region_prompt(plan)
+        size = fitted_size(state.depth_map.width, state.depth_map.height)
+        warnings = region_warnings(plan, rendered.mask, prompt, True, size)
         order["regions"] = {
             "mask": base64.b64encode(maps["regions"]).decode("ascii"),
-            "prompt": region_prompt(state.splits, edits=edits),
+            "prompt": prompt,
             "base_ratio": BASE_RATIO,
             "use_base": True,
+            "mapping": plan.rows(),
+            "warnings": warnings,
         }
     if not items and not order["regions"]:
         return "", "Nothing to send: " + "; ".join(order["note"])
-    return json.dumps(order), "Sending..."
+    return json.dumps(order), "; ".join(["Sending...", *(f"warning: {w}" for w in warnings)])
