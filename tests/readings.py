@@ -23,20 +23,6 @@ def words_per_pixel(mask: np.ndarray | bytes, prompt: str, use_base: bool = True
     return table[reading.section]
 
 
-def artist_words(
-    regions: np.ndarray, labels: dict[int, str], base: str, use_base: bool
-) -> np.ndarray:
-    """What each pixel should get: its region's label (``regions``: the region number the
-    artist gave each pixel, -1 for none); pixels without a region get the base prompt, or
-    without "use base" the first region's (the lowest number's) label."""
-    first = labels[min(labels)] if labels else base
-    rest = base if use_base else first
-    out = np.full(regions.shape, rest, dtype=object)
-    for number, label in labels.items():
-        out[regions == number] = label
-    return out
-
-
 def assert_reads_as(mask, prompt: str, expected: np.ndarray, use_base: bool = True) -> None:
     got = words_per_pixel(mask, prompt, use_base)
     wrong = got != expected
