@@ -101,7 +101,7 @@ def test_the_tabs_save_preview_and_send_read_as_the_artist_set(case, tmp_path) -
 
 
 @pytest.mark.parametrize("use_base", [True, False], ids=["base", "no-base"])
-@pytest.mark.parametrize("case", CASES[:1] + CASES[-1:], ids=CASE_IDS[:1] + CASE_IDS[-1:])
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_the_send_commands_payload_reads_as_the_artist_set(
     case, use_base, stand_in, tmp_path, capsys
 ) -> None:

@@ -182,7 +182,8 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str], out=sys.stdout, err=sys.stderr) -> int:
+def main(argv: list[str], out=None, err=None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr  # as they are now (tests replace them)
     arguments = parser()
     args = arguments.parse_args(argv)
     if args.auto and args.preset:
