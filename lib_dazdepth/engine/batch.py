@@ -23,7 +23,7 @@ from .depthmap import load_depth_map
 from .errors import DazDepthError, InputError
 from .exr import DEFAULT_MAX_PIXELS, read_rgb
 from .ids import ID_WORDS, check_size, read_ids
-from .maps import MapOptions, depth_outputs
+from .maps import MapOptions, map_outputs
 from .normals import NormalSettings, encode_normals
 from .outputs import Output, output_path, temp_beside, write_outputs
 from .presets import dumps
@@ -167,7 +167,13 @@ def run_frame(frame: Frame, job: BatchJob, done_before: str | None = None) -> Fr
                 notes.append(
                     f"frame {frame.key}: {len(unknown)} objects not in the ID table have no region"
                 )
-        outputs = depth_outputs(depth_map, job.splits, job.options, stem, objects=objects)
+        outputs, regions = map_outputs(depth_map, job.splits, job.options, stem, objects=objects)
+        if regions is not None and regions.plan.empty:
+            numbers = ", ".join(str(n) for n, _ in regions.plan.empty)
+            notes.append(
+                f"frame {frame.key}: region {numbers} holds no pixel; this frame's regions"
+                " PNG carries the template that fits it"
+            )
         if frame.normal is not None:
             normals = read_rgb(frame.normal, max_pixels=job.max_pixels).values
             if normals.shape[:2] != depth_map.shape:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,7 +82,8 @@ def map_outputs(
     regions = None
     if options.regions:
         regions = region_output(mapped, splits, edits, objects)
-        result.append(Output(output_path(stem, "regions", out_dir), regions.image))
+        path = output_path(stem, "regions", out_dir)
+        result.append(Output(path, regions.image, regions_text(regions.plan)))
     if options.mask:
         result.append(Output(output_path(stem, "mask", out_dir), mask_image(mapped)))
     grey = mapped.grey8() if eight_bit else grey16(mapped.fine)
@@ -97,6 +99,15 @@ def test_outputs(
     mapped = map_for(depth_map, splits, want_split=True, want_fine=False, want_grey=True)
     image = test_image(mapped, splits)
     return [Output(output_path(stem, "test", out_dir), image, setup_text(depth_map, splits))]
+
+
+REGIONS_KEY = "dazdepth-regions"  # text chunk of a regions PNG: its template and mapping
+
+
+def regions_text(plan: RegionPlan) -> dict[str, str]:
+    """The mask's own template and region -> colour -> section -> label rows, kept in the
+    PNG so each frame of a batch carries the prompt that fits it."""
+    return {REGIONS_KEY: json.dumps({"template": plan.template(), "regions": plan.rows()})}
 
 
 def has_regions(
