@@ -289,3 +289,30 @@ def test_send_applies_the_presets_region_and_depth_edits(webui, tmp_path: Path) 
     with Image.open(saved["mirror-Canvas2-Depth.regions.png"]) as image:
         np.testing.assert_array_equal(np.asarray(sent_mask), np.asarray(image))
     assert payload["prompt"] == "(base prompt)\nBREAK\n(region 0)"
+
+
+def test_send_auto_splits_as_the_command_line_does(webui, tmp_path: Path, capsys) -> None:
+    handler, url = webui
+    sample = write_sample(tmp_path / "scene", size=48)
+    out = tmp_path / "maps"
+    assert main([str(sample.depth_exr), "--auto", "--out", str(out)]) == 0
+    with Image.open(out / "sample_scene-Canvas2-Depth.depth.png") as image:
+        cli_depth = np.asarray(image)
+    args = ["send", str(sample.depth_exr), "--webui", url, "--auto", "--out", str(tmp_path)]
+    assert main(args) == 0
+    (payload,) = handler.received
+    image = payload["alwayson_scripts"]["ControlNet"]["args"][0]["image"]
+    sent = np.asarray(Image.open(io.BytesIO(base64.b64decode(image))))[..., 0]
+    np.testing.assert_array_equal(sent, cli_depth)
+    assert len(np.unique(sent)) > len(np.unique(np.asarray(default_depth(sample.depth_exr))))
+    with pytest.raises(SystemExit):
+        main(["send", str(sample.depth_exr), "--webui", url, "--auto", "--preset", "p.json"])
+    assert "--auto and --preset both choose the splits" in capsys.readouterr().err
+
+
+def default_depth(path: Path) -> np.ndarray:
+    from lib_dazdepth.engine.depthmap import load_depth_map
+    from lib_dazdepth.engine.maps import png_maps
+
+    maps = png_maps(load_depth_map(path), SplitSet.default(*load_depth_map(path).range)).maps
+    return np.asarray(Image.open(io.BytesIO(maps["depth"])))
