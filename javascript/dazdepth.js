@@ -8,7 +8,7 @@
   if (window.dazdepth) return; // loaded twice (webui reloads scripts on some setups)
 
   const TIMEOUT_MS = 3000;   // an in-flight command is forgotten after this, so the UI never locks
-  const LAYER_NAMES = { depth: 'Depth', test: 'Test', regions: 'Regions', normal: 'Normal', beauty: 'Beauty' };
+  const LAYER_NAMES = { depth: 'Depth', test: 'Test', regions: 'Regions', reading: 'As the Regional Prompter reads it', normal: 'Normal', beauty: 'Beauty' };
 
   const st = {
     view: null, seq: 0,

@@ -84,6 +84,12 @@ def build_view(
     }
     plan, problem = ws.region_plan()
     view["regions"] = region_summary(plan, problem, dm)
+    objects = ws.objects
+    view["ids"] = (
+        {"source": objects.source, "objects": len(objects.keys), "used": bool(splits.id_regions)}
+        if objects is not None
+        else None
+    )
     if ws.show == "reading":
         view["reading"] = legend(ws.regions.reading(ws.region_inputs()))
     if with_grid:

@@ -4,6 +4,7 @@ prompt gets the BREAK template."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import sys
@@ -13,7 +14,10 @@ import numpy as np
 import pytest
 from browsing import ROOT, Tab, served
 from exrdata import write_depth
+from readings import assert_reads_as
 from test_tab import loaded
+
+from lib_dazdepth.engine.depthmap import load_depth_map
 
 FORGE = int(gradio.__version__.split(".")[0]) >= 4
 pytestmark = pytest.mark.skipif(
@@ -132,11 +136,11 @@ def test_the_generation_size_takes_the_maps_aspect_and_keeps_the_longer_side(pag
 
 def test_fill_the_regional_prompter_sends_the_mask_and_the_prompt(page_tab, sample_set):
     loaded(page_tab, sample_set)
-    page_tab.send(
+    page_tab.send(  # numbered from 1, with a gap: the mask's colours follow the one list
         [
             {"op": "add", "depth": 226},
             {"op": "flag", "split": 0, "key": "label", "value": "a wizard"},
-            {"op": "flag", "split": 0, "key": "region", "value": "0"},
+            {"op": "flag", "split": 0, "key": "region", "value": "3"},
             {"op": "flag", "split": 1, "key": "region", "value": "1"},
         ]
     )
@@ -147,7 +151,16 @@ def test_fill_the_regional_prompter_sends_the_mask_and_the_prompt(page_tab, samp
     page_tab.page.wait_for_function(
         "() => document.querySelector('#txt2img_prompt textarea').value.includes('BREAK')"
     )
-    assert prompt.input_value() == "(base prompt)\nBREAK\na wizard\nBREAK\n(region 1)"
+    assert prompt.input_value() == "(base prompt)\nBREAK\n(region 1)\nBREAK\na wizard"
+    # the mask as the Regional Prompter box received it, read with the prompt sent
+    page_tab.wait_js(
+        "() => (document.querySelector('#fake_txt2img_rp_mask_png textarea') || {}).value", 30000
+    )
+    mask = base64.b64decode(received(page_tab, "txt2img_rp_mask_png"))
+    depth = load_depth_map(sample_set["depth"])
+    expected = np.where(depth.depth < 226, "a wizard", "(region 1)").astype(object)
+    expected[~depth.valid] = "(base prompt)"
+    assert_reads_as(mask, prompt.input_value(), expected)
     settings = probed(page_tab, "txt2img")
     rp = {k: v for k, v in settings.items() if k.startswith("rp_")}
     assert rp == {"rp_active": True, "rp_mode": "Mask", "rp_base_ratio": "0.2", "rp_use_base": True}

@@ -8,7 +8,8 @@ range slider, the RP mask an ImageEditor ``#polymask<t2i|i2i>``). Ids are those 
 sd-webui-controlnet 1.1.455, Forge's built-in ControlNet and the Regional Prompter as
 their sources build them: ``<tab>_controlnet_ControlNet-N_input_image``,
 ``<tab>_controlnet_ControlNet-N_controlnet_<name>``, ``RP_<name><t2i|i2i>``. Each target
-records what arrives in a textbox ``#fake_<what>``: the image size or "on";
+records what arrives in a textbox ``#fake_<what>``: the image size or "on" (and the region
+mask itself, as base64 PNG, in ``#fake_<tab>_rp_mask_png``);
 ``#fake_probe_<tab>`` writes every unit option and Regional Prompter switch the server
 holds into ``#fake_<tab>_settings`` (JSON).
 """
@@ -16,6 +17,8 @@ holds into ``#fake_<tab>_settings`` (JSON).
 from __future__ import annotations
 
 import argparse
+import base64
+import io
 import json
 import sys
 import time
@@ -25,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import gradio as gr  # noqa: E402
+import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from lib_dazdepth.ui.blocks import build_tab  # noqa: E402
 from lib_dazdepth.ui.controller import TabConfig  # noqa: E402
@@ -36,6 +41,15 @@ SHORT = {"txt2img": "t2i", "img2img": "i2i"}
 
 def size_of(image) -> str:
     return "" if image is None else f"{image.shape[1]}x{image.shape[0]}"
+
+
+def png_of(image) -> str:
+    """The image as it arrived, RGB, as base64 PNG (the region mask, read back by the test)."""
+    if image is None:
+        return ""
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(image)[..., :3].astype(np.uint8)).save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def recorded(name: str) -> gr.Textbox:
@@ -150,14 +164,18 @@ def regional_prompter(tab: str) -> dict:
                     if name == "Mask":
                         polymask, upload = mask_inputs(short)
                 item.select(lambda name=name: name, None, selected)
+    mask_got = [recorded(f"{tab}_rp_mask"), recorded(f"{tab}_rp_mask_png")]
     if upload is not None:
-        upload.upload(size_of, upload, recorded(f"{tab}_rp_mask"))
+        upload.upload(lambda value: (size_of(value), png_of(value)), upload, mask_got)
         polymask.change(size_of, polymask, recorded(f"{tab}_rp_sketch"))
     else:
         polymask.change(
-            lambda value: size_of(value and value["background"]),
+            lambda value: (
+                size_of(value and value["background"]),
+                png_of(value and value["background"]),
+            ),
             polymask,
-            recorded(f"{tab}_rp_mask"),
+            mask_got,
         )
     return {
         "rp_active": active,
