@@ -69,14 +69,20 @@ def _key(value: np.ndarray) -> str:
 
 
 def _unique_rows(flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows of an (N, C) float32 array by their exact bits, and the inverse."""
+    """Distinct rows of an (N, C) float32 array by their exact bits, and the inverse.
+
+    An ID canvas is mostly long runs of one value: only the first row of each run is
+    sorted, so the cost is one pass plus a sort of the runs (edges), not of every pixel."""
     bits = np.ascontiguousarray(flat).view(np.uint32)
-    code = np.zeros(len(flat), dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, (bits[1:] != bits[:-1]).any(axis=1)])
+    runs = bits[starts]
+    code = np.zeros(len(runs), dtype=np.int64)
     for channel in range(bits.shape[1]):  # fold channel by channel: exact, no hashing
-        _, code = np.unique((code << 32) | bits[:, channel], return_inverse=True)
+        _, code = np.unique((code << 32) | runs[:, channel], return_inverse=True)
         code = code.ravel().astype(np.int64)
     _, first = np.unique(code, return_index=True)
-    return flat[first], code
+    lengths = np.diff(np.r_[starts, len(flat)])
+    return flat[starts[first]], np.repeat(code, lengths)
 
 
 def _interior(inverse: np.ndarray) -> np.ndarray:
