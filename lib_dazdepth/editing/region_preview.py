@@ -103,12 +103,14 @@ class RegionPreview:
         if reading is None:
             return None
         section = reading.section[np.ix_(*sample)]
-        colours = np.array([(0, 0, 0), *region_colours(max(1, len(reading.sections)))])
-        rgb = np.repeat(grey[..., None], 3, axis=2).astype(np.float32)
-        tinted = section >= reading.first_region_section
-        tint = colours[section[tinted] - reading.first_region_section + 1]
-        rgb[tinted] = (1 - TINT) * rgb[tinted] + TINT * tint
-        return np.rint(rgb).astype(np.uint8)
+        first = reading.first_region_section
+        colours = np.array(region_colours(max(1, len(reading.sections))), dtype=np.float32)
+        # one table: entries 0..255 the greys, 256 * (k + 1) + g grey g tinted with colour k
+        greys = np.arange(256, dtype=np.float32)[:, None]
+        tinted = [(1 - TINT) * greys + TINT * colour for colour in colours]
+        table = np.rint(np.concatenate([np.repeat(greys, 3, axis=1), *tinted])).astype(np.uint8)
+        which = np.where(section >= first, section.astype(np.int32) - first + 1, 0)
+        return table[which * 256 + grey]
 
 
 def legend(reading: Reading | None) -> list[dict]:

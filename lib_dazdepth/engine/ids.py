@@ -102,7 +102,7 @@ def _fill_mixed(labels: np.ndarray, values: np.ndarray, ids: np.ndarray) -> np.n
     while todo.any():
         ys, xs = np.nonzero(todo)
         padded = np.pad(labels, 1, constant_values=-1)
-        own = values[ys, xs]
+        own = values[ys, xs].astype(np.float64)
         best = np.full(ys.size, np.inf)
         choice = np.full(ys.size, -1, dtype=labels.dtype)
         for dy, dx in NEIGHBOURS_8:
@@ -129,7 +129,7 @@ def objects_from_values(values: np.ndarray, source: str = "") -> IdObjects:
     values = np.where(np.isnan(values), np.float32(0), values) + np.float32(0)  # -0.0 -> 0.0
     codes, inverse = _unique_rows(values.reshape(-1, channels))
     inverse = inverse.reshape(height, width)
-    flat_codes = np.unique(inverse[_interior(inverse)])
+    flat_codes = np.flatnonzero(np.bincount(inverse[_interior(inverse)], minlength=len(codes)))
     background = ~codes.any(axis=1)
     objects = flat_codes[~background[flat_codes]]
     count = len(objects)
@@ -137,7 +137,7 @@ def objects_from_values(values: np.ndarray, source: str = "") -> IdObjects:
     label_of[objects] = np.arange(count)
     label_of[background] = count  # no object: a class of its own while edges are shared out
     ids = np.concatenate([codes[objects], np.zeros((1, channels), np.float32)]).astype(np.float64)
-    labels = _fill_mixed(label_of[inverse], values.astype(np.float64), ids)
+    labels = _fill_mixed(label_of[inverse], values, ids)
     labels[(labels == count) | (labels < 0)] = -1
     return IdObjects(labels, tuple(_key(codes[o]) for o in objects), source)
 

@@ -61,12 +61,15 @@ def palette_indices(image: np.ndarray) -> np.ndarray:
         raise ValueError("a region mask is an (H, W, 3) 8-bit RGB image")
     packed = (
         (rgb[..., 0].astype(np.int32) << 16) | (rgb[..., 1].astype(np.int32) << 8) | rgb[..., 2]
-    )
-    codes, inverse = np.unique(packed, return_inverse=True)
+    ).ravel()
+    # A mask is mostly runs of one colour: look up the first pixel of each run only.
+    starts = np.flatnonzero(np.r_[True, packed[1:] != packed[:-1]])
+    codes, inverse = np.unique(packed[starts], return_inverse=True)
     lookup = _palette_codes()
     index = np.array([lookup.get(int(c), -1) for c in codes], dtype=np.int32)
     index[~_saturation_value_ok(codes)] = -1
-    return index[inverse.reshape(packed.shape)]
+    per_run = index[inverse.ravel()]
+    return np.repeat(per_run, np.diff(np.r_[starts, packed.size])).reshape(rgb.shape[:2])
 
 
 @dataclass(frozen=True)

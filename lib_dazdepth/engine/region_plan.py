@@ -63,11 +63,12 @@ class RegionPlan:
         """The mask: (H, W, 3) uint8, each pixel its region's colour, grey where it has
         none (``grey``: (H, W) uint8 depth; ``numbers``: (H, W) region numbers)."""
         index = self.palette_table(numbers)
-        colours = np.array([e.colour for e in self.entries] or [(0, 0, 0)], dtype=np.uint8)
-        rgb = np.repeat(grey[..., None], 3, axis=2)
-        painted = index >= 0
-        rgb[painted] = colours[index[painted]]
-        return rgb
+        # one table for both: entries 0..255 the greys, 256 + i the i-th region's colour
+        table = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)
+        colours = np.array([e.colour for e in self.entries], dtype=np.uint8).reshape(-1, 3)
+        table = np.concatenate([table, colours])
+        code = np.where(index >= 0, index.astype(np.int32) + 256, grey)
+        return table[code]
 
     def sections(self, base: str = "", use_base: bool = True) -> list[str]:
         """The prompt's sections: the base (when used), then one per region in order.

@@ -47,11 +47,21 @@ class RegionCounter:
     costs one binary search per boundary (the same clamping as ``mapping.split_index``)."""
 
     def __init__(self, depth_map: DepthMap, over: np.ndarray | None) -> None:
-        free = depth_map.valid if over is None else depth_map.valid & (over == INHERIT)
-        self.free = np.sort(depth_map.depth[free].astype(np.float64))
+        self.depth_map, self.over = depth_map, over
         self.fixed = {} if over is None else number_counts(over)
+        self._free: np.ndarray | None = None  # sorted when a split first has a region
+
+    @property
+    def free(self) -> np.ndarray:
+        if self._free is None:
+            dm, over = self.depth_map, self.over
+            free = dm.valid if over is None else dm.valid & (over == INHERIT)
+            self._free = np.sort(dm.depth[free].astype(np.float64))
+        return self._free
 
     def counts(self, splits: SplitSet) -> dict[int, int]:
+        if not any(s.region >= 0 for s in splits.splits):
+            return dict(self.fixed)
         inner = np.asarray(splits.bounds[1:-1], dtype=np.float64)
         cuts = np.searchsorted(self.free, inner, side="left")
         per_split = np.diff(np.concatenate([[0], cuts, [self.free.size]]))
