@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from exrdata import write_depth
 from PIL import Image
+from readings import assert_reads_as
 from test_overpaint import overpainted_session
 
 from lib_dazdepth.cli.main import main
@@ -289,6 +290,10 @@ def test_send_applies_the_presets_region_and_depth_edits(webui, tmp_path: Path) 
     with Image.open(saved["mirror-Canvas2-Depth.regions.png"]) as image:
         np.testing.assert_array_equal(np.asarray(sent_mask), np.asarray(image))
     assert payload["prompt"] == "(base prompt)\nBREAK\n(region 0)"
+    # the wand's region edit, read as the Regional Prompter reads the mask and prompt sent
+    edits = state.region_edits
+    expected = np.where(edits == 0, "(region 0)", "(base prompt)")
+    assert_reads_as(np.asarray(sent_mask.convert("RGB")), payload["prompt"], expected)
 
 
 def test_send_auto_splits_as_the_command_line_does(webui, tmp_path: Path, capsys) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 from browsing import SAMPLE_SIZE
+from exrdata import write_depth
 from PIL import Image
 from test_tab import loaded
 
@@ -118,3 +119,36 @@ def test_regions_from_ids_give_each_object_its_own_region(tab, sample_set, tmp_p
     assert [r["region"] for r in view["regions"]["rows"]] == [0, 1, 2, 3]
     assert len(panel_rows(tab)) == 4
     assert "(regions from IDs)" in tab.page.inner_text("#dazdepth_mount .dd-regions-head")
+
+
+def test_wand_numbers_stay_as_typed(tab, sample_set) -> None:
+    loaded(tab, sample_set)
+    tab.send([{"op": "add", "depth": 226}, {"op": "regions_from_splits"}])
+    tab.page.check("#dazdepth_mount input.dd-wand")
+    tab.page.fill("#dazdepth_mount input.dd-tolerance", "2")
+    box = tab.page.locator("#dazdepth_mount img.dd-img").bounding_box()
+    tab.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 2)  # the floor
+    tab.wait_view("v.selected_pixels > 0 && !window.dazdepth.busy()")
+    tab.page.fill("#dazdepth_mount input.dd-region-no", "7")
+    tab.page.click("#dazdepth_mount button.dd-assign")
+    view = tab.wait_view("v.region_edits && !window.dazdepth.busy()")
+    assert [s["region"] for s in view["splits"]] == [0, 1]  # the table's numbers: as they were
+    assert [r["region"] for r in view["regions"]["rows"]] == [0, 1, 7]  # 7, not closed up to 2
+    assert [r[0] for r in panel_rows(tab)] == ["0", "1", "7"]
+    colours = [r["colour"] for r in view["regions"]["rows"]]
+    assert len(set(colours)) == 3
+
+
+def test_regions_from_splits_leaves_a_sliver_without_a_region(tab, tmp_path) -> None:
+    depth = np.full((100, 100), 500.0, dtype=np.float32)
+    depth[:40] = 100.0
+    depth[99, :5] = 300.0  # five pixels between: 0.05% of the image
+    view = tab.upload(write_depth(tmp_path / "sliver-Canvas2-Depth.exr", depth))
+    assert view["loaded"], view["message"]
+    tab.send([{"op": "add", "depth": 200}, {"op": "add", "depth": 400}])
+    tab.page.click("#dazdepth_mount button.dd-regions-from-splits")
+    view = tab.wait_view("v.message.text.startsWith('Regions from splits')")
+    assert [s["region"] for s in view["splits"]] == [0, -1, 1]
+    assert "split 1 (5 px, 0.05%) is under 0.1% of the pixels: no region of its own" in (
+        tab.page.inner_text("#dazdepth_mount .dd-msg")
+    )
