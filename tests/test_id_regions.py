@@ -14,6 +14,7 @@ from readings import words_per_pixel
 
 from lib_dazdepth.cli.batch import main as batch_main
 from lib_dazdepth.cli.main import Converter, convert_parser
+from lib_dazdepth.cli.send import render_maps
 from lib_dazdepth.editing.region_edits import current_regions
 from lib_dazdepth.engine.maps import REGIONS_KEY
 from lib_dazdepth.engine.outputs import read_text_chunks
@@ -132,3 +133,21 @@ def test_a_batch_keeps_each_objects_region_across_frames(tmp_path) -> None:
         words[stem] = {k: set(got[scene.dominant == k]) for k in range(len(NAMES))}
     assert words["anim.0001"] == words["anim.0002"]  # the same object, the same region
     assert all(len(w) == 1 for w in words["anim.0001"].values())
+
+
+def test_send_with_a_preset_from_ids_takes_the_id_canvas_among_the_canvases(tmp_path) -> None:
+    paths = write_scene(tmp_path / "scene", SCENE)
+    config = TabConfig(tmp_path / "out")
+    state = controller.load_files([paths["depth"], paths["ids"]], None, config).workspace
+    state.apply([{"op": "regions_from_ids"}])
+    files, _ = controller.save_all(state, config)
+    (preset,) = [p for p in files if p.endswith(".json")]
+    (mask,) = [Path(p) for p in files if p.endswith(".regions.png")]
+    (paths["png"]).unlink()  # one ID canvas in the folder: the EXR the tab used
+    rendered = render_maps([paths["depth"], paths["ids"]], Path(preset))
+    np.testing.assert_array_equal(rendered.maps.mask, png(mask))
+    args = convert_parser().parse_args([str(paths["depth"]), "--preset", preset, "--regions"])
+    said = io.StringIO()
+    args.out = str(tmp_path / "cli")
+    assert Converter(args, out=said).run() == 0
+    assert "give it with --regions-from" in said.getvalue()

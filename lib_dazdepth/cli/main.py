@@ -217,6 +217,8 @@ class Converter:
                 self.say(f"** depth edits from the preset: {painted} pixels overpainted")
             self.report_clipping(depth_map, splits)
         objects = None
+        if splits.id_regions and not self.ids and self.options.regions:
+            self.say("** the preset's regions come from an ID canvas: give it with --regions-from")
         if self.ids:
             objects = self.objects(depth_map)
             table = number_objects(objects, depth_map, dict(splits.id_regions))

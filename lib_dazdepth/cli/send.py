@@ -121,7 +121,8 @@ def render_maps(
 ) -> Rendered:
     """The PNGs to send, from the canvases and a preset with its edits (or automatic
     splits, or the default ones). ``regions_from``: ID canvases giving a region per object
-    (the preset's ID table first, new objects near to far after it)."""
+    (the preset's ID table first, new objects near to far after it); without them, a
+    preset with an ID table takes the ID canvas among the canvases, as the tab did."""
     canvases = recognise(paths)
     if canvases.depth is None:
         raise DazDepthError("no Depth canvas among the inputs (a name like *-Depth.exr)")
@@ -134,6 +135,8 @@ def render_maps(
     elif auto:
         splits = auto_splits(depth_map.valid_values())
     objects = None
+    if not regions_from and splits.id_regions:  # the preset's regions come from IDs
+        regions_from = canvases.id_paths()
     if regions_from:
         objects = read_ids(regions_from)
         check_size(objects, depth_map)
