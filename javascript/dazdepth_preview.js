@@ -12,7 +12,7 @@
   const parts = (window.dazdepthParts = window.dazdepthParts || {});
   if (parts.preview) return; // loaded twice
 
-  const LAYER_NAMES = { depth: 'Depth', test: 'Test', regions: 'Regions', normal: 'Normal', beauty: 'Beauty' };
+  const LAYER_NAMES = { depth: 'Depth', test: 'Test', regions: 'Regions', reading: 'As the Regional Prompter reads it', normal: 'Normal', beauty: 'Beauty' };
   const MAX_ZOOM = 32;
   const TINT = [255, 0, 200];  // the selection: magenta, seen on any grey and region colour
   const TINT_ALPHA = 110;      // of 255, inside; the outline is opaque

@@ -41,8 +41,16 @@ def test_loading_a_canvas_set_and_a_bad_file_keeps_the_work(tmp_path: Path) -> N
         "depth": "s-Canvas2-Depth.exr",
         "normal": "s-Canvas3-Normal.exr",
         "beauty": "s.png",
+        "ids": "(none)",
     }
-    assert json.loads(loaded.view)["layers"] == ["depth", "test", "regions", "normal", "beauty"]
+    assert json.loads(loaded.view)["layers"] == [
+        "depth",
+        "test",
+        "regions",
+        "reading",
+        "normal",
+        "beauty",
+    ]
     assert json.loads(loaded.view)["message"] == {
         "kind": "info",
         "text": "Loaded s-Canvas2-Depth.exr: depth from Y (float), planar depth,"
@@ -52,6 +60,7 @@ def test_loading_a_canvas_set_and_a_bad_file_keeps_the_work(tmp_path: Path) -> N
         "depth": ["(by name)", "Y"],
         "normal": ["(by name)", "R,G,B"],
         "beauty": ["(by name)"],  # a picture has no layers
+        "ids": ["(by name)"],
     }
     bad = tmp_path / "x-Canvas2-Depth.exr"
     bad.write_text("not an exr")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import multiprocessing
 import os
 import signal
@@ -30,7 +31,9 @@ from ..engine.batch import (
     run_frame,
     union_splits,
 )
+from ..engine.depthmap import load_depth_map
 from ..engine.errors import DazDepthError
+from ..engine.ids import check_size, number_objects, read_ids
 from ..engine.maps import MapOptions, sixteen_bit_note
 from ..engine.outputs import Output, json_bytes, write_outputs
 from ..engine.presets import load_preset, to_document
@@ -141,6 +144,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
     p.add_argument("--force", action="store_true", help="redo frames already done")
     p.add_argument("--regions", action="store_true")
+    p.add_argument(
+        "--regions-from-ids",
+        action="store_true",
+        help="with --regions: a region per object of each frame's ID canvas (paired by name);"
+        " objects keep the preset's ID table, else the first frame's, near to far",
+    )
     p.add_argument("--mask", action="store_true")
     p.add_argument("--bits", type=int, choices=(8, 16), default=8)
     p.add_argument("--background-threshold", type=float, default=1e9)
@@ -153,6 +162,8 @@ def main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) ->
         parser().error("--jobs must be at least 1")
     if bool(args.preset) == bool(args.union):
         parser().error("give either --preset FILE or --union")
+    if args.regions_from_ids and not args.regions:
+        parser().error("--regions-from-ids gives the regions of --regions: add --regions")
     frames = pair_frames(expand(args.inputs))
     if not frames:
         raise DazDepthError("no Depth canvases among the inputs (names like *-Depth.exr)")
@@ -162,12 +173,35 @@ def main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) ->
         out_dir=out_dir,
         options=MapOptions(args.bits, args.regions, args.mask),
         background=BackgroundSettings(args.background_threshold),
+        ids=args.regions_from_ids,
     )
     if args.union:
         job = derive_union(frames, job, args.jobs, out)
     if args.bits == 16:
         out.write(sixteen_bit_note("every NAME.depth.png") + "\n")
+    if job.ids and not job.splits.id_regions:
+        job = derive_ids(frames, job, out)
     return run_batch(frames, job, args.jobs, args.force, out, err)
+
+
+def derive_ids(frames: list[Frame], job: BatchJob, out: TextIO) -> BatchJob:
+    """The ID table from the first frame with an ID canvas (its objects near to far),
+    kept for every frame and saved with the splits as the output folder's preset."""
+    first = next((f for f in frames if f.ids), None)
+    if first is None:
+        raise DazDepthError("--regions-from-ids: no frame has an ID canvas (e.g. *-ObjectId.exr)")
+    depth_map = load_depth_map(first.depth, settings=job.background, max_pixels=job.max_pixels)
+    objects = read_ids(list(first.ids), job.max_pixels)
+    check_size(objects, depth_map)
+    splits = job.splits.with_id_regions(number_objects(objects, depth_map))
+    (written,) = write_outputs(
+        [Output(job.out_dir / "batch-preset.json", data=json_bytes(to_document(splits)))]
+    )
+    out.write(
+        f"** {len(splits.id_regions)} objects of frame {first.key} → regions, kept for every"
+        f" frame; saved as {written.path}\n"
+    )
+    return dataclasses.replace(job, splits=splits)
 
 
 def derive_union(frames: list[Frame], job: BatchJob, jobs: int, out: TextIO) -> BatchJob:
@@ -185,7 +219,7 @@ def derive_union(frames: list[Frame], job: BatchJob, jobs: int, out: TextIO) -> 
         f"** preset over all frames: {splits.bounds[0]} to {splits.bounds[-1]},"
         f" saved as {written.path}\n"
     )
-    return BatchJob(splits, job.out_dir, job.options, job.background, job.max_pixels)
+    return dataclasses.replace(job, splits=splits)
 
 
 def run_batch(

@@ -177,6 +177,9 @@ def bench_tab(depth_map, splits: SplitSet, full_map: float) -> None:
     )
     print(line("tab: allocation edit, command to view JSON", statistics.median(allocations)))
     bench_clicks(workspace, full_map)
+    from .bench_regions import bench_regions
+
+    bench_regions(workspace, full_map)
 
 
 def bench_clicks(workspace, full_map: float) -> None:

@@ -22,11 +22,14 @@ from ..engine.conventions import CONVENTIONS as DEPTH_CONVENTIONS
 from ..engine.depthmap import DepthMap, load_depth_map
 from ..engine.errors import DazDepthError
 from ..engine.exr import DEFAULT_MAX_PIXELS, quietly
+from ..engine.ids import IdObjects, check_size, number_objects, read_ids
 from ..engine.mapping import MappingError
-from ..engine.maps import MapOptions, depth_outputs, sixteen_bit_note
+from ..engine.maps import MapOptions, map_outputs, sixteen_bit_note
 from ..engine.normals import CONVENTIONS, NormalSettings, encode_normals
 from ..engine.outputs import Output, output_path, write_outputs
 from ..engine.presets import load_preset
+from ..engine.region_checks import region_warnings
+from ..engine.render import RegionOutput
 from ..engine.splits import SplitSet
 from .arguments import positive_whole
 
@@ -73,6 +76,14 @@ def convert_parser() -> argparse.ArgumentParser:
     )
     add("--interactive", action="store_true", help="edit splits in a shell before writing")
     add("--regions", "--region", action="store_true", help="also write NAME.regions.png")
+    add(
+        "--regions-from",
+        action="append",
+        metavar="FILE",
+        help="with --regions: an ID canvas (Object Id, Material Id, ...; EXR or PNG) gives"
+        " each object its own region, near to far (after the preset's ID table); repeat"
+        " for one Alpha canvas per object",
+    )
     add(
         "--compress_map",
         "--compress-map",
@@ -169,6 +180,7 @@ class Converter:
             from ..editing.edits import named_sidecars
 
             named_sidecars(Path(args.preset))  # a bad edits name is refused before any work
+        self.ids = [Path(p) for p in args.regions_from or []]
 
     def say(self, *lines: str) -> None:
         for line in lines:
@@ -232,23 +244,57 @@ class Converter:
                 "(did you allocate too many levels?)",
             )
             return 2
-        regions = None
+        region_edits = None
         if self.preset is not None:
             # What a plain run does not use is imported when used: a run starts faster.
             from ..editing.edits import load_edits_for
             from ..editing.overpaint import apply_depth_edits
 
             edits = load_edits_for(Path(self.args.preset), depth_map.shape)
-            depth_map, regions = apply_depth_edits(depth_map, edits.depth), edits.regions
+            depth_map, region_edits = apply_depth_edits(depth_map, edits.depth), edits.regions
             if edits.depth is not None:
                 painted = int(np.count_nonzero(~np.isnan(edits.depth)))
                 self.say(f"** depth edits from the preset: {painted} pixels overpainted")
             self.report_clipping(depth_map, splits)
-        outputs = depth_outputs(
-            depth_map, splits.record_offsets(), self.options, stem, self.args.out, regions
+        objects = None
+        if splits.id_regions and not self.ids and self.options.regions:
+            self.say("** the preset's regions come from an ID canvas: give it with --regions-from")
+        if self.ids:
+            objects = self.objects(depth_map)
+            table = number_objects(objects, depth_map, dict(splits.id_regions))
+            splits = splits.with_id_regions(table)
+        outputs, regions = map_outputs(
+            depth_map,
+            splits.record_offsets(),
+            self.options,
+            stem,
+            self.args.out,
+            region_edits,
+            objects,
         )
         self.write(outputs)
+        if regions is not None:
+            self.report_regions(regions)
         return 0
+
+    def objects(self, depth_map: DepthMap) -> IdObjects:
+        objects = quietly(read_ids, self.ids, self.args.max_pixels)
+        check_size(objects, depth_map)
+        return objects
+
+    def report_regions(self, regions: RegionOutput) -> None:
+        """Region -> colour -> BREAK section -> label, the template and the warnings."""
+        plan = regions.plan
+        for row in plan.rows():
+            self.say(
+                f"** region {row['region']}: colour {row['colour']}, BREAK section"
+                f" {row['section']}: {row['words']}"
+            )
+        template = plan.template()
+        if len(plan):
+            self.say(f"** Regional Prompter template: {' '.join(template.split())}")
+        for line in region_warnings(plan, regions.image, template):
+            self.say(f"** warning: {line}")
 
     def starting_splits(self, depth_map: DepthMap) -> SplitSet:
         if self.preset is not None:
@@ -376,6 +422,8 @@ def main(
         args = parser.parse_args(argv)
         if args.auto and args.preset:
             parser.error("--auto and --preset both choose the splits: give one of them")
+        if args.regions_from and not args.regions:
+            parser.error("--regions-from gives the regions of --regions: add --regions")
         return Converter(args, stdin=stdin).run()
     except DazDepthError as error:
         sys.stderr.write(f"error: {error}\n")

@@ -55,14 +55,14 @@ def save_maps(
     splits = workspace.splits.record_offsets()
     dm = workspace.depth_map
     edits = workspace.region_edits
-    regions = has_regions(splits, edits)
+    regions = has_regions(splits, edits, workspace.objects)
     tests = any(s.test_colour for s in splits.splits)
     kinds = ["depth", "mask"] + ["regions"] * regions + ["test"] * tests
     kinds += ["normal"] * (workspace.normal is not None) + ["preset"]
     kinds += _edit_kinds(workspace)
     stem = free_stem(folder, Path(dm.path).stem, kinds)
     options = MapOptions(regions=regions, mask=True)
-    outputs = depth_outputs(dm, splits, options, stem, edits=edits)
+    outputs = depth_outputs(dm, splits, options, stem, edits=edits, objects=workspace.objects)
     if tests:
         outputs += test_outputs(dm, splits, stem)
     if workspace.normal is not None:

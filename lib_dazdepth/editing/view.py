@@ -12,6 +12,7 @@ import numpy as np
 from PIL import Image
 
 from ..engine.splits import MAX_LEVELS, SplitSet
+from .region_preview import legend, region_summary
 from .workspace import Workspace
 
 
@@ -88,6 +89,7 @@ def build_view(
                 ("depth", True),
                 ("normal", ws.normal is not None),
                 ("beauty", ws.beauty is not None),
+                ("ids", ws.objects is not None),
             )
         },
         "range": {"min": dm.min, "max": dm.max},
@@ -118,6 +120,16 @@ def build_view(
         "can_undo": bool(ws.undo_stack),
         "can_redo": bool(ws.redo_stack),
     }
+    plan, problem = ws.region_plan()
+    view["regions"] = region_summary(plan, problem, dm)
+    objects = ws.objects
+    view["ids"] = (
+        {"source": objects.source, "objects": len(objects.keys), "used": bool(splits.id_regions)}
+        if objects is not None
+        else None
+    )
+    if ws.show == "reading":
+        view["reading"] = legend(ws.regions.reading(ws.region_inputs()))
     if with_grid:
         view["grid"] = depth_grid(ws)
         beauty = ws.layer("beauty")

@@ -25,7 +25,8 @@ from .depthmap import load_depth_map
 from .errors import DazDepthError, InputError, OutputError
 from .exr import DEFAULT_MAX_PIXELS
 from .files import kind_of, read_capped
-from .maps import MapOptions, depth_outputs
+from .ids import ID_WORDS, check_size, read_ids
+from .maps import MapOptions, map_outputs
 from .normals import NormalSettings, encode_normals
 from .outputs import Output, output_path, temp_beside, write_outputs
 from .presets import dumps
@@ -33,8 +34,9 @@ from .splits import SplitSet
 
 MANIFEST = ".dazdepth-batch.json"
 MANIFEST_BYTES = 64 * 1024 * 1024
-CANVAS_PART = re.compile(r"-canvas\d+-(depth|normal|beauty)", re.IGNORECASE)
-ROLE_WORD = re.compile(r"[-_ .](depth|normal|beauty)$", re.IGNORECASE)
+ROLE_WORDS = f"depth|normal|beauty|{ID_WORDS}|alpha"
+CANVAS_PART = re.compile(rf"-canvas\d+-({ROLE_WORDS})(?![a-z])", re.IGNORECASE)
+ROLE_WORD = re.compile(rf"[-_ .]({ROLE_WORDS})$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Frame:
     depth: Path
     normal: Path | None = None
     folder: str = ""  # that relative folder ("" for the common folder): outputs mirror it
+    ids: tuple[Path, ...] = ()  # its ID canvas, or its Alpha canvases (one per object)
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,8 @@ def canvas_role(path: Path) -> str | None:
     """depth/normal/beauty, also for numbered frames (``anim-Canvas2-Depth.0007.exr``)."""
     match = CANVAS_PART.search(path.name)
     if match and path.suffix.lower() == ".exr":
-        return match.group(1).lower()
+        word = match.group(1).lower()
+        return word if word in ("depth", "normal", "beauty") else "ids"
     return role_of(path)
 
 
@@ -92,21 +96,25 @@ def frame_key(path: Path) -> str:
 
 
 def pair_frames(paths: list[Path]) -> list[Frame]:
-    """One frame per Depth canvas, with the Normal canvas of the same key in the same folder
-    if there is one. Keys include the folder (relative to the canvases' common folder), so
-    frames of one name in two folders are two frames; two canvases of one role for one
-    frame (``a.exr`` and ``a.EXR``) are refused rather than one silently dropped."""
+    """One frame per Depth canvas, with the Normal canvas and the ID canvases of the same key
+    in the same folder if there are any. Keys include the folder (relative to the canvases'
+    common folder), so frames of one name in two folders are two frames; two canvases of one
+    role for one frame (``a.exr`` and ``a.EXR``) are refused rather than one silently dropped."""
     roles = {path: canvas_role(path) for path in paths}
     depth_folders = [p.parent for p, role in roles.items() if role == "depth"]
     root = Path(os.path.commonpath([str(f) for f in depth_folders])) if depth_folders else None
     found: dict[str, dict[tuple[str, str], Path]] = {"depth": {}, "normal": {}}
+    ids: dict[tuple[str, str], list[Path]] = {}
     for path, role in roles.items():
-        if role not in found:
+        if role not in found and role != "ids":
             continue
         folder = _relative_folder(path.parent, root)
-        if folder is None:  # a normal canvas outside the depth canvases' folders
+        if folder is None:  # a canvas outside the depth canvases' folders
             continue
         slot = (folder, frame_key(path))
+        if role == "ids":
+            ids.setdefault(slot, []).append(path)
+            continue
         other = found[role].setdefault(slot, path)
         if other != path:
             raise InputError(path, f"and {other} are both the {role} canvas of one frame")
@@ -117,6 +125,7 @@ def pair_frames(paths: list[Path]) -> list[Frame]:
             depths[folder, key],
             normals.get((folder, key)),
             folder,
+            tuple(_id_set(ids.get((folder, key), []))),
         )
         for folder, key in sorted(depths)
     ]
@@ -132,6 +141,13 @@ def _relative_folder(folder: Path, root: Path | None) -> str | None:
     return "" if relative == "." else relative
 
 
+def _id_set(paths: list[Path]) -> list[Path]:
+    """One ID canvas (the first by name that is not an Alpha canvas), else the Alphas."""
+    ordered = sorted(paths, key=lambda p: p.name)
+    single = [p for p in ordered if not re.search(r"alpha", p.name, re.IGNORECASE)]
+    return single[:1] or ordered
+
+
 @dataclass(frozen=True)
 class BatchJob:
     splits: SplitSet
@@ -139,6 +155,7 @@ class BatchJob:
     options: MapOptions = field(default_factory=MapOptions)
     background: BackgroundSettings = field(default_factory=BackgroundSettings)
     max_pixels: int = DEFAULT_MAX_PIXELS
+    ids: bool = False  # regions from each frame's ID canvas, by the splits' ID table
 
     def settings_digest(self) -> str:
         text = dumps(self.splits) + repr((self.options, self.background))
@@ -147,7 +164,7 @@ class BatchJob:
 
 def fingerprint(frame: Frame, job: BatchJob) -> str:
     parts = [job.settings_digest()]
-    for path in (frame.depth, frame.normal):
+    for path in (frame.depth, frame.normal, *(frame.ids if job.ids else ())):
         if path is not None:
             info = path.stat()
             parts.append(f"{path.resolve()}:{info.st_size}:{info.st_mtime_ns}")
@@ -182,14 +199,32 @@ def run_frame(frame: Frame, job: BatchJob, done_before: str | None = None) -> Fr
         depth_map = load_depth_map(frame.depth, settings=job.background, max_pixels=job.max_pixels)
         below, beyond = depth_map.outside(job.splits.bounds)
         stem = frame_folder(frame, job) / frame.depth.with_suffix("").name
-        outputs = depth_outputs(depth_map, job.splits, job.options, stem)
+        objects, notes = None, []
+        if job.ids and job.options.regions:
+            if not frame.ids:
+                raise InputError(frame.depth, "has no ID canvas beside it (for regions)")
+            objects = read_ids(list(frame.ids), job.max_pixels)
+            check_size(objects, depth_map)
+            table = dict(job.splits.id_regions)
+            unknown = [k for k, n in zip(objects.keys, objects.pixels()) if n and k not in table]
+            if unknown:
+                notes.append(
+                    f"frame {frame.key}: {len(unknown)} objects not in the ID table have no region"
+                )
+        outputs, regions = map_outputs(depth_map, job.splits, job.options, stem, objects=objects)
+        if regions is not None and regions.plan.empty:
+            numbers = ", ".join(str(n) for n, _ in regions.plan.empty)
+            notes.append(
+                f"frame {frame.key}: region {numbers} holds no pixel; this frame's regions"
+                " PNG carries the template that fits it"
+            )
         if frame.normal is not None:
             normals = read_extra("normal", frame.normal, depth_map, job.max_pixels).values
             rgb = encode_normals(normals, NormalSettings(), ~depth_map.valid)
             outputs.append(Output(normal_output(frame, job), rgb))
         written = write_outputs(outputs, {frame.depth, *([frame.normal] * bool(frame.normal))})
         renamed = [w.note() for w in written if w.renamed]
-        return FrameResult(frame.key, "done", "; ".join(renamed), below + beyond, stamp)
+        return FrameResult(frame.key, "done", "; ".join(notes + renamed), below + beyond, stamp)
     except (DazDepthError, ValueError, ArithmeticError) as error:
         return FrameResult(frame.key, "failed", str(error))
     except MemoryError:

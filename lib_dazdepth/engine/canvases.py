@@ -1,9 +1,11 @@
-"""A canvas set: which file is the Depth, Normal and Beauty canvas, and reading the latter two.
+"""A canvas set: which file is the Depth, Normal, Beauty and ID canvas; reading two of them.
 
 Daz Studio writes ``<base>_canvases/<base>-Canvas<N>-<Type>.exr`` and the render itself
 (PNG or JPG) beside the folder. Roles are recognised by name; the user may override them.
 A Distance canvas (radial distance) serves as the depth when there is no Depth canvas.
 The canvases of one set must line up pixel for pixel: the same display window.
+An ID canvas (Object Id, Material Id, Alpha, ...: ids.py) gives regions per object;
+several Alpha canvases together give one object each.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from .depthmap import DepthMap, load_depth_map
 from .errors import DazDepthError, InputError
 from .exr import DEFAULT_MAX_PIXELS, ExrImage, channel_choices, read_rgb
 from .files import open_image, open_regular
+from .ids import is_alpha_canvas, is_id_canvas
 
-ROLES = ("depth", "normal", "beauty")
+ROLES = ("depth", "normal", "beauty", "ids")
+LAYERED_ROLES = ROLES[:3]  # roles whose EXR layer the user may pick (an ID canvas: by name)
 BY_NAME = "(by name)"  # the layer choice that leaves it to the names (layers.py)
 PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 PICTURE_FORMATS = ("PNG", "JPEG", "WEBP")
@@ -35,15 +39,27 @@ class CanvasSet:
     depth: Path | None = None
     normal: Path | None = None
     beauty: Path | None = None
+    ids: Path | None = None
+    alphas: tuple[Path, ...] = ()  # every Alpha canvas among the files
 
     def get(self, role: str) -> Path | None:
         return getattr(self, role)
+
+    def id_paths(self) -> list[Path]:
+        """The ID canvas, or all the Alpha canvases when it is one of them."""
+        if self.ids is None:
+            return []
+        if is_alpha_canvas(self.ids) and self.ids in self.alphas:
+            return list(self.alphas)
+        return [self.ids]
 
 
 def role_of(path: Path) -> str | None:
     """The role a file's name announces, if any."""
     stem, suffix = path.stem.lower(), path.suffix.lower()
-    for role in ROLES:
+    if is_id_canvas(path) and (suffix == ".exr" or suffix in PICTURE_SUFFIXES):
+        return "ids"
+    for role in LAYERED_ROLES:
         if re.search(rf"(^|[-_ ]){role}$", stem) and (suffix == ".exr" or role == "beauty"):
             return role
     if re.search(r"(^|[-_ ])distance$", stem) and suffix == ".exr":
@@ -54,10 +70,14 @@ def role_of(path: Path) -> str | None:
 
 
 def recognise(paths: list[Path]) -> CanvasSet:
-    """Assign roles by name; a lone unnamed EXR is taken as the depth."""
+    """Assign roles by name; a lone unnamed EXR is taken as the depth. The ID canvas is the
+    first named one that is not an Alpha canvas, else the Alpha canvases together."""
     found: dict[str, Path] = {}
-    # A Depth canvas before a Distance canvas, then by name.
-    for path in sorted(paths, key=lambda p: (p.stem.lower().endswith("distance"), p.name)):
+    # A Depth canvas before a Distance canvas, Alpha canvases last, then by name.
+    ordered = sorted(
+        paths, key=lambda p: (is_alpha_canvas(p), p.stem.lower().endswith("distance"), p.name)
+    )
+    for path in ordered:
         role = role_of(path)
         if role and role not in found:
             found[role] = path
@@ -65,7 +85,8 @@ def recognise(paths: list[Path]) -> CanvasSet:
         exrs = [p for p in paths if p.suffix.lower() == ".exr" and role_of(p) is None]
         if len(exrs) == 1:
             found["depth"] = exrs[0]
-    return CanvasSet(**found)
+    alphas = tuple(p for p in ordered if role_of(p) == "ids" and is_alpha_canvas(p))
+    return CanvasSet(**found, alphas=alphas)
 
 
 @dataclass(frozen=True)

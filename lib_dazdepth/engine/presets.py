@@ -41,6 +41,10 @@ def to_document(splits: SplitSet, source: dict[str, Any] | None = None) -> dict[
             for s in splits.splits
         ],
     }
+    if splits.region_labels:
+        document["region_labels"] = {str(n): text for n, text in splits.region_labels}
+    if splits.id_regions:
+        document["id_regions"] = dict(splits.id_regions)
     if source:
         document["source"] = source
     return document
@@ -103,7 +107,13 @@ def from_document(document: Any, where: str) -> SplitSet:
         raise InputError(where, f'"curve" {_shown(curve)} must be linear or inverse')
     splits = [_split(entry, i, where) for i, entry in enumerate(entries)]
     try:
-        built = SplitSet(tuple(splits), compress=compress, curve=curve)
+        built = SplitSet(
+            tuple(splits),
+            compress=compress,
+            curve=curve,
+            region_labels=_region_labels(document.get("region_labels", {}), where),
+            id_regions=_id_regions(document.get("id_regions", {}), where),
+        )
     except SplitError as error:
         raise InputError(where, str(error).removeprefix("Error - ")) from None
     for i, split in enumerate(built.splits):
@@ -152,6 +162,32 @@ def _offset(value: Any) -> int:
     if not 0 <= offset <= MAX_SPLITS * MAX_LEVELS:
         raise SplitError(f"Error - offset {_shown(offset)} is out of range")
     return offset
+
+
+def _region_number(value: Any, name: str, where: str) -> int:
+    try:
+        number = int(value) if isinstance(value, str | int) and not isinstance(value, bool) else -1
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise InputError(where, f"{name}: region {value!r} must be a whole number from 0")
+    return number
+
+
+def _region_labels(entries: Any, where: str) -> tuple[tuple[int, str], ...]:
+    """``{"3": "hand"}``: a label per region number."""
+    if not isinstance(entries, dict) or not all(isinstance(v, str) for v in entries.values()):
+        raise InputError(where, '"region_labels" must map region numbers to text')
+    labels = {_region_number(k, "region_labels", where): v for k, v in entries.items()}
+    return tuple(sorted(labels.items()))
+
+
+def _id_regions(entries: Any, where: str) -> tuple[tuple[str, int], ...]:
+    """``{"<object key>": 3}``: the region of each ID canvas object."""
+    if not isinstance(entries, dict):
+        raise InputError(where, '"id_regions" must map object keys to region numbers')
+    table = {str(k): _region_number(v, f"id_regions[{k!r}]", where) for k, v in entries.items()}
+    return tuple(sorted(table.items()))
 
 
 def _number(value: Any, name: str, where: str) -> float:

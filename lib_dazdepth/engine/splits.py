@@ -119,6 +119,10 @@ class SplitSet:
     splits: tuple[Split, ...]
     compress: bool = False
     curve: str = "linear"
+    # Region names: a label per region number (region_plan.py), and the region of each
+    # object of an ID canvas by its key (ids.py), sorted; both kept in presets.
+    region_labels: tuple[tuple[int, str], ...] = ()
+    id_regions: tuple[tuple[str, int], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.splits:
@@ -136,6 +140,9 @@ class SplitSet:
                 raise SplitError(f"Error - split {i} does not start where split {i - 1} ends")
         if self.curve not in ("linear", "inverse"):
             raise SplitError(f"Error - global curve {self.curve!r} must be linear or inverse")
+        numbers = [n for n, _ in self.region_labels] + [n for _, n in self.id_regions]
+        if any(not isinstance(n, int) or n < 0 for n in numbers):
+            raise SplitError("Error - region numbers are whole numbers from 0")
 
     @classmethod
     def default(cls, depth_min: float, depth_max: float) -> SplitSet:
@@ -314,6 +321,20 @@ class SplitSet:
 
     def with_curve(self, curve: str) -> SplitSet:
         return dataclasses.replace(self, curve=curve)
+
+    def with_region_label(self, number: int, label: str) -> SplitSet:
+        """Region ``number``'s label (its BREAK section's words); empty text clears it."""
+        if number < 0:
+            raise SplitError(f"Error - region {number} must be a whole number from 0")
+        labels = dict(self.region_labels)
+        labels.pop(number, None)
+        if label.strip():
+            labels[number] = label.strip()
+        return dataclasses.replace(self, region_labels=tuple(sorted(labels.items())))
+
+    def with_id_regions(self, table: dict[str, int]) -> SplitSet:
+        """The region of each ID canvas object, by key (empty: regions not from IDs)."""
+        return dataclasses.replace(self, id_regions=tuple(sorted(table.items())))
 
     def record_offsets(self) -> SplitSet:
         """Store each split's offset as its ``offset`` flag, as the reference does per map."""

@@ -10,12 +10,14 @@ pixels; at most ``heavy`` requests decode and render at once, others get 503 wit
 """
 
 import base64
+import json
 import os
 import tempfile
 import threading
-from typing import Dict  # noqa: UP035 (FastAPI on Python 3.10 reads annotations)
+from pathlib import Path
+from typing import Dict, Optional, Tuple  # noqa: UP035 (FastAPI on Python 3.10 reads annotations)
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
@@ -23,6 +25,7 @@ from ..engine.depthmap import DepthMap, load_depth_map
 from ..engine.errors import DazDepthError
 from ..engine.exr import read_rgb
 from ..engine.histogram import depth_histogram
+from ..engine.ids import IdObjects, check_size, number_objects, read_ids
 from ..engine.mapping import MappingError
 from ..engine.maps import map_for, png_bytes
 from ..engine.normals import NormalSettings, encode_normals
@@ -31,9 +34,11 @@ from ..engine.payload import (
     PayloadRequest,
     default_units,
     generation_size,
+    region_prompt,
     txt2img_payload,
 )
-from ..engine.render import grey16, mask_image, region_image, test_image
+from ..engine.region_checks import region_warnings
+from ..engine.render import RegionOutput, grey16, mask_image, region_output, test_image
 from ..engine.splits import SplitSet
 from .requests import (
     Fields,
@@ -53,8 +58,8 @@ RETRY_AFTER = "5"  # seconds
 
 
 def with_exr_file(field: str, data: bytes, reader):
-    """Run ``reader(path)`` on the decoded EXR in a private temporary file."""
-    handle, path = tempfile.mkstemp(suffix=".exr")
+    """Run ``reader(path)`` on the decoded EXR (or PNG) in a private temporary file."""
+    handle, path = tempfile.mkstemp(suffix=".png" if data.startswith(b"\x89PNG") else ".exr")
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
@@ -72,8 +77,23 @@ def depth_of(body: Fields, max_pixels: int) -> DepthMap:
     )
 
 
-def splits_of(body: Fields, depth: DepthMap) -> SplitSet:
-    return body.preset if body.preset is not None else SplitSet.default(depth.min, depth.max)
+def splits_of(
+    body: Fields, depth: DepthMap, max_pixels: int
+) -> Tuple[SplitSet, Optional[IdObjects]]:  # noqa: UP006, UP045
+    """The preset's splits (or the default), and the ID canvas's objects with the preset's
+    ID table extended by the objects it lacks (near to far)."""
+    splits = body.preset if body.preset is not None else SplitSet.default(depth.min, depth.max)
+    if body.ids_canvas is None:
+        return splits, None
+    objects = with_exr_file(
+        "ids_canvas", body.ids_canvas, lambda p: read_ids([Path(p)], max_pixels)
+    )
+    try:
+        check_size(objects, depth)
+    except DazDepthError:
+        raise refuse("ids_canvas", "not the size of the depth") from None
+    table = number_objects(objects, depth, dict(splits.id_regions))
+    return splits.with_id_regions(table), objects
 
 
 def b64(data: bytes) -> str:
@@ -81,8 +101,15 @@ def b64(data: bytes) -> str:
 
 
 def render(
-    body: Fields, depth: DepthMap, splits: SplitSet, maps: list[str], bits: int, max_pixels: int
-) -> Dict[str, bytes]:  # noqa: UP006
+    body: Fields,
+    depth: DepthMap,
+    splits: SplitSet,
+    maps: list[str],
+    bits: int,
+    max_pixels: int,
+    objects: Optional[IdObjects] = None,  # noqa: UP045
+) -> Tuple[Dict[str, bytes], Optional[RegionOutput]]:  # noqa: UP006, UP045
+    """The PNGs asked for, and the regions mask with its plan when asked for."""
     status = splits.mapping_status()
     if status != "Success":
         raise refuse("preset", status)
@@ -91,11 +118,16 @@ def render(
     except MappingError as error:
         raise refuse("preset", str(error)) from None
     images = {}
+    regions = None
     for name in maps:
         if name == "depth":
             images[name] = png_bytes(grey16(mapped.fine) if bits == 16 else mapped.grey8())
         elif name == "regions":
-            images[name] = png_bytes(region_image(mapped, splits))
+            try:
+                regions = region_output(mapped, splits, None, objects)
+            except DazDepthError as error:
+                raise HTTPException(422, str(error)) from None
+            images[name] = png_bytes(regions.image)
         elif name == "mask":
             images[name] = png_bytes(mask_image(mapped))
         elif name == "test":
@@ -107,7 +139,7 @@ def render(
             if normals.shape[:2] != depth.shape:
                 raise refuse("normal_exr", "not the size of the depth")
             images[name] = png_bytes(encode_normals(normals, NormalSettings(), ~depth.valid))
-    return images
+    return images, regions
 
 
 class Gate:
@@ -141,7 +173,7 @@ def router(
     api = APIRouter(prefix="/dazdepth/v1", dependencies=checks)
     gate = Gate(heavy)
 
-    async def checked(request: Request, work) -> dict:
+    async def checked(request: Request, work):
         with gate:
             body = fields(parse(await read_body(request, max_bytes)), max_pixels)
             try:
@@ -171,35 +203,51 @@ def router(
 
     def rendered(body: Fields) -> dict:
         depth = depth_of(body, max_pixels)
-        splits = splits_of(body, depth)
-        images = render(body, depth, splits, list(body.maps), body.bits, max_pixels)
-        return {"status": "Success", "images": {k: b64(v) for k, v in images.items()}}
+        splits, objects = splits_of(body, depth, max_pixels)
+        images, regions = render(
+            body, depth, splits, list(body.maps), body.bits, max_pixels, objects
+        )
+        answer = {"status": "Success", "images": {k: b64(v) for k, v in images.items()}}
+        if regions is not None:
+            plan = regions.plan
+            answer["regions"] = plan.rows()
+            answer["template"] = region_prompt(plan)
+            answer["warnings"] = region_warnings(plan, regions.image, region_prompt(plan))
+        return answer
 
     @api.post("/render")
     async def render_maps(request: Request) -> dict:
         return await checked(request, rendered)
 
-    def payload_of(body: Fields) -> dict:
+    def payload_of(body: Fields) -> tuple[dict, list[str] | None]:
         depth = depth_of(body, max_pixels)
-        splits = splits_of(body, depth)
+        splits, objects = splits_of(body, depth, max_pixels)
         wanted = ["depth", "regions"] + ["normal"] * (body.normal_exr is not None)
-        maps = render(body, depth, splits, wanted, 8, max_pixels)
+        maps, regions = render(body, depth, splits, wanted, 8, max_pixels, objects)
         if body.beauty is not None:
             maps["beauty"] = body.beauty
         width, height = generation_size(maps["depth"])
         request = PayloadRequest(
             maps,
-            splits,
+            regions.plan if regions else None,
             body.prompt,
             body.negative_prompt,
             body.width or width,
             body.height or height,
             units(),
         )
-        return txt2img_payload(request, body.models or models(), body.host or host())
+        payload = txt2img_payload(request, body.models or models(), body.host or host())
+        if regions is None or not len(regions.plan):
+            return payload, None
+        prompt, size = payload["prompt"], (request.width, request.height)
+        return payload, region_warnings(regions.plan, regions.image, prompt, True, size)
 
     @api.post("/txt2img-payload")
-    async def payload(request: Request) -> dict:
-        return await checked(request, payload_of)
+    async def payload(request: Request, response: Response) -> dict:
+        """The txt2img body; the region warnings (JSON list) in X-DazDepth-Warnings."""
+        answer, warnings = await checked(request, payload_of)
+        if warnings is not None:
+            response.headers["X-DazDepth-Warnings"] = json.dumps(warnings)
+        return answer
 
     return api

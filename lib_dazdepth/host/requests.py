@@ -114,6 +114,7 @@ class Fields:
     height: Optional[int] = None  # noqa: UP045
     models: Optional[list[str]] = None  # noqa: UP045
     host: Optional[str] = None  # noqa: UP045
+    ids_canvas: Optional[bytes] = None  # noqa: UP045 (an ID canvas, EXR or PNG)
 
 
 def fields(document: dict[str, Any], max_pixels: int) -> Fields:
@@ -136,6 +137,7 @@ def fields(document: dict[str, Any], max_pixels: int) -> Fields:
         height=_size("height", document.get("height")),
         models=_models(document.get("models")),
         host=_choice("host", document.get("host"), ("a1111", "forge"), optional=True),
+        ids_canvas=_base64("ids_canvas", document.get("ids_canvas"), optional=True),
     )
 
 

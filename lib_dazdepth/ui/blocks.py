@@ -8,12 +8,13 @@ from pathlib import Path
 
 import gradio as gr
 
-from ..engine.canvases import BY_NAME, ROLES
+from ..engine.canvases import BY_NAME, LAYERED_ROLES, ROLES
 from ..engine.payload import UnitSettings, default_units
 from . import controller, drops
 from .compat import file_list, js, update
 from .controller import NONE, TabConfig
 
+ROLE_LABELS = {"ids": "ID file (Object Id, Material Id, Alpha: regions per object)"}
 RENDER = "(view) => { if (window.dazdepthRender) { window.dazdepthRender(view); } return []; }"
 MOUNT = '<div id="dazdepth_mount"></div>'
 DELIVER = (
@@ -50,7 +51,7 @@ def build_tab(
                             gr.Dropdown(
                                 choices=[NONE],
                                 value=NONE,
-                                label=f"{role.title()} file",
+                                label=ROLE_LABELS.get(role, f"{role.title()} file"),
                                 elem_id=f"dazdepth_role_{role}",
                                 interactive=True,
                             )
@@ -62,6 +63,7 @@ def build_tab(
                                 label=f"{role.title()} layer",
                                 elem_id=f"dazdepth_layer_{role}",
                                 interactive=True,
+                                visible=role in LAYERED_ROLES,
                             )
                         )
                 with gr.Row():
@@ -121,7 +123,7 @@ def build_tab(
                 batch_cancel = gr.Button("Cancel", elem_id="dazdepth_batch_cancel")
             batch_status = gr.HTML("", elem_id="dazdepth_batch_status")
 
-        def loaded_outputs(result: controller.Loaded, picked=(BY_NAME,) * 3) -> list:
+        def loaded_outputs(result: controller.Loaded, picked=(BY_NAME,) * 4) -> list:
             choices = [NONE, *result.choices]
             dropdowns = [update(choices=choices, value=result.roles[r]) for r in ROLES]
             lists = [result.layers.get(r, [BY_NAME]) for r in ROLES]
@@ -138,8 +140,9 @@ def build_tab(
             return loaded_outputs(result)
 
         def on_roles(current_files, *values):
-            chosen = dict(zip(ROLES, values[:3]))
-            picked, (workspace, repair_edges, holds, degrees) = values[3:6], values[6:]
+            n = len(ROLES)
+            chosen = dict(zip(ROLES, values[:n]))
+            picked, (workspace, repair_edges, holds, degrees) = values[n : 2 * n], values[2 * n :]
             reading = controller.reading_of(list(picked), holds, degrees)
             result = controller.load_files(
                 current_files, workspace, config, chosen, repair_edges, reading
@@ -150,7 +153,7 @@ def build_tab(
             paths = initial() if initial else []
             if not paths:  # leave alone anything dropped before this ran
                 view_now = update() if workspace is not None else controller.dumps_empty()
-                return [workspace, view_now, *[update() for _ in range(6)], update()]
+                return [workspace, view_now, *[update() for _ in range(2 * len(ROLES))], update()]
             result, shown_files = drops.load_dropped(paths, workspace, config)
             return [*loaded_outputs(result), shown_files]
 

@@ -24,6 +24,7 @@ from ..engine.background import BackgroundSettings
 from ..engine.batch import BatchJob, Manifest, expand, pair_frames, run_frame
 from ..engine.canvases import (
     BY_NAME,
+    LAYERED_ROLES,
     ROLES,
     CanvasSet,
     Reading,
@@ -32,9 +33,11 @@ from ..engine.canvases import (
     recognise,
 )
 from ..engine.errors import DazDepthError
+from ..engine.ids import check_size, read_ids
 from ..engine.maps import png_maps
-from ..engine.payload import BASE_RATIO, UnitSettings, region_prompt
+from ..engine.payload import BASE_RATIO, UnitSettings, fitted_size, region_prompt
 from ..engine.presets import load_preset
+from ..engine.region_checks import region_warnings
 
 NONE = "(none)"
 # What the depth canvas holds, as the tab's list names it (conventions.py).
@@ -108,10 +111,13 @@ def load_files(
                 if role in overrides
                 else canvases.get(role)
                 for role in ROLES
-            }
+            },
+            alphas=canvases.alphas,
         )
     roles = {role: canvases.get(role).name if canvases.get(role) else NONE for role in ROLES}
-    layers = {role: [BY_NAME, *layer_labels(canvases.get(role), role)] for role in ROLES}
+    layers = {role: [BY_NAME] for role in ROLES}  # an ID canvas is read by its name
+    for role in LAYERED_ROLES:
+        layers[role] += layer_labels(canvases.get(role), role)
     if canvases.depth is None:
         note = (
             message(
@@ -142,11 +148,21 @@ def load_files(
             if state
             else Loaded(state, dumps(build_view(state, note=note)), roles, names, layers=layers)
         )
-    workspace = Workspace(loaded.depth, canvases, **loaded.extras)
     problems = [shown(error) for error in loaded.problems]
-    # The status line says what was read (the channel, the convention) and any warning.
+    objects = None
+    if canvases.ids is not None:
+        try:
+            objects = read_ids(canvases.id_paths(), config.max_pixels)
+            check_size(objects, loaded.depth)
+        except DazDepthError as error:
+            objects = None
+            problems.append(f"{shown(error)}; not used")
+    workspace = Workspace(loaded.depth, canvases, **loaded.extras, objects=objects)
+    # The status line says what was read (the channel, the convention), the ID canvas's
+    # objects and any warning.
     head = f"Loaded {canvases.depth.name}: {', '.join(loaded.read)}"
-    text = "; ".join([head, *loaded.notes, *problems])
+    found = [f"{len(objects.keys)} objects in {objects.source}"] if objects else []
+    text = "; ".join([head, *found, *loaded.notes, *problems])
     note = message("error" if problems else "info", text)
     view = build_view(workspace, note=note, with_grid=True)
     warnings = (*loaded.notes, *problems)
@@ -182,7 +198,8 @@ def run_command(text: str, state: Workspace | None) -> tuple[Workspace | None, s
         state.apply(ops)
     except CommandError as error:
         return state, dumps(build_view(state, seq, message("error", str(error))))
-    return state, dumps(build_view(state, seq, with_grid=state.depth_map is not depth_map))
+    note = message("info", state.note) if state.note else None
+    return state, dumps(build_view(state, seq, note, with_grid=state.depth_map is not depth_map))
 
 
 def load_preset_file(file: Any, state: Workspace | None) -> tuple[Workspace | None, str]:
@@ -315,7 +332,13 @@ def send_order(
     if status != "Success":
         return "", f"Not sent: {status}"
     edits = state.region_edits
-    maps = png_maps(state.depth_map, state.splits, state.normal, state.beauty, edits)
+    try:
+        rendered = png_maps(
+            state.depth_map, state.splits, state.normal, state.beauty, edits, state.objects
+        )
+    except DazDepthError as error:
+        return "", f"Not sent: {error}"
+    maps = rendered.maps
     stem = Path(state.depth_map.path).stem
     items = [
         {
@@ -340,15 +363,22 @@ def send_order(
         "size": {"width": state.depth_map.width, "height": state.depth_map.height},
         "note": [f"no {role} map loaded" for role in missing],
     }
+    warnings: list[str] = []
     if regions:
-        if "regions" not in maps:
+        plan = rendered.plan
+        if plan is None or not len(plan):
             return "", "No split has a region: set region numbers in the table first."
+        prompt = region_prompt(plan)
+        size = fitted_size(state.depth_map.width, state.depth_map.height)
+        warnings = region_warnings(plan, rendered.mask, prompt, True, size)
         order["regions"] = {
             "mask": base64.b64encode(maps["regions"]).decode("ascii"),
-            "prompt": region_prompt(state.splits, edits=edits),
+            "prompt": prompt,
             "base_ratio": BASE_RATIO,
             "use_base": True,
+            "mapping": plan.rows(),
+            "warnings": warnings,
         }
     if not items and not order["regions"]:
         return "", "Nothing to send: " + "; ".join(order["note"])
-    return json.dumps(order), "Sending..."
+    return json.dumps(order), "; ".join(["Sending...", *(f"warning: {w}" for w in warnings)])

@@ -85,7 +85,7 @@ def png(data: bytes) -> np.ndarray:
 def test_upload_recognises_the_canvases_and_shows_the_depth_map(tab, sample_set) -> None:
     view = loaded(tab, sample_set)
     assert view["image"]["name"] == "sample_scene-Canvas2-Depth.exr"
-    assert view["layers"] == ["depth", "test", "regions", "normal", "beauty"]
+    assert view["layers"] == ["depth", "test", "regions", "reading", "normal", "beauty"]
     assert [s["levels"] for s in view["splits"]] == [256]
     for role, name in [
         ("depth", "sample_scene-Canvas2-Depth.exr"),
