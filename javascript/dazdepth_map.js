@@ -133,8 +133,9 @@
   }
 
   // What the server would map, or null where it shows something else (over 256 levels,
-  // an inverse curve from 0 or below, a CSS colour name, region edits): the page then
-  // shows the server's image. view: the view's curve, compress, region_edits.
+  // an inverse curve from 0 or below, a CSS colour name, a region without a colour, region
+  // edits, regions from an ID canvas): the page then shows the server's image. view: the
+  // view's curve, compress, region_edits, ids. regionColour(region): its CSS colour or undefined.
   function plan(splits, view, layer, regionColour) {
     let total = 0;
     const offsets = [], curves = [], colours = [];
@@ -151,7 +152,7 @@
       colours.push(colour);
     }
     if (total > MAX_LEVELS) return null;
-    if (layer === 'regions' && view.region_edits) return null;
+    if (layer === 'regions' && (view.region_edits || (view.ids && view.ids.used))) return null;
     if (!['depth', 'test', 'regions'].includes(layer)) return null;
     return { splits, offsets, curves, colours, layer };
   }

@@ -117,16 +117,24 @@
     }
 
     // ---- drawing -----------------------------------------------------------
+    // A region's colour in the saved mask: its place in the view's one ordered region list
+    // (engine/region_plan.py), not its number; none for a region that holds no pixel.
+    function rowColour(v, region) {
+      const row = ((v.regions && v.regions.rows) || []).find((x) => x.region === region);
+      return row ? row.colour : undefined;
+    }
+
     // The shown layer: drawn here when the page can, else the server's image.
     function show() {
       const v = st.view;
       if (!v || !v.loaded) return;
       const S = splits(), m = pv.model, p = v.preview || {};
       const plan = pv.local && m && m.width === p.width && m.height === p.height
-        ? window.dazdepthMap.plan(S, v, v.show, kit.regionColour) : null;
+        ? window.dazdepthMap.plan(S, v, v.show, (r) => rowColour(v, r)) : null;
       st.drawsPreview = !!plan;
       if (plan) {
-        const key = JSON.stringify([v.show, S.map((s) => [s.start, s.end, s.levels, s.curve, s.test, s.region]), v.curve, v.compress]);
+        const rows = ((v.regions && v.regions.rows) || []).map((r) => [r.region, r.colour]);
+        const key = JSON.stringify([v.show, S.map((s) => [s.start, s.end, s.levels, s.curve, s.test, s.region]), v.curve, v.compress, rows]);
         if (pv.source !== 'page') { ui.mapCanvas.hidden = false; ui.img.hidden = true; pv.source = 'page'; }
         if (key === pv.drawnKey) return;
         const c = ui.mapCanvas;

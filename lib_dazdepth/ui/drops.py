@@ -49,9 +49,16 @@ def carries_setup(path: Path) -> bool:
         return False
 
 
+ROLE_WORDS = {"ids": "IDs"}  # how the line names a role where its key is not a word
+
+
 def recognised(result: Loaded, unused: list[Path]) -> str:
     """'depth: a.exr, normal: b.exr, beauty: c.png; not used: d.txt'."""
-    parts = [f"{role}: {result.roles[role]}" for role in ROLES if result.roles[role] != "(none)"]
+    parts = [
+        f"{ROLE_WORDS.get(role, role)}: {result.roles[role]}"
+        for role in ROLES
+        if result.roles[role] != "(none)"
+    ]
     text = ", ".join(parts)
     if unused:
         text += f"; not used: {', '.join(p.name for p in unused)}"
@@ -89,7 +96,9 @@ def load_dropped(
     used = {result.roles[role] for role in ROLES}
     unused = [p for p in canvas_paths if p.name not in used] + other
     read = [f"read {result.read}"] if result.read else []
-    text = "; ".join([f"Loaded {recognised(result, unused)}", *read, *result.warnings])
+    objects = result.workspace.objects
+    found = [f"{len(objects.keys)} objects in {objects.source}"] if objects else []
+    text = "; ".join([f"Loaded {recognised(result, unused)}", *read, *found, *result.warnings])
     view = with_note(result.view, "warning" if result.warnings else "info", text)
     if preset_paths:
         _, view = controller.load_preset_file(preset_paths, result.workspace)

@@ -115,7 +115,7 @@ def test_ctrl_z_undoes_in_the_tab_but_not_while_typing(tab, sample_set) -> None:
     tab.wait_view("v.splits.length === 1 && !window.dazdepth.busy()")
     tab.page.keyboard.press("Control+Shift+z")
     tab.wait_view("v.splits.length === 2 && !window.dazdepth.busy()")
-    label = tab.page.locator("#dazdepth_mount table tbody tr input[type=text]").first
+    label = tab.page.locator("#dazdepth_mount .dd-table tbody tr input[type=text]").first
     label.focus()
     label.press("x")
     label.press("Control+z")  # the field's own undo; the splits stay
@@ -179,7 +179,7 @@ def wide_table_fits(tab: Tab) -> bool:
     """With seven splits the table still fits its column, merge buttons in view."""
     tab.send([{"op": "auto"}])
     right = tab.page.locator("#dazdepth_mount .dd-tablewrap").bounding_box()
-    merge = tab.page.locator("#dazdepth_mount table tbody tr button", has_text="Merge").first
+    merge = tab.page.locator("#dazdepth_mount .dd-table tbody tr button", has_text="Merge").first
     box = merge.bounding_box()
     return box["x"] + box["width"] <= right["x"] + right["width"] + 1
 

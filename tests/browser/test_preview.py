@@ -53,11 +53,11 @@ def settled(tab: Tab) -> dict:
 def table_counts(tab: Tab) -> list[tuple[float, int]]:
     """Each table row's pixel share (%) and distinct greys, as shown."""
     rows = tab.page.eval_on_selector_all(
-        "#dazdepth_mount table tbody tr",
+        "#dazdepth_mount .dd-table tbody tr",
         "rows => rows.map(r => [...r.cells].map(c => c.innerText))",
     )
     heads = tab.page.eval_on_selector_all(
-        "#dazdepth_mount table thead th", "ths => ths.map(t => t.textContent.trim())"
+        "#dazdepth_mount .dd-table thead th", "ths => ths.map(t => t.textContent.trim())"
     )
     share, greys = heads.index("Pixels"), heads.index("Greys")
     return [(float(r[share].rstrip("%")), int(r[greys])) for r in rows]

@@ -65,14 +65,14 @@ def test_the_mapping_and_the_reading_show_what_each_object_gets(tab, sample_set)
     label.press("Tab")
     view = tab.wait_view("v.regions.rows[0].label === 'the room' && !window.dazdepth.busy()")
     assert view["regions"]["template"] == "(base prompt)\nBREAK\nthe room\nBREAK\nfigure"
-    regions_src = tab.page.eval_on_selector("#dazdepth_mount img", "img => img.src")
+    regions_src = tab.page.eval_on_selector("#dazdepth_mount img.dd-img", "img => img.src")
     tab.page.locator("#dazdepth_mount input[type=radio][value=reading]").check()
     view = tab.wait_view("v.show === 'reading' && !window.dazdepth.busy()")
     assert [s["words"] for s in view["reading"]] == ["(base prompt)", "the room", "figure"]
     key = tab.page.inner_text("#dazdepth_mount .dd-reading-key")
     assert "1: the room" in key and "2: figure" in key
     tab.page.wait_for_function(
-        "(old) => document.querySelector('#dazdepth_mount img').src !== old", arg=regions_src
+        "(old) => document.querySelector('#dazdepth_mount img.dd-img').src !== old", arg=regions_src
     )
     # the figure's chest, tinted toward #408080; the no-hit strip at the top, untinted
     r, g, b = preview_pixel(tab, 0.5, 0.45)
@@ -126,7 +126,7 @@ def test_wand_numbers_stay_as_typed(tab, sample_set) -> None:
     tab.send([{"op": "add", "depth": 226}, {"op": "regions_from_splits"}])
     tab.page.check("#dazdepth_mount input.dd-wand")
     tab.page.fill("#dazdepth_mount input.dd-tolerance", "2")
-    box = tab.page.locator("#dazdepth_mount img.dd-img").bounding_box()
+    box = tab.page.locator("#dazdepth_mount .dd-pane-map").bounding_box()
     tab.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 2)  # the floor
     tab.wait_view("v.selected_pixels > 0 && !window.dazdepth.busy()")
     tab.page.fill("#dazdepth_mount input.dd-region-no", "7")

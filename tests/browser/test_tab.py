@@ -130,7 +130,7 @@ def test_keyboard_nudges_the_selected_boundary(tab, sample_set) -> None:
 
 def table_input(tab: Tab, row: int, column: int):
     return (
-        tab.page.locator("#dazdepth_mount table tbody tr")
+        tab.page.locator("#dazdepth_mount .dd-table tbody tr")
         .nth(row)
         .locator("td")
         .nth(column)
@@ -143,7 +143,7 @@ def test_table_edits_allocate_levels_label_and_flags(tab, sample_set) -> None:
     loaded(tab, sample_set)
     tab.send([{"op": "add", "depth": 226}, {"op": "add", "depth": 560}])
     headers = tab.page.eval_on_selector_all(
-        "#dazdepth_mount table thead th", "ths => ths.map(t => t.textContent.trim())"
+        "#dazdepth_mount .dd-table thead th", "ths => ths.map(t => t.textContent.trim())"
     )
     levels, label = headers.index("Levels"), headers.index("Label")
     for row, value in ((0, "200"), (1, "40"), (2, "16")):
@@ -175,7 +175,7 @@ def test_over_256_levels_shows_the_reference_failure(tab, sample_set) -> None:
     assert "take 44 off some split" in text  # what to fix, said plainly
     # the shares stay shown, and the preview keeps the last map that fit under a banner
     shares = tab.page.eval_on_selector_all(
-        "#dazdepth_mount table tbody tr", "rows => rows.map(r => r.cells[7].textContent)"
+        "#dazdepth_mount .dd-table tbody tr", "rows => rows.map(r => r.cells[7].textContent)"
     )
     assert all(s.endswith("%") and "–" not in s for s in shares)
     assert preview_src(tab) == before
