@@ -27,7 +27,13 @@ from ..engine.depthmap import load_depth_map
 from ..engine.errors import DazDepthError
 from ..engine.maps import png_maps
 from ..engine.outputs import Output, write_outputs
-from ..engine.payload import PayloadError, PayloadRequest, generation_size, txt2img_payload
+from ..engine.payload import (
+    PayloadError,
+    PayloadRequest,
+    generation_size,
+    png_size,
+    txt2img_payload,
+)
 from ..engine.presets import load_preset
 from ..engine.splits import SplitSet
 from .arguments import positive_whole
@@ -145,18 +151,19 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str], out=sys.stdout) -> int:
+def main(argv: list[str], out=None) -> int:
+    out = out or sys.stdout  # the stream of the moment, not the one at import
     args = parser().parse_args(argv)
     rendered = render_maps(expand(args.canvases), Path(args.preset) if args.preset else None)
-    width, height = generation_size(rendered.maps["depth"])
+    width, height = generation_size(*png_size(rendered.maps["depth"]), args.width, args.height)
     request = PayloadRequest(
         maps=rendered.maps,
         splits=rendered.splits,
         region_edits=rendered.region_edits,
         prompt=args.prompt,
         negative_prompt=args.negative,
-        width=args.width or width,
-        height=args.height or height,
+        width=width,
+        height=height,
         extra={"steps": args.steps, "seed": args.seed},
     )
     webui = Webui(args.webui, args.auth)

@@ -199,15 +199,9 @@ def router(
         maps = render(body, depth, splits, wanted, 8)
         if body.beauty_png:
             maps["beauty"] = decode("beauty_png", body.beauty_png)
-        width, height = generation_size(maps["depth"])
+        width, height = generation_size(depth.width, depth.height, body.width, body.height)
         request = PayloadRequest(
-            maps,
-            splits,
-            body.prompt,
-            body.negative_prompt,
-            body.width or width,
-            body.height or height,
-            units(),
+            maps, splits, body.prompt, body.negative_prompt, width, height, units()
         )
         try:
             return txt2img_payload(request, body.models or models(), body.host or host())

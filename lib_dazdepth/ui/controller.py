@@ -25,7 +25,13 @@ from ..engine.canvases import ROLES, CanvasSet, read_beauty, read_normals, recog
 from ..engine.depthmap import load_depth_map
 from ..engine.errors import DazDepthError, InputError
 from ..engine.maps import png_maps
-from ..engine.payload import BASE_RATIO, UnitSettings, region_prompt
+from ..engine.payload import (
+    BASE_RATIO,
+    UnitSettings,
+    generation_size,
+    region_prompt,
+    unit_options,
+)
 from ..engine.presets import load_preset
 
 NONE = "(none)"
@@ -266,7 +272,9 @@ def send_order(
     units: dict[str, UnitSettings],
     regions: bool,
 ) -> tuple[str, str]:
-    """What the page should put where (javascript/dazdepth_send.js carries it out).
+    """What the page should put where (javascript/dazdepth_send.js carries it out): each
+    map's unit with the options and the generation size every send path gives
+    (payload.unit_options, payload.generation_size).
 
     Returns (order JSON, status text); the order is empty when there is nothing to send.
     """
@@ -283,10 +291,7 @@ def send_order(
             "role": role,
             "unit": units[role].unit,
             "model": units[role].model,
-            "module": units[role].module,
-            "weight": units[role].weight,
-            "guidance_end": units[role].guidance_end,
-            "control_mode": units[role].control_mode,
+            **unit_options(units[role]),
             "name": f"{stem}.{role}.png",
             "png": base64.b64encode(maps[role]).decode("ascii"),
         }
@@ -294,11 +299,12 @@ def send_order(
         if role in maps
     ]
     missing = [role for role in roles if role not in maps]
+    width, height = generation_size(state.depth_map.width, state.depth_map.height)
     order: dict[str, Any] = {
         "tab": target,
         "items": items,
         "regions": None,
-        "size": {"width": state.depth_map.width, "height": state.depth_map.height},
+        "size": {"width": width, "height": height},
         "note": [f"no {role} map loaded" for role in missing],
     }
     if regions:
