@@ -276,6 +276,7 @@
     const size = setGenerationSize(order.tab, order.size);
     if (size) done.push(size);
     done.push(...(order.note || []));
+    for (const line of (order.regions && order.regions.warnings) || []) done.push(`warning: ${line}`);
     const status = q('#dazdepth_send_status');
     if (status) status.textContent = done.join('; ');
     const switchTo = window[`switch_to_${order.tab}`];

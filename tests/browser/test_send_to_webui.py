@@ -17,7 +17,10 @@ from browsing import ROOT, SAMPLE_SIZE, Tab, served
 from exrdata import write_depth
 from pictures import PICTURE_JS, wait_picture
 from PIL import Image
+from readings import assert_reads_as
 from test_tab import loaded
+
+from lib_dazdepth.engine.depthmap import load_depth_map
 
 FORGE = int(gradio.__version__.split(".")[0]) >= 4
 SAMPLE = (SAMPLE_SIZE, SAMPLE_SIZE)  # the sample's maps
@@ -50,11 +53,11 @@ def received(tab: Tab, name: str) -> str:
     return tab.page.locator(f"#fake_{name} textarea").input_value()
 
 
-def wait_received(tab: Tab, name: str, value: str) -> None:
+def wait_received(tab: Tab, name: str, value: str, timeout: float = 60000) -> None:
     tab.wait_js(
         "([name, value]) => { const t = document.querySelector(`#fake_${name} textarea`);"
         " return t && t.value === value; }",
-        60000,
+        timeout,
         arg=[name, value],
     )
 
@@ -144,11 +147,11 @@ def test_the_generation_size_follows_the_send_rule(page_tab, tmp_path):
 
 def test_fill_the_regional_prompter_sends_the_mask_and_the_prompt(page_tab, sample_set):
     loaded(page_tab, sample_set)
-    page_tab.send(
+    page_tab.send(  # numbered from 1, with a gap: the mask's colours follow the one list
         [
             {"op": "add", "depth": 226},
             {"op": "flag", "split": 0, "key": "label", "value": "a wizard"},
-            {"op": "flag", "split": 0, "key": "region", "value": "0"},
+            {"op": "flag", "split": 0, "key": "region", "value": "3"},
             {"op": "flag", "split": 1, "key": "region", "value": "1"},
         ]
     )
@@ -159,7 +162,16 @@ def test_fill_the_regional_prompter_sends_the_mask_and_the_prompt(page_tab, samp
     page_tab.page.wait_for_function(
         "() => document.querySelector('#txt2img_prompt textarea').value.includes('BREAK')"
     )
-    assert prompt.input_value() == "(base prompt)\nBREAK\na wizard\nBREAK\n(region 1)"
+    assert prompt.input_value() == "(base prompt)\nBREAK\n(region 1)\nBREAK\na wizard"
+    # the mask as the Regional Prompter box received it, read with the prompt sent
+    page_tab.wait_js(
+        "() => (document.querySelector('#fake_txt2img_rp_mask_png textarea') || {}).value", 30000
+    )
+    mask = base64.b64decode(received(page_tab, "txt2img_rp_mask_png"))
+    depth = load_depth_map(sample_set["depth"])
+    expected = np.where(depth.depth < 226, "a wizard", "(region 1)").astype(object)
+    expected[~depth.valid] = "(base prompt)"
+    assert_reads_as(mask, prompt.input_value(), expected)
     settings = probed(page_tab, "txt2img")
     rp = {k: v for k, v in settings.items() if k.startswith("rp_")}
     assert rp == {"rp_active": True, "rp_mode": "Mask", "rp_base_ratio": "0.2", "rp_use_base": True}

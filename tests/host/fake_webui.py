@@ -16,7 +16,8 @@ test_send_in_webui.py). Ids are those of
 sd-webui-controlnet 1.1.455, Forge's built-in ControlNet and the Regional Prompter as
 their sources build them: ``<tab>_controlnet_ControlNet-N_input_image``,
 ``<tab>_controlnet_ControlNet-N_controlnet_<name>``, ``RP_<name><t2i|i2i>``. Each target
-records what arrives in a textbox ``#fake_<what>``: the image size or "on";
+records what arrives in a textbox ``#fake_<what>``: the image size or "on" (and the region
+mask itself, as base64 PNG, in ``#fake_<tab>_rp_mask_png``);
 ``#fake_probe_<tab>`` writes every unit option and Regional Prompter switch the server
 holds into ``#fake_<tab>_settings`` (JSON).
 """
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import gradio as gr  # noqa: E402
+import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from lib_dazdepth.ui.blocks import build_tab  # noqa: E402
@@ -60,6 +62,15 @@ def size_of(image) -> str:
 # without a mask (before its canvas has drawn) nor a picture the server set, which the
 # recorders read (the hosts read them only on Generate, after the canvas has drawn).
 RAW = {} if FORGE else {"preprocess": False}
+
+
+def png_of(image) -> str:
+    """The image as it arrived, RGB, as base64 PNG (the region mask, read back by the test)."""
+    if image is None:
+        return ""
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(image)[..., :3].astype(np.uint8)).save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def recorded(name: str) -> gr.Textbox:
@@ -201,12 +212,15 @@ def regional_prompter(tab: str) -> dict:
                     if name == "Mask":
                         polymask, upload, shown = mask_inputs(short)
                 item.select(lambda name=name: name, None, selected)
+    mask_got = [recorded(f"{tab}_rp_mask"), recorded(f"{tab}_rp_mask_png")]
     if upload is not None:
-        outputs = [polymask, upload, shown, recorded(f"{tab}_rp_mask")]
-        upload.upload(lambda image: (image, None, image, size_of(image)), upload, outputs)
+        outputs = [polymask, upload, shown, *mask_got]
+        upload.upload(
+            lambda image: (image, None, image, size_of(image), png_of(image)), upload, outputs
+        )
         polymask.edit(size_of, polymask, recorded(f"{tab}_rp_sketch"), **RAW)
     else:
-        polymask.change(size_of, polymask, recorded(f"{tab}_rp_mask"))
+        polymask.change(lambda value: (size_of(value), png_of(value)), polymask, mask_got)
     return {
         "rp_active": active,
         "rp_mode": selected,
