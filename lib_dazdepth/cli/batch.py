@@ -119,7 +119,7 @@ def stream(function: Callable, items: list, jobs: int) -> Iterator:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m lib_dazdepth batch",
+        prog="daz-depth batch",
         description="Map every frame of an animation with one preset.",
     )
     p.add_argument("inputs", nargs="+", help="files, folders or glob patterns of canvases")

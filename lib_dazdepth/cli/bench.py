@@ -321,7 +321,7 @@ def bench_batch(folder: Path, frames: int, size: int = 1200) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m lib_dazdepth bench", description="Time the engine on the sample scene."
+        prog="daz-depth bench", description="Time the engine on the sample scene."
     )
     parser.add_argument("--sizes", default="1200,4096", help="comma-separated square sizes")
     parser.add_argument("--repeat", type=int, default=3)
