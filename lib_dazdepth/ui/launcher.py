@@ -1,4 +1,4 @@
-"""``python -m lib_dazdepth ui``: the tab on its own, served as the webui serves it.
+"""``daz-depth ui``: the tab on its own, served as the webui serves it.
 
 The webui puts every extension's ``javascript/*.js`` and ``style.css`` into the page head;
 the launcher does the same, so one front-end serves both.
@@ -10,11 +10,28 @@ import argparse
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from ..engine.errors import DazDepthError
+
+CHECKOUT = Path(__file__).resolve().parent.parent.parent
+INSTALLED = Path(__file__).resolve().parent / "frontend"
 
 
-def head_assets(root: Path = ROOT) -> str:
+def asset_root() -> Path:
+    """Where ``javascript/`` and ``style.css`` are: inside the installed package (the wheel
+    carries them as package data), else at the checkout's root, where the webui loads them
+    from; an editable install has only the latter."""
+    for root in (INSTALLED, CHECKOUT):
+        if (root / "style.css").is_file() and (root / "javascript").is_dir():
+            return root
+    raise DazDepthError(
+        f"the tab's front-end (style.css, javascript/) is in neither {INSTALLED} nor"
+        f" {CHECKOUT}: reinstall Daz Depth"
+    )
+
+
+def head_assets(root: Path | None = None) -> str:
     """Inline <style> and <script> elements for style.css and javascript/*.js."""
+    root = asset_root() if root is None else root
     parts = []
     css = root / "style.css"
     if css.exists():
@@ -70,7 +87,7 @@ def folder_files(folder: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m lib_dazdepth ui", description="Open the Daz Depth tab in a browser."
+        prog="daz-depth ui", description="Open the Daz Depth tab in a browser."
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=7861)
@@ -87,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from .blocks import build_tab
+    from .compat import launch_options
     from .controller import TabConfig
 
     outputs = Path(args.outputs).resolve()
@@ -106,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         server_port=args.port,
         inbrowser=False,
         allowed_paths=allowed,
-        show_api=False,
         quiet=True,
+        **launch_options(),
     )
     return 0
