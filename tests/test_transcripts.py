@@ -9,10 +9,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from children import child_env
 from exrdata import seed_scenes
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parent.parent
 TRANSCRIPTS = sorted((Path(__file__).parent / "transcripts").glob("*.txt"))
 
 
@@ -40,7 +40,7 @@ def run_cli(args: list[str], folder: Path, commands: list[str] = ()) -> subproce
         text=True,
         cwd=folder,
         timeout=60,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        env=child_env(),
     )
 
 

@@ -14,7 +14,7 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import numpy as np
 from PIL import Image, PngImagePlugin
@@ -48,10 +48,11 @@ class Written:
         return f"** {self.wanted.name} exists and is not ours; wrote {self.path.name} instead"
 
 
-def output_path(stem: str | Path, kind: str, out_dir: str | Path | None = None) -> Path:
-    """``NAME.kind.png`` beside ``stem`` (a path without extension) or in ``out_dir``."""
-    stem = Path(stem)
-    folder = Path(out_dir) if out_dir is not None else stem.parent
+def output_path(stem: str | PurePath, kind: str, out_dir: str | PurePath | None = None) -> Path:
+    """``NAME.kind.png`` beside ``stem`` (a path without extension) or in ``out_dir``, in
+    ``stem``'s own path flavour (a ``PureWindowsPath`` gives one, as on Windows)."""
+    stem = stem if isinstance(stem, PurePath) else Path(stem)
+    folder = type(stem)(out_dir) if out_dir is not None else stem.parent
     return folder / f"{stem.name}.{kind}.png"
 
 
@@ -138,7 +139,7 @@ def write_outputs(outputs: Iterable[Output], protected: Iterable[Path] = ()) -> 
                 else:
                     encode_png(output.image, handle, output.text)
         for temp, target, _ in staged:
-            os.replace(temp, target)
+            replace(temp, target)
     except OSError as error:
         _discard(temp for temp, _, _ in staged)
         where = error.filename or (staged[-1][1] if staged else "output")
@@ -147,6 +148,20 @@ def write_outputs(outputs: Iterable[Output], protected: Iterable[Path] = ()) -> 
         _discard(temp for temp, _, _ in staged)
         raise
     return [Written(target, wanted) for _, target, wanted in staged]
+
+
+def replace(temp: str, target: Path) -> None:
+    """Rename the finished ``temp`` onto ``target``. Windows refuses to replace a file that
+    another program holds open (an image viewer, the webui), with a PermissionError: the
+    old file then stays as it was, and the error says so."""
+    try:
+        os.replace(temp, target)
+    except PermissionError as error:
+        raise OutputError(
+            target,
+            f"cannot replace it ({error.strerror}): is it open in another program?"
+            " The old file is unchanged; close it and run again",
+        ) from None
 
 
 def _discard(paths: Iterable[str]) -> None:
