@@ -38,6 +38,7 @@ from ..engine.outputs import PNG_LEVEL, write_outputs
 from ..engine.presets import dumps
 from ..engine.sample import write_sample
 from ..engine.splits import SplitSet
+from .bench_startup import bench_startup, environment
 
 PURE_PYTHON_PIXELS = 200_000
 
@@ -60,7 +61,10 @@ try:
     {body}
 except SystemExit:
     pass
-peak = [l for l in open("/proc/self/status") if l.startswith("VmHWM")][0].split()[1]
+try:  # Linux; elsewhere no peak is reported
+    peak = [l for l in open("/proc/self/status") if l.startswith("VmHWM")][0].split()[1]
+except OSError:
+    peak = "0"
 sys.stderr.write("\\n" + peak + "\\n")
 """
 FLOOR = """import numpy as np, OpenEXR
@@ -82,7 +86,7 @@ def process_seconds(argv: list[str], body: str, repeat: int) -> tuple[float, flo
             check=True,
             capture_output=True,
             text=True,
-            env={"PYTHONPATH": root, "PATH": "/usr/bin:/bin"},
+            env=environment(Path(root)),
         )
         times.append(time.perf_counter() - start)
         peak = max(peak, int(done.stderr.split()[-1]) / 1024)
@@ -288,7 +292,7 @@ def bench_batch(folder: Path, frames: int, size: int = 1200) -> None:
     preset = folder / "batch-preset.json"
     preset.write_text(dumps(edited_splits(*load_depth_map(source).range)))
     root = str(Path(__file__).resolve().parent.parent)
-    env = {"PYTHONPATH": root, "PATH": "/usr/bin:/bin"}
+    env = environment(Path(root))
 
     def run(*args: str) -> float:
         start = time.perf_counter()
@@ -338,6 +342,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Daz Depth benchmark: Python {sys.version.split()[0]}, numpy {np.__version__};"
         " best of {0} (processes: median of {0})".format(args.repeat)
     )
+    bench_startup(args.repeat)
     with tempfile.TemporaryDirectory(prefix="dazdepth-bench-") as folder:
         for size in sizes:
             bench_size(size, Path(folder), args.repeat)

@@ -16,14 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
-from ..editing.edits import PresetEdits, load_edits_for
-from ..editing.overpaint import apply_depth_edits
-from ..engine.autosplit import auto_splits
 from ..engine.background import BackgroundSettings
 from ..engine.depthmap import DepthMap, load_depth_map
 from ..engine.errors import DazDepthError
 from ..engine.exr import DEFAULT_MAX_PIXELS, quietly, read_rgb
-from ..engine.histogram import depth_histogram, reference_lines
 from ..engine.maps import MapOptions, depth_outputs
 from ..engine.normals import CONVENTIONS, NormalSettings, encode_normals
 from ..engine.outputs import Output, output_path, write_outputs
@@ -198,16 +194,21 @@ class Converter:
                 "(did you allocate too many levels?)",
             )
             return 2
-        edits = PresetEdits()
+        regions = None
         if self.preset is not None:
+            # Only a preset has edits: their modules load only then (start-up, README Speed).
+            from ..editing.edits import load_edits_for
+            from ..editing.overpaint import apply_depth_edits
+
             edits = load_edits_for(Path(self.args.preset), depth_map.shape)
+            regions = edits.regions
             depth_map = apply_depth_edits(depth_map, edits.depth)
             if edits.depth is not None:
                 painted = int(np.count_nonzero(~np.isnan(edits.depth)))
                 self.say(f"** depth edits from the preset: {painted} pixels overpainted")
             self.report_clipping(depth_map, splits)
         outputs = depth_outputs(
-            depth_map, splits.record_offsets(), self.options, stem, self.args.out, edits.regions
+            depth_map, splits.record_offsets(), self.options, stem, self.args.out, regions
         )
         self.write(outputs)
         return 0
@@ -216,6 +217,8 @@ class Converter:
         if self.preset is not None:
             return self.preset
         if self.args.auto:
+            from ..engine.autosplit import auto_splits
+
             return auto_splits(
                 depth_map.valid_values(), compress=self.args.compress_map, curve=self.args.curve
             )
@@ -223,6 +226,8 @@ class Converter:
         return splits.with_compress(self.args.compress_map)
 
     def histogram(self, depth_map: DepthMap) -> None:
+        from ..engine.histogram import depth_histogram, reference_lines
+
         hist = depth_histogram(depth_map.valid_values(), background=depth_map.background.total)
         self.say(*reference_lines(hist))
 
