@@ -10,14 +10,15 @@ ROOT = Path(__file__).resolve().parent.parent
 START_METHOD = os.environ.get("DAZDEPTH_TEST_START_METHOD")
 
 
-def child_env(**extra: str) -> dict[str, str]:
+def child_env(start_method: bool = True, **extra: str) -> dict[str, str]:
     """This checkout on PYTHONPATH, this machine's PATH (and on Windows SYSTEMROOT, without
-    which Python cannot start), the run's start method; nothing else of ours leaks in."""
+    which Python cannot start), the run's start method unless ``start_method`` is false
+    (setting it imports multiprocessing); nothing else of ours leaks in."""
     paths = [str(ROOT)]
     env = {"PATH": os.environ.get("PATH", os.defpath)}
     if "SYSTEMROOT" in os.environ:
         env["SYSTEMROOT"] = os.environ["SYSTEMROOT"]
-    if START_METHOD:
+    if START_METHOD and start_method:
         paths.append(str(ROOT / "tests" / "start_method"))
         env["DAZDEPTH_TEST_START_METHOD"] = START_METHOD
     env["PYTHONPATH"] = os.pathsep.join(paths)
