@@ -38,7 +38,7 @@ from ..engine.outputs import PNG_LEVEL, write_outputs
 from ..engine.presets import dumps
 from ..engine.sample import write_sample
 from ..engine.splits import SplitSet
-from .bench_startup import bench_startup, environment
+from .bench_startup import PACKAGE, bench_startup, environment
 
 PURE_PYTHON_PIXELS = 200_000
 
@@ -77,7 +77,7 @@ FLOOR = """import numpy as np, OpenEXR
 def process_seconds(argv: list[str], body: str, repeat: int) -> tuple[float, float]:
     """Median wall time of a fresh Python process running ``body``, and its peak MB."""
     times, peak = [], 0.0
-    root = str(Path(__file__).resolve().parent.parent)
+    root = str(PACKAGE.parent)  # the folder holding lib_dazdepth
     script = MEASURED.format(argv=argv, body=body)
     for _ in range(repeat):
         start = time.perf_counter()
@@ -291,7 +291,7 @@ def bench_batch(folder: Path, frames: int, size: int = 1200) -> None:
         shutil.copyfile(source, inputs / f"anim-Canvas2-Depth.{i:04d}.exr")
     preset = folder / "batch-preset.json"
     preset.write_text(dumps(edited_splits(*load_depth_map(source).range)))
-    root = str(Path(__file__).resolve().parent.parent)
+    root = str(PACKAGE.parent)  # the folder holding lib_dazdepth
     env = environment(Path(root))
 
     def run(*args: str) -> float:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,13 +21,13 @@ COUNT = (
 
 
 def fresh_seconds(code: str, env: dict[str, str], repeat: int) -> float:
-    """Median wall time of a fresh ``python -c code``."""
+    """Best wall time of a fresh ``python -c code`` (the least disturbed by other work)."""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         subprocess.run([sys.executable, "-c", code], check=True, env=env)
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return min(times)
 
 
 def environment(path: Path, write_bytecode: bool = True) -> dict[str, str]:
@@ -42,7 +41,7 @@ def environment(path: Path, write_bytecode: bool = True) -> dict[str, str]:
 
 def bench_startup(repeat: int) -> None:
     repeat = max(repeat, 5)
-    print(f"\n== start-up, fresh processes (median of {repeat})")
+    print(f"\n== start-up, fresh processes (best of {repeat})")
     cached = environment(PACKAGE.parent)
     subprocess.run([sys.executable, "-c", CONVERT], check=True, env=cached)  # bytecode written
     bare = fresh_seconds("pass", cached, repeat)
