@@ -14,13 +14,13 @@
   const GRAB = 6;            // handle hit tolerance in CSS px
 
   parts.histogram = function histogram(kit, ui) {
-    const { st, h, send, splits, splitAt, splitName, fmt, int, focused } = kit;
+    const { st, h, send, splits, splitAt, splitName, fmt, int, focused, moved } = kit;
 
     function build() {
-      ui.logBox = h('input', { type: 'checkbox', onchange: () => { st.log = ui.logBox.checked; schedule(); } });
+      ui.logBox = h('input', { type: 'checkbox', title: 'Taller bars for rare depths (log scale)', onchange: () => { st.log = ui.logBox.checked; schedule(); } });
       ui.logBox.checked = st.log;
       ui.zoomSel = h('button', { type: 'button', text: 'Zoom to split', title: 'Zoom the histogram to the selected split', onclick: zoomSelected });
-      ui.zoomReset = h('button', { type: 'button', text: 'Reset zoom', onclick: () => zoomTo(null) });
+      ui.zoomReset = h('button', { type: 'button', text: 'Reset zoom', title: 'Show the whole depth range', onclick: () => zoomTo(null) });
       ui.bg = h('span', { class: 'dd-bg' });
       ui.histRead = h('span', { class: 'dd-read' });
       ui.canvas = h('canvas', { class: 'dd-canvas', tabindex: '0', 'aria-label': 'Depth histogram; arrow keys move the focused boundary' });
@@ -43,11 +43,15 @@
 
     function update() {
       const v = st.view, bg = v.background || {};
-      ui.bg.textContent = bg.count ? `no hit: ${int(bg.count)} px (${fmt(bg.share)}%)` : 'no hit: none';
+      ui.bg.textContent = bg.count ? `background: ${int(bg.count)} px (${fmt(bg.share)}%)` : 'background: none';
+      ui.bg.title = 'Pixels where the camera sees no surface; they stay black in the depth map';
       ui.zoomReset.disabled = !(v.histogram && v.histogram.zoomed) && !st.zoom;
       ui.zoomSel.disabled = !(v.splits || [])[v.selected];
       const n = splits().length;
       if (!(st.focus >= 1 && st.focus < n)) st.focus = 1;
+      // A new view (auto splits, undo, ...) moves the boundaries: no readout of an old one.
+      if (!st.drag) ui.histRead.textContent = st.hoverX !== null ? histReadout(st.hoverX)
+        : st.readBoundary >= 1 && st.readBoundary < n ? `boundary ${st.readBoundary}: ${fmt(splits()[st.readBoundary].start)}` : '';
       drawHist();
     }
 
@@ -90,7 +94,9 @@
       requestAnimationFrame(() => {
         st.frame = false;
         drawHist();
-        if (st.drag && st.drag.dirty) {
+        moved(); // the preview and the table follow on the page
+        // Where the page draws the preview itself, the server hears of the drag on release.
+        if (st.drag && st.drag.dirty && !st.drawsPreview) {
           st.drag.dirty = false;
           send([{ op: 'move', boundary: st.drag.i, depth: st.drag.depth }], false);
         }
@@ -217,11 +223,13 @@
         const d = clampBoundary(g.i, D(x), unit);
         if (d !== g.depth) { g.depth = d; g.moved = true; g.dirty = true; }
         st.ui.histRead.textContent = `boundary ${g.i}: ${fmt(d)}`;
+        st.readBoundary = g.i;
         schedule();
         return;
       }
       c.style.cursor = handleAt(x) ? 'col-resize' : 'crosshair';
       st.hoverX = x;
+      st.readBoundary = null;
       st.ui.histRead.textContent = histReadout(x);
       schedule();
     }
@@ -300,6 +308,7 @@
       st.over.set(i, d);
       send([{ op: 'move', boundary: i, depth: d }], true);
       st.ui.histRead.textContent = `boundary ${i}: ${fmt(d)}`;
+      st.readBoundary = i;
       schedule();
     }
 

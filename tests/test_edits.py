@@ -50,6 +50,26 @@ def test_saved_edits_reload_exactly_in_the_tab(tmp_path: Path) -> None:
     np.testing.assert_array_equal(fresh.layer("regions"), state.layer("regions"))
 
 
+def test_a_preset_dropped_without_its_edits_loads_its_splits_and_says_what_is_missing(
+    tmp_path: Path,
+) -> None:
+    exr, state = divided_session(tmp_path)
+    paths, _ = controller.save_preset_only(state, TabConfig(tmp_path / "out"))
+    preset, sidecar = map(Path, paths)
+    alone = tmp_path / "elsewhere" / preset.name  # the edits PNG is not beside it either
+    alone.parent.mkdir()
+    alone.write_bytes(preset.read_bytes())
+    fresh = controller.load_files([exr], None, TabConfig(tmp_path / "out")).workspace
+    fresh, view = controller.load_preset_file([str(alone)], fresh)
+    assert json.loads(view)["message"] == {
+        "kind": "warning",
+        "text": f"Loaded 2 splits from {preset.name}; its edits were not found"
+        f" ({sidecar.name}): drop them together with the preset to have the painted"
+        " regions and depths too",
+    }
+    assert fresh.splits == state.splits and fresh.region_edits is None
+
+
 def test_saved_maps_carry_the_edits_and_the_command_line_applies_them(tmp_path: Path) -> None:
     exr, state = divided_session(tmp_path)
     paths, _ = controller.save_all(state, TabConfig(tmp_path / "out"))

@@ -17,6 +17,8 @@ from PIL import Image
 from test_overpaint import overpainted_session
 
 from lib_dazdepth.cli.main import main
+from lib_dazdepth.engine.depthmap import from_array
+from lib_dazdepth.engine.maps import png_maps, rgb8_png
 from lib_dazdepth.engine.payload import (
     PayloadError,
     PayloadRequest,
@@ -281,3 +283,19 @@ def test_send_applies_the_presets_region_and_depth_edits(webui, tmp_path: Path) 
     with Image.open(saved["mirror-Canvas2-Depth.regions.png"]) as image:
         np.testing.assert_array_equal(np.asarray(sent_mask), np.asarray(image))
     assert payload["prompt"] == "(base prompt)\nBREAK\n(region 0)"
+
+
+def test_every_map_sent_to_controlnet_is_8_bit_rgb() -> None:
+    """Never 16-bit: a webui image box would keep almost none of its greys."""
+    depth = np.linspace(100, 600, 48, dtype=np.float32).reshape(6, 8)
+    depth_map = from_array(depth)
+    normals = np.zeros((6, 8, 3), np.float32)
+    normals[..., 2] = 1
+    beauty = np.zeros((6, 8, 3), np.uint8)
+    maps = png_maps(depth_map, SPLITS, normals, beauty)
+    assert set(maps) == {"depth", "regions", "normal", "beauty"}
+    for data in maps.values():
+        with Image.open(io.BytesIO(data)) as image:
+            assert (image.mode, image.size) == ("RGB", (8, 6))
+    with pytest.raises(ValueError, match="ControlNet gets 8-bit RGB, not uint16"):
+        rgb8_png(np.zeros((6, 8, 3), np.uint16))

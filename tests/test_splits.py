@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import itertools
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib_dazdepth.engine.splits import MAX_LEVELS, Split, SplitError, SplitSet
+from lib_dazdepth.engine.splits import MAX_LEVELS, Split, SplitError, SplitSet, cut_sharing
 
 
 def default() -> SplitSet:
@@ -198,3 +199,44 @@ def test_removing_every_added_split_restores_the_range(cuts) -> None:
     while len(splits) > 1:
         splits = splits.remove(len(splits) - 1)[0]
     assert splits.bounds == default().bounds
+
+
+DEPTHS_1_TO_8 = np.arange(1, 9, dtype=np.float64)
+
+
+@pytest.mark.parametrize(
+    ("levels", "cut", "expected"),
+    [
+        (256, 3.0, [64, 192]),  # 2 pixels below the cut, 6 from it on
+        (256, 8.0, [224, 32]),  # the last split holds its end: 8 is counted
+        (0, 3.0, [0, 0]),  # nothing to share
+        (1, 3.0, [0, 1]),
+        (2, 1.5, [1, 1]),  # 1 pixel below, 7 above: each part keeps a level
+    ],
+)
+def test_a_cut_in_the_tab_shares_the_parents_levels_by_pixels(levels, cut, expected) -> None:
+    splits = SplitSet.from_bounds([1, 8], [levels])
+    shared = cut_sharing(splits, cut, DEPTHS_1_TO_8)
+    assert [s.levels for s in shared.splits] == expected
+    assert shared.bounds == splits.add(cut).bounds
+
+
+def test_a_cut_shares_only_its_own_splits_levels() -> None:
+    splits = SplitSet.from_bounds([1, 4, 8], [100, 50]).set_flag(1, "label", "far")
+    shared = cut_sharing(splits, 6.0, DEPTHS_1_TO_8)
+    assert [s.levels for s in shared.splits] == [100, 20, 30]  # 4, 5 | 6, 7, 8
+    assert shared.splits[1].label == "far"
+
+
+@given(
+    st.lists(st.floats(0, 1000, allow_nan=False), min_size=1, max_size=60),
+    st.integers(0, 256),
+    st.floats(0.01, 0.99),
+)
+def test_a_shared_cut_keeps_the_total_levels(values, levels, where) -> None:
+    depths = np.sort(np.array(values, dtype=np.float64))
+    low, high = float(depths[0]), float(depths[-1]) + 1
+    splits = SplitSet.from_bounds([low, high], [levels])
+    shared = cut_sharing(splits, low + (high - low) * where, depths)
+    assert shared.total_levels == levels
+    assert all(s.levels >= 0 for s in shared.splits)

@@ -22,7 +22,8 @@ status = main(sys.argv[1:])
 print(json.dumps([status, sorted(set(sys.modules) - libraries)]))
 """
 # Heavy or unrelated to converting one file: the tab, the webui, HTTP, worker processes,
-# the shell, the editing layer, and fractions (which brings decimal).
+# the shell, the editing layer, and fractions (which brings decimal). PNG rows are
+# compressed on threads (concurrent.futures) only for images of several 1 MB blocks.
 NEVER_FOR_A_CONVERSION = {
     "gradio",
     "lib_dazdepth.ui",
@@ -69,7 +70,8 @@ def test_converting_one_file_imports_the_engine_it_needs_and_no_more(tmp_path, d
     assert "lib_dazdepth.engine.autosplit" not in modules
     assert "lib_dazdepth.engine.histogram" not in modules
     ours = sorted(m for m in modules if m.startswith("lib_dazdepth."))
-    assert len(ours) <= 20, ours
+    # The reader is exr, exr_pixels, layers, files and conventions; the writer png, outputs.
+    assert len(ours) <= 24, ours
 
 
 def test_an_option_loads_its_own_module_when_given(tmp_path, depth) -> None:

@@ -85,7 +85,7 @@ def test_undo_and_redo_walk_the_history() -> None:
     original = ws.splits
     ws.apply([{"op": "add", "depth": 150}])
     added = ws.splits
-    ws.apply([{"op": "allocate", "split": 1, "levels": 0}])  # no change: no history entry
+    ws.apply([{"op": "allocate", "split": 1, "levels": 128}])  # no change: no history entry
     assert [snap.splits for snap in ws.undo_stack] == [original]
     ws.apply([{"op": "undo"}])
     assert ws.splits == original and [snap.splits for snap in ws.redo_stack] == [added]
@@ -123,11 +123,20 @@ def test_spread_equally_and_by_share_uses_every_remaining_level() -> None:
     assert shared.total_levels == 256
 
 
+def test_a_cut_in_the_tab_shares_its_splits_levels_and_the_map_stays_lit() -> None:
+    ws = workspace()
+    ws.apply([{"op": "add", "depth": 175}])  # a quarter of the ramp's pixels beyond the cut
+    assert [s.levels for s in ws.splits.splits] == [192, 64]
+    assert ws.splits.mapping_status() == "Success"
+    assert int(ws.layer("depth").min()) == 0 and int(ws.layer("depth")[-1, -1]) == 0
+    assert np.count_nonzero(ws.layer("depth") == 0) < ws.layer("depth").size // 100
+
+
 def test_split_rows_report_share_and_distinct_greys() -> None:
     ws = workspace()
     ws.apply([{"op": "add", "depth": 150}, {"op": "allocate", "split": 0, "levels": 10}])
     rows = ws.split_rows()
-    assert [r["greys"] for r in rows] == [10, 0]
+    assert [r["greys"] for r in rows] == [10, 128]
     assert rows[0]["share"] + rows[1]["share"] == pytest.approx(100, abs=0.02)
     assert rows[0]["pixels"] + rows[1]["pixels"] == RAMP.size
 
@@ -265,10 +274,12 @@ def test_click_select_then_assign_a_region_and_undo() -> None:
     # figure two is region 2; the flags keep 0 (figures' split) and 1 (wall)
     assert ws.region_edits[1, 5] == 2 and ws.region_edits[1, 1] == -2
     assert [s.region for s in ws.splits.splits] == [0, 1]
-    ws.apply([{"op": "assign_selection", "region": -1}])  # clear: no region there
-    assert ws.region_edits[1, 5] == -1
+    assert ws.selection is None  # assigned: done with
+    ws.apply([{"op": "select_at", "x": 5, "y": 1}, {"op": "assign_selection", "region": -1}])
+    assert ws.region_edits[1, 5] == -1  # no region there now
     ws.apply([{"op": "undo"}, {"op": "undo"}])
     assert ws.region_edits is None
+    ws.apply([{"op": "select_at", "x": 5, "y": 1}])
     with pytest.raises(CommandError, match="outside the 8x6 image"):
         ws.apply([{"op": "select_at", "x": 8, "y": 0}])
     assert ws.selection.sum() == 6  # a failed command keeps the selection

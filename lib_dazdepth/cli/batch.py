@@ -8,6 +8,7 @@ and Ctrl-C stops with nothing half-written (workers clean up their temporary fil
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -30,7 +31,7 @@ from ..engine.batch import (
     union_splits,
 )
 from ..engine.errors import DazDepthError
-from ..engine.maps import MapOptions
+from ..engine.maps import MapOptions, sixteen_bit_note
 from ..engine.outputs import Output, json_bytes, write_outputs
 from ..engine.presets import load_preset, to_document
 
@@ -83,12 +84,15 @@ class Progress:
 
 
 def _worker_start() -> None:
-    # Ctrl-C is the parent's to handle; terminate() arrives as SIGTERM, which is turned
-    # into KeyboardInterrupt so a frame being written removes its temporary files.
+    # Ctrl-C is the parent's to handle (SIGINT stays blocked, as the parent blocked it
+    # while starting the pool, until it is ignored here); terminate() arrives as SIGTERM,
+    # turned into SystemExit: a frame being written removes its temporary files on the
+    # way out, and a worker leaving by SystemExit prints no traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
     def stop(signum, frame):
-        raise KeyboardInterrupt
+        raise SystemExit(130)
 
     signal.signal(signal.SIGTERM, stop)
 
@@ -106,7 +110,11 @@ def stream(function: Callable, items: list, jobs: int) -> Iterator:
     if jobs <= 1 or len(items) <= 1:
         yield from map(function, items)
         return
-    pool = multiprocessing.Pool(min(jobs, len(items)), initializer=_worker_start)
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:  # a Ctrl-C while the workers start waits until they ignore it
+        pool = multiprocessing.Pool(min(jobs, len(items)), initializer=_worker_start)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     try:
         yield from pool.imap_unordered(function, items)
         pool.close()
@@ -157,6 +165,8 @@ def main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) ->
     )
     if args.union:
         job = derive_union(frames, job, args.jobs, out)
+    if args.bits == 16:
+        out.write(sixteen_bit_note("every NAME.depth.png") + "\n")
     return run_batch(frames, job, args.jobs, args.force, out, err)
 
 
@@ -184,37 +194,44 @@ def run_batch(
     manifest = Manifest(job.out_dir)
     progress = Progress(len(frames), err)
     tasks = [(f, job, None if force else manifest.frames.get(f.key)) for f in frames]
-    clipped_frames = clipped_pixels = 0
+    clipped = [0, 0]  # frames, pixels
+
+    def handle(result: FrameResult) -> None:
+        if result.status == "failed":
+            progress.note(f"error: {result.message}")
+        elif result.status == "done":
+            manifest.record(result.key, result.fingerprint)
+            if result.message:
+                progress.note(result.message)
+        if result.clipped:
+            clipped[0] += 1
+            clipped[1] += result.clipped
+            progress.note(
+                f"** frame {result.key}: {result.clipped} pixels outside the"
+                " preset's range, clamped"
+            )
+        progress.step(result)
+
     try:
-        for result in stream(_run, tasks, jobs):
-            if result.status == "failed":
-                progress.note(f"error: {result.message}")
-            elif result.status == "done":
-                manifest.record(result.key, result.fingerprint)
-                if result.message:
-                    progress.note(result.message)
-            if result.clipped:
-                clipped_frames += 1
-                clipped_pixels += result.clipped
-                progress.note(
-                    f"** frame {result.key}: {result.clipped} pixels outside the"
-                    " preset's range, clamped"
-                )
-            progress.step(result)
+        with contextlib.closing(stream(_run, tasks, jobs)) as results:  # any exit stops workers
+            for result in results:
+                handle(result)
     except KeyboardInterrupt:
         progress.close()
         err.write(f"interrupted: {progress.counts['done']} frames written; run again to go on\n")
         return 130
+    except DazDepthError:  # the manifest cannot be written (a full disk): nothing else can
+        progress.close()
+        raise
     progress.close()
     counts = progress.counts
     summary = (
         f"batch: {len(frames)} frames: {counts['done']} done, {counts['skipped']}"
         f" skipped (done before), {counts['failed']} failed"
     )
-    if clipped_pixels:
+    if clipped[1]:
         summary += (
-            f"; {clipped_pixels} pixels in {clipped_frames} frames lie outside the"
-            " preset's range (clamped)"
+            f"; {clipped[1]} pixels in {clipped[0]} frames lie outside the preset's range (clamped)"
         )
     out.write(summary + "\n")
     return 2 if counts["failed"] else 0

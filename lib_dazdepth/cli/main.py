@@ -17,10 +17,13 @@ import numpy as np
 
 from .. import __version__
 from ..engine.background import BackgroundSettings
+from ..engine.conventions import AUTO
+from ..engine.conventions import CONVENTIONS as DEPTH_CONVENTIONS
 from ..engine.depthmap import DepthMap, load_depth_map
 from ..engine.errors import DazDepthError
-from ..engine.exr import DEFAULT_MAX_PIXELS, quietly, read_rgb
-from ..engine.maps import MapOptions, depth_outputs
+from ..engine.exr import DEFAULT_MAX_PIXELS, quietly
+from ..engine.mapping import MappingError
+from ..engine.maps import MapOptions, depth_outputs, sixteen_bit_note
 from ..engine.normals import CONVENTIONS, NormalSettings, encode_normals
 from ..engine.outputs import Output, output_path, write_outputs
 from ..engine.presets import load_preset
@@ -93,8 +96,30 @@ def convert_parser() -> argparse.ArgumentParser:
     )
     add("--bits", type=int, choices=(8, 16), default=8, help="depth PNG bit depth")
     add("--out", metavar="DIR", help="write outputs here instead of beside each input")
-    add("--channel", help="EXR channel holding depth (default: Y, Z, *.Z, depth, grey R)")
+    add(
+        "--channel",
+        help="EXR channel holding depth (default: the one named for depth: Y, Z, depth, *.Depth.Z)",
+    )
+    add(
+        "--normal-channel",
+        metavar="LAYER",
+        help="EXR layer holding normals, or three channels A,B,C (default: one named for normals,"
+        " else R,G,B)",
+    )
     add("--part", help="EXR part (index or name) holding depth")
+    add(
+        "--depth-is",
+        choices=(AUTO, *DEPTH_CONVENTIONS),
+        default=AUTO,
+        help="what the depth canvas holds: planar depth, inverse depth 1/z (0 = no hit) or"
+        " distance from the camera (auto: distance for *-Distance.exr, else depth)",
+    )
+    add(
+        "--fov",
+        type=positive,
+        metavar="DEGREES",
+        help="horizontal field of view, to make distance planar when the EXR has no camera",
+    )
     add(
         "--background-threshold",
         type=positive,
@@ -135,12 +160,17 @@ class Converter:
         self.out, self.err = out or sys.stdout, err or sys.stderr
         self.args, self.stdin = args, stdin
         self.protected = {Path(p) for p in args.exrfile}
+        self.claimed: set[Path] = set()  # written in this run: never written twice
         self.options = MapOptions(args.bits, args.regions, args.mask, args.noise, args.seed)
         tolerance = None if args.edge_tolerance < 0 else args.edge_tolerance
         self.background = BackgroundSettings(
             args.background_threshold, tolerance, args.repair_edges
         )
         self.preset = load_preset(args.preset) if args.preset else None
+        if args.preset:
+            from ..editing.edits import named_sidecars
+
+            named_sidecars(Path(args.preset))  # a bad edits name is refused before any work
 
     def say(self, *lines: str) -> None:
         for line in lines:
@@ -153,6 +183,9 @@ class Converter:
                 status = max(status, self.convert(Path(name)))
             except DazDepthError as error:
                 self.err.write(f"error: {error}\n")
+                status = 2
+            except MappingError as error:  # e.g. --curve inverse on depths at or below 0
+                self.err.write(f"error: {name}: {error}\n")
                 status = 2
         return status
 
@@ -170,7 +203,14 @@ class Converter:
             part=part_value(self.args.part),
             settings=self.background,
             max_pixels=self.args.max_pixels,
+            convention=self.args.depth_is,
+            fov=self.args.fov,
         )
+        source = depth_map.source
+        if source is not None:
+            if self.args.verbose:
+                self.say(f"** {path.name}: {source.describe()}")
+            self.say(*(f"** warning: {path.name}: {note}" for note in source.notes()))
         if depth_map.background.total:
             share = depth_map.background.total / depth_map.depth.size * 100
             self.say(
@@ -201,8 +241,7 @@ class Converter:
             from ..editing.overpaint import apply_depth_edits
 
             edits = load_edits_for(Path(self.args.preset), depth_map.shape)
-            regions = edits.regions
-            depth_map = apply_depth_edits(depth_map, edits.depth)
+            depth_map, regions = apply_depth_edits(depth_map, edits.depth), edits.regions
             if edits.depth is not None:
                 painted = int(np.count_nonzero(~np.isnan(edits.depth)))
                 self.say(f"** depth edits from the preset: {painted} pixels overpainted")
@@ -241,11 +280,13 @@ class Converter:
             )
 
     def write(self, outputs: list[Output]) -> None:
-        for written in write_outputs(outputs, self.protected):
+        for output, written in zip(outputs, write_outputs(outputs, self.protected, self.claimed)):
             if written.renamed:
                 self.say(written.note())
             if self.args.verbose:
                 self.say(f"** wrote {written.path}")
+            if output.image is not None and output.image.dtype == np.uint16:
+                self.say(sixteen_bit_note(written.path.name))
 
     def interactive(self, depth_map: DepthMap) -> int:
         from .shell import DepthShell, Session
@@ -270,9 +311,18 @@ class Converter:
         return 0
 
     def convert_normal(self, path: Path, stem: Path) -> int:
+        from ..engine.canvases import read_normal_image
+
         image = quietly(
-            read_rgb, path, part=part_value(self.args.part), max_pixels=self.args.max_pixels
+            read_normal_image,
+            path,
+            max_pixels=self.args.max_pixels,
+            layer=self.args.normal_channel,
+            part=part_value(self.args.part),
         )
+        if self.args.verbose:
+            self.say(f"** {path.name}: normals from {image.label} ({image.pixel_type})")
+        self.say(*(f"** warning: {path.name}: {note}" for note in image.notes()))
         settings = NormalSettings(
             self.args.normal_convention, self.args.flip_x, self.args.flip_y, self.args.flip_z
         )

@@ -22,8 +22,7 @@ import numpy as np
 from ..editing.edits import PresetEdits, load_edits_for
 from ..editing.overpaint import apply_depth_edits
 from ..engine.batch import expand
-from ..engine.canvases import read_beauty, read_normals, recognise
-from ..engine.depthmap import load_depth_map
+from ..engine.canvases import load_set, recognise
 from ..engine.errors import DazDepthError
 from ..engine.maps import png_maps
 from ..engine.outputs import Output, write_outputs
@@ -113,14 +112,16 @@ def render_maps(paths: list[Path], preset: Path | None) -> Rendered:
     canvases = recognise(paths)
     if canvases.depth is None:
         raise DazDepthError("no Depth canvas among the inputs (a name like *-Depth.exr)")
-    depth_map = load_depth_map(canvases.depth)
+    loaded = load_set(canvases)  # the Normal and Beauty canvases must line up with it
+    if loaded.problems:
+        raise loaded.problems[0]
+    depth_map = loaded.depth
     splits, edits = SplitSet.default(depth_map.min, depth_map.max), PresetEdits()
     if preset is not None:
         splits = load_preset(preset)
         edits = load_edits_for(preset, depth_map.shape)
         depth_map = apply_depth_edits(depth_map, edits.depth)
-    normals = read_normals(canvases.normal) if canvases.normal else None
-    beauty = read_beauty(canvases.beauty) if canvases.beauty else None
+    normals, beauty = loaded.extras.get("normal"), loaded.extras.get("beauty")
     maps = png_maps(depth_map, splits, normals, beauty, edits.regions)
     return Rendered(maps, splits, depth_map.stem, edits.regions)
 

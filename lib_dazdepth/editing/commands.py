@@ -9,6 +9,7 @@ import numpy as np
 
 from ..engine.depthmap import DepthMap
 from ..engine.regions import select_connected, select_surface
+from ..engine.rim import with_rim
 from ..engine.splits import SplitSet
 from .overpaint import far_end_depths, paint, picked_depth, restore
 
@@ -27,12 +28,17 @@ def wand(
     op: dict[str, Any],
 ) -> np.ndarray:
     """The pixels a click selects: by grey level (``levels()``: the full-size 8-bit map;
-    tolerance in levels) or by surface direction on the Normal canvas (in degrees)."""
+    tolerance in levels; ``rim``: with the anti-aliased edge, engine/rim.py) or by
+    surface direction on the Normal canvas (in degrees)."""
     x, y = whole(op["x"], "x"), whole(op["y"], "y")
     by = op.get("by", "depth")
     if by == "depth":
         tolerance = whole(op.get("tolerance", 0), "tolerance")
-        return select_connected(levels(), depth_map.valid, x, y, tolerance)
+        grey = levels()
+        picked = select_connected(grey, depth_map.valid, x, y, tolerance)
+        if not op.get("rim", False):
+            return picked
+        return with_rim(picked, depth_map.depth, depth_map.valid, grey, tolerance)
     if by != "surface":
         raise ValueError(f"select by {by!r}: use depth or surface")
     if normal is None:

@@ -8,6 +8,7 @@ number free for all of them), so a set saved together is recognisable as one.
 from __future__ import annotations
 
 import datetime
+import os
 from pathlib import Path
 
 from ..engine.maps import MapOptions, depth_outputs, has_regions, test_outputs
@@ -35,7 +36,7 @@ def free_stem(folder: Path, name: str, kinds: list[str]) -> Path:
     number = 0
     while True:
         stem = folder / (name if number == 0 else f"{name}.{number}")
-        if not any(_target(stem, kind).exists() for kind in kinds):
+        if not any(os.path.lexists(_target(stem, kind)) for kind in kinds):
             return stem
         number += 1
 

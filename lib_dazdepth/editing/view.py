@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from ..engine.splits import MAX_LEVELS
-from .workspace import GRID_MAX, Workspace, sample_rows_cols
+from ..engine.splits import MAX_LEVELS, SplitSet
+from .workspace import Workspace
 
 
 def png_data_url(image: np.ndarray) -> str:
@@ -22,17 +22,36 @@ def png_data_url(image: np.ndarray) -> str:
 
 
 def depth_grid(workspace: Workspace) -> dict[str, Any]:
-    """Depth at a coarse resolution for the hover readout; NaN on background."""
-    dm = workspace.depth_map
-    rows, cols = sample_rows_cols(dm.height, dm.width, GRID_MAX)
-    grid = dm.depth[np.ix_(rows, cols)].astype("<f4")
-    grid[~dm.valid[np.ix_(rows, cols)]] = np.nan
+    """The preview's depth samples, float32 cm (NaN on background): the page reads them
+    out under the pointer and maps them itself while a boundary is dragged (the same
+    arithmetic as ``engine.index``, so the same greys as ``preview``)."""
+    grid = workspace.small_depth.astype("<f4")  # a copy
+    grid[~workspace.small_valid] = np.nan
     data = base64.b64encode(grid.tobytes()).decode("ascii")
-    return {"width": int(cols.size), "height": int(rows.size), "data": data}
+    return {"width": grid.shape[1], "height": grid.shape[0], "data": data}
+
+
+def selection_mask(workspace: Workspace) -> dict[str, Any] | None:
+    """The wand's selection at preview size, a PNG white where selected (the page draws
+    it over any layer), or None without one."""
+    picked = workspace.sampled(workspace.selection)
+    if picked is None or not picked.any():
+        return None
+    mask = np.where(picked, np.uint8(255), np.uint8(0))
+    return {"width": mask.shape[1], "height": mask.shape[0], "src": png_data_url(mask)}
 
 
 def message(kind: str, text: str) -> dict[str, str]:
     return {"kind": kind, "text": text}
+
+
+def over_message(splits: SplitSet) -> str:
+    """What to fix when the levels do not fit in 256 greys (the preview keeps the last map)."""
+    extra = splits.total_levels - MAX_LEVELS
+    return (
+        f"{splits.total_levels} of {MAX_LEVELS} levels are given out: take {extra} off some"
+        " split (the Levels column). The preview shows the last map that fit until then."
+    )
 
 
 def empty_view(seq: int = 0, note: dict[str, str] | None = None) -> dict[str, Any]:
@@ -46,19 +65,31 @@ def build_view(
     note: dict[str, str] | None = None,
     with_grid: bool = False,
 ) -> dict[str, Any]:
+    """The view JSON (docs/ui-protocol.md); ``with_grid``: with the depth samples and the
+    render, sent when the depth changed."""
     if workspace is None:
         return empty_view(seq, note)
     ws, dm = workspace, workspace.depth_map
     splits = ws.splits
     status = splits.mapping_status()
+    stale = status != "Success"  # the preview is the last map that fit, or black
     layer = ws.layer(ws.show)
-    if layer is None:  # over 256 levels: show the last good map's shape, greyed
+    if layer is None:
         layer = np.zeros(ws.small_depth.shape, dtype=np.uint8)
     view: dict[str, Any] = {
         "seq": seq,
         "loaded": True,
-        "message": note or message("info" if status == "Success" else "error", status),
+        "message": note
+        or (message("error", over_message(splits)) if stale else message("info", status)),
         "image": {"name": Path(dm.path).name, "width": dm.width, "height": dm.height},
+        "canvases": {  # the files in use (a canvas left out for its size is not)
+            role: path.name if (path := ws.canvases.get(role)) and used else None
+            for role, used in (
+                ("depth", True),
+                ("normal", ws.normal is not None),
+                ("beauty", ws.beauty is not None),
+            )
+        },
         "range": {"min": dm.min, "max": dm.max},
         "background": {
             "count": dm.background.total,
@@ -74,7 +105,13 @@ def build_view(
         "selected": ws.selected,
         "show": ws.show,
         "layers": ws.layers(),
-        "preview": {"width": layer.shape[1], "height": layer.shape[0], "src": png_data_url(layer)},
+        "preview": {
+            "width": layer.shape[1],
+            "height": layer.shape[0],
+            "src": png_data_url(layer),
+            "stale": stale,
+        },
+        "selection": selection_mask(ws),
         "region_edits": ws.region_edits is not None,
         "painted_pixels": ws.painted_pixels,
         "selected_pixels": int(np.count_nonzero(ws.selection)) if ws.selection is not None else 0,
@@ -83,6 +120,10 @@ def build_view(
     }
     if with_grid:
         view["grid"] = depth_grid(ws)
+        beauty = ws.layer("beauty")
+        if beauty is not None:
+            view["beauty"] = {"width": beauty.shape[1], "height": beauty.shape[0]}
+            view["beauty"]["src"] = png_data_url(beauty)
     return view
 
 

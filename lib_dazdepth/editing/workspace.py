@@ -22,13 +22,12 @@ from ..engine.mapping import Mapped, MappingError, MappingPlan
 from ..engine.normals import NormalSettings, encode_normals
 from ..engine.regions import combine, split_pixel_counts, splits_as_regions
 from ..engine.render import region_image, test_image
-from ..engine.splits import CURVES, SplitError, SplitSet, spread
+from ..engine.splits import CURVES, SplitError, SplitSet, cut_sharing, spread
 from .commands import overpaint, wand, whole
 from .overpaint import apply_depth_edits
 from .region_edits import assign, divide_split, grey_levels, grow_regions, order_regions
 
 PREVIEW_MAX = 1024  # long side of the live preview
-GRID_MAX = 256  # long side of the depth grid sent for the hover readout
 HISTOGRAM_BINS = 400
 UNDO_LIMIT = 200
 DEPTH_STATES = 2  # this depth map and the one before, with their preview indexes (undo)
@@ -105,6 +104,7 @@ class Workspace:
         self._histogram: dict[str, Any] | None = None
         self._static_layers: dict[str, np.ndarray] = {}
         self._grey: tuple | None = None
+        self._last_good: dict[str, np.ndarray] = {}
 
     def _set_depth_edits(self, edits: np.ndarray | None) -> None:
         """Use these depth edits. The previous edited map and its preview index are kept
@@ -147,15 +147,14 @@ class Workspace:
         return self._mapped
 
     def layer(self, name: str) -> np.ndarray | None:
-        """The preview image of a layer, the selection (if any) lightened: uint8 (H, W) or
-        (H, W, 3)."""
+        """The preview image of a layer: uint8 (H, W) or (H, W, 3). The wand's selection is
+        not in it: the page draws that over whatever is shown. Over 256 levels it is the
+        last map that fit, until they fit again."""
         image = self._layer(name)
-        if image is None or self.selection is None:
-            return image
-        picked = self.sampled(self.selection)
-        lit = image.copy()
-        lit[picked] = lit[picked] // 2 + 128
-        return lit
+        if image is None:
+            return self._last_good.get(name)
+        self._last_good[name] = image
+        return image
 
     def _layer(self, name: str) -> np.ndarray | None:
         if name in ("normal", "beauty"):
@@ -219,10 +218,11 @@ class Workspace:
 
     def split_rows(self) -> list[dict[str, Any]]:
         stats = self.index.split_stats(self._plan) if self.mapped() is not None else None
+        counts = self.index.pixels_per_split(self.splits.bounds)  # shown even over 256 levels
         sampled = max(1, self.index.count)
         rows = []
         for i, split in enumerate(self.splits.splits):
-            pixels, greys = stats[i] if stats else (0, 0)
+            pixels = int(counts[i])
             rows.append(
                 {
                     "start": split.start,
@@ -233,9 +233,9 @@ class Workspace:
                     "test": split.test_colour,
                     "region": split.region,
                     "curve": split.curve,
-                    "pixels": round(pixels * self.valid_pixels / sampled) if stats else None,
-                    "share": round(pixels / sampled * 100, 2) if stats else None,
-                    "greys": greys if stats else None,
+                    "pixels": round(pixels * self.valid_pixels / sampled),
+                    "share": round(pixels / sampled * 100, 2),
+                    "greys": stats[i][1] if stats else None,
                 }
             )
         return rows
@@ -271,7 +271,7 @@ class Workspace:
         if kind == "move":
             self.splits = s.move_boundary(int(op["boundary"]), _depth(op["depth"]))
         elif kind == "add":
-            self.splits = s.add(_depth(op["depth"]))
+            self.splits = cut_sharing(s, _depth(op["depth"]), self.index.sorted_values)
             self.selected = s.index_for(_depth(op["depth"])) or 0
         elif kind == "remove":
             self.splits = s.remove(int(op["split"]))[0]
@@ -302,10 +302,12 @@ class Workspace:
         elif kind == "assign_selection":
             region = int(op["region"])
             self.splits, self.region_edits = assign(s, self.region_edits, self.selection, region)
+            self.selection = None  # done with: the page shows the result, not the selection
         elif kind == "paint_depth":
             self._set_depth_edits(
                 overpaint(self.depth_map, s, self.depth_edits, self.selection, op)
             )
+            self.selection = None
         elif kind == "clear_depth_edits":
             self._set_depth_edits(None)
         elif kind == "clear_selection":
@@ -356,9 +358,7 @@ class Workspace:
         self._set_depth_edits(depth_edits)
 
     def _shares(self) -> list[float]:
-        if self.mapped() is None:
-            return [1.0] * len(self.splits)
-        return [pixels for pixels, _ in self.index.split_stats(self._plan)]
+        return [float(n) for n in self.index.pixels_per_split(self.splits.bounds)]
 
     def load_splits(
         self,

@@ -123,6 +123,12 @@ class DepthIndex:
         greys = 0 if levels[0] >= MAX_LEVELS else int(np.count_nonzero(np.diff(levels))) + 1
         self._stats[signature] = (fine.size, greys)
 
+    def pixels_per_split(self, bounds: tuple[float, ...]) -> np.ndarray:
+        """Sampled pixels of each split of ``bounds`` (cm), whatever its levels: int (S,).
+        The first and last splits take what lies beyond the ends, as in the mapping."""
+        cuts = np.searchsorted(self.sorted_values, bounds[1:-1], side="left")
+        return np.diff(np.concatenate(([0], cuts, [self.count])))
+
     def split_stats(self, plan: MappingPlan) -> list[tuple[int, int]]:
         """(sampled pixels, distinct grey levels) of each split; cached per split."""
         cuts = self.slices(plan)

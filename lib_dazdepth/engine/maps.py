@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 from .depthmap import DepthMap
 from .mapping import Mapped, MappingPlan, map_depth
 from .normals import NormalSettings, encode_normals
-from .outputs import SETUP_KEY, Output, output_path
+from .outputs import PNG_LEVEL, SETUP_KEY, Output, output_path
+from .png import png_bytes as encode
 from .presets import dumps
 from .render import add_noise, grey16, mask_image, region_image, test_image
 from .splits import SplitSet
+
+
+def sixteen_bit_note(name: str) -> str:
+    """Said whenever a 16-bit depth PNG is written (facts.md section 3)."""
+    return (
+        f"** note: {name} is 16-bit, for tools that read 16-bit PNGs: a webui image box turns"
+        " it into 8-bit RGB and keeps almost none of its greys; give ControlNet the 8-bit map"
+    )
 
 
 @dataclass(frozen=True)
@@ -90,9 +97,16 @@ def has_regions(splits: SplitSet, edits: np.ndarray | None = None) -> bool:
 
 
 def png_bytes(image: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(image)).save(buffer, format="PNG")
-    return buffer.getvalue()
+    """(H, W) or (H, W, 3) uint8/uint16 pixels as PNG file bytes."""
+    return encode(image, level=PNG_LEVEL)
+
+
+def rgb8_png(image: np.ndarray) -> bytes:
+    """An 8-bit RGB PNG, the only kind sent to ControlNet: a webui image box turns a 16-bit
+    PNG into 8-bit RGB and keeps almost none of its greys (facts.md section 3)."""
+    if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
+        raise ValueError(f"ControlNet gets 8-bit RGB, not {image.dtype} {image.shape}")
+    return png_bytes(image)
 
 
 def png_maps(
@@ -106,11 +120,11 @@ def png_maps(
     grey depth too, as the hosts' own uploads give it): depth, regions (when a split has a
     region), normal and beauty (when given)."""
     mapped = map_for(depth_map, splits, want_split=True, want_grey=True)
-    maps = {"depth": png_bytes(np.repeat(mapped.grey8()[..., None], 3, axis=2))}
+    maps = {"depth": rgb8_png(np.repeat(mapped.grey8()[..., None], 3, axis=2))}
     if has_regions(splits, edits):
-        maps["regions"] = png_bytes(region_image(mapped, splits, edits))
+        maps["regions"] = rgb8_png(region_image(mapped, splits, edits))
     if normals is not None:
-        maps["normal"] = png_bytes(encode_normals(normals, NormalSettings(), ~depth_map.valid))
+        maps["normal"] = rgb8_png(encode_normals(normals, NormalSettings(), ~depth_map.valid))
     if beauty is not None:
-        maps["beauty"] = png_bytes(beauty)
+        maps["beauty"] = rgb8_png(beauty)
     return maps

@@ -12,12 +12,19 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+import numpy as np
 
 from .palette import parse_colour
 
 MAX_LEVELS = 256
+MAX_SPLITS = 1024  # far more than 256 levels can use; bounds a preset's cost
+MAX_REGION = 255  # the Regional Prompter palette has 256 distinct colours (palette.py)
+MAX_FLAG_TEXT = 256  # characters in a flag's value (a label, a colour, a note)
+MAX_FLAGS = 32  # flags on one split
 EPSILON = 0.01
 CURVES = ("linear", "inverse", "rank")
 # Flags with a meaning; any other flag is kept as free text, as in the reference.
@@ -76,6 +83,10 @@ class Split:
 def check_flag(key: str, value: str) -> str:
     """Validate a flag value; return it normalised. Raises SplitError."""
     key = key.lower()
+    if not key or len(key) > 64 or not key.isprintable():
+        raise SplitError("Error - a flag name is 1 to 64 printable characters")
+    if len(value) > MAX_FLAG_TEXT or "\0" in value:
+        raise SplitError(f"Error - {key} is longer than {MAX_FLAG_TEXT} characters")
     if key == "offset":
         raise SplitError("Error - offset is computed when a map is made; it cannot be set")
     if key == "test":
@@ -87,12 +98,14 @@ def check_flag(key: str, value: str) -> str:
             ) from None
         return value
     if key == "region":
-        try:
-            region = int(value)
-        except ValueError:
-            region = -2
-        if region < -1:
-            raise SplitError(f"Error - region {value!r} must be a whole number, -1 for none")
+        text = value.strip()
+        region = int(text) if re.fullmatch(r"-?[0-9]{1,4}", text) else -2
+        if not -1 <= region <= MAX_REGION:
+            shown = value if len(value) <= 20 else value[:17] + "..."
+            raise SplitError(
+                f"Error - region {shown!r} must be a whole number from 0 to {MAX_REGION},"
+                " -1 for none"
+            )
         return str(region)
     if key == "curve":
         if value.lower() not in CURVES:
@@ -110,6 +123,8 @@ class SplitSet:
     def __post_init__(self) -> None:
         if not self.splits:
             raise SplitError("Error - a split setup needs at least one split")
+        if len(self.splits) > MAX_SPLITS:
+            raise SplitError(f"Error - more than {MAX_SPLITS} splits")
         for i, split in enumerate(self.splits):
             if not (math.isfinite(split.start) and math.isfinite(split.end)):
                 raise SplitError(f"Error - split {i} has a non-finite boundary")
@@ -335,3 +350,26 @@ def spread(splits: SplitSet, how: str, pixels: list[float]) -> SplitSet:
         if more:
             splits = splits.allocate(i, splits.splits[i].levels + more)
     return splits
+
+
+def cut_sharing(splits: SplitSet, depth: float, sorted_depths: np.ndarray) -> SplitSet:
+    """Cut the split holding ``depth`` (as ``SplitSet.add``) and share its levels between the
+    two parts by their pixel counts, so the map stays the same shape instead of the new part
+    going black with 0 levels. The tab's cut; the shell keeps the reference's 0 levels.
+
+    ``sorted_depths``: the valid depths (cm), ascending, float (N,) (a sample will do).
+    Each part with pixels keeps at least one level while the parent has two or more.
+    """
+    cut = splits.add(depth)
+    head = next(i for i, (a, b) in enumerate(zip(splits.splits, cut.splits)) if a != b)
+    parent, low, high = splits.splits[head], cut.splits[head], cut.splits[head + 1]
+    below, middle, above = np.searchsorted(sorted_depths, (low.start, low.end, high.end))
+    if head + 2 == len(cut):  # the last split holds its end
+        above = np.searchsorted(sorted_depths, high.end, side="right")
+    counts = (int(middle - below), int(above - middle))
+    if parent.levels == 0 or sum(counts) == 0:
+        return cut
+    upper = round(parent.levels * counts[1] / sum(counts))
+    if parent.levels >= 2 and all(counts):
+        upper = min(max(upper, 1), parent.levels - 1)
+    return cut.allocate(head, parent.levels - upper).allocate(head + 1, upper)

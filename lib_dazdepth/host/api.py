@@ -1,26 +1,29 @@
-"""HTTP routes under ``/dazdepth/v1/`` (FastAPI; pydantic 1 on A1111, 2 on Forge).
+"""HTTP routes under ``/dazdepth/v1/`` (FastAPI, on A1111's pydantic 1 and Forge's 2).
 
 Canvases arrive as base64 in the request body: the routes never read or write a path the
-caller names. Requests over ``max_bytes`` are refused before they are read, and when the
-webui runs with ``--api-auth`` the same credentials are required here.
+caller names. Every request is checked as requests.py says: credentials (the webui's
+``--api-auth``) and the declared size before the body is read, the streamed size while it
+is read, every field before any work. Each canvas may hold at most ``max_pixels`` pixels
+and the normal canvas must match the depth, so a request decodes a bounded number of
+pixels; at most ``heavy`` requests decode and render at once, others get 503 with
+``Retry-After`` at once (before their body is read).
 """
 
 import base64
-import binascii
 import os
-import secrets
 import tempfile
-from typing import Dict, List, Optional  # noqa: UP035 (pydantic 1 on Python 3.10)
+import threading
+from typing import Dict  # noqa: UP035 (FastAPI on Python 3.10 reads annotations)
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.security import HTTPBasic, HTTPBasicCredentials
-from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
 from ..engine.depthmap import DepthMap, load_depth_map
 from ..engine.errors import DazDepthError
 from ..engine.exr import read_rgb
 from ..engine.histogram import depth_histogram
+from ..engine.mapping import MappingError
 from ..engine.maps import map_for, png_bytes
 from ..engine.normals import NormalSettings, encode_normals
 from ..engine.payload import (
@@ -30,66 +33,47 @@ from ..engine.payload import (
     generation_size,
     txt2img_payload,
 )
-from ..engine.presets import from_document
 from ..engine.render import grey16, mask_image, region_image, test_image
 from ..engine.splits import SplitSet
+from .requests import (
+    Fields,
+    basic_auth,
+    declared_size,
+    fields,
+    no_paths,
+    parse,
+    read_body,
+    refuse,
+)
 
 MAX_BYTES = 512 * 1024 * 1024
-MAPS = ("depth", "regions", "mask", "test", "normal")
+MAX_PIXELS = 4096 * 4096  # per canvas, in a request
+HEAVY = 2  # requests decoding and rendering at once
+RETRY_AFTER = "5"  # seconds
 
 
-class Canvases(BaseModel):
-    depth_exr: str  # base64 of the Depth canvas (EXR)
-    normal_exr: Optional[str] = None  # noqa: UP045
-    preset: Optional[dict] = None  # noqa: UP045 (a split preset document)
-
-
-class RenderRequest(Canvases):
-    maps: List[str] = ["depth"]  # noqa: UP006
-    bits: int = 8
-
-
-class PayloadBody(Canvases):
-    beauty_png: Optional[str] = None  # noqa: UP045
-    prompt: str = ""
-    negative_prompt: str = ""
-    width: Optional[int] = None  # noqa: UP045
-    height: Optional[int] = None  # noqa: UP045
-    models: Optional[List[str]] = None  # noqa: UP006, UP045 (default: ControlNet's list)
-    host: Optional[str] = None  # noqa: UP045 (default: this webui's kind)
-
-
-def decode(field: str, text: str) -> bytes:
-    try:
-        return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise HTTPException(422, f"{field}: not valid base64") from None
-
-
-def with_exr_file(field: str, text: str, reader):
+def with_exr_file(field: str, data: bytes, reader):
     """Run ``reader(path)`` on the decoded EXR in a private temporary file."""
     handle, path = tempfile.mkstemp(suffix=".exr")
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(decode(field, text))
+            file.write(data)
         return reader(path)
     except DazDepthError as error:
-        raise HTTPException(422, f"{field}: {getattr(error, 'problem', error)}") from None
+        problem = getattr(error, "problem", str(error)).replace(path, field)
+        raise refuse(field, problem) from None
     finally:
         os.unlink(path)
 
 
-def depth_of(body: Canvases) -> DepthMap:
-    return with_exr_file("depth_exr", body.depth_exr, load_depth_map)
+def depth_of(body: Fields, max_pixels: int) -> DepthMap:
+    return with_exr_file(
+        "depth_exr", body.depth_exr, lambda p: load_depth_map(p, max_pixels=max_pixels)
+    )
 
 
-def splits_of(body: Canvases, depth: DepthMap) -> SplitSet:
-    if body.preset is None:
-        return SplitSet.default(depth.min, depth.max)
-    try:
-        return from_document(body.preset, "preset")
-    except DazDepthError as error:
-        raise HTTPException(422, str(error)) from None
+def splits_of(body: Fields, depth: DepthMap) -> SplitSet:
+    return body.preset if body.preset is not None else SplitSet.default(depth.min, depth.max)
 
 
 def b64(data: bytes) -> str:
@@ -97,19 +81,15 @@ def b64(data: bytes) -> str:
 
 
 def render(
-    body: Canvases,
-    depth: DepthMap,
-    splits: SplitSet,
-    maps: list[str],
-    bits: int,
+    body: Fields, depth: DepthMap, splits: SplitSet, maps: list[str], bits: int, max_pixels: int
 ) -> Dict[str, bytes]:  # noqa: UP006
-    unknown = sorted(set(maps) - set(MAPS))
-    if unknown:
-        raise HTTPException(422, f"maps: unknown {', '.join(unknown)}; known: {', '.join(MAPS)}")
     status = splits.mapping_status()
     if status != "Success":
-        raise HTTPException(422, status)
-    mapped = map_for(depth, splits, want_split=True)
+        raise refuse("preset", status)
+    try:
+        mapped = map_for(depth, splits, want_split=True)
+    except MappingError as error:
+        raise refuse("preset", str(error)) from None
     images = {}
     for name in maps:
         if name == "depth":
@@ -120,32 +100,30 @@ def render(
             images[name] = png_bytes(mask_image(mapped))
         elif name == "test":
             images[name] = png_bytes(test_image(mapped, splits))
-        elif name == "normal" and body.normal_exr:
-            normals = with_exr_file("normal_exr", body.normal_exr, lambda p: read_rgb(p).values)
+        elif name == "normal" and body.normal_exr is not None:
+            normals = with_exr_file(
+                "normal_exr", body.normal_exr, lambda p: read_rgb(p, max_pixels=max_pixels).values
+            )
             if normals.shape[:2] != depth.shape:
-                raise HTTPException(422, "normal_exr: not the size of the depth")
+                raise refuse("normal_exr", "not the size of the depth")
             images[name] = png_bytes(encode_normals(normals, NormalSettings(), ~depth.valid))
     return images
 
 
-def basic_auth(credentials: Optional[str]):  # noqa: UP045
-    """A dependency checking ``user:password[,user:password...]`` as --api-auth gives it."""
-    if not credentials:
-        return None
-    pairs = [item.split(":", 1) for item in credentials.split(",") if ":" in item]
-    security = HTTPBasic()
+class Gate:
+    """At most ``count`` heavy requests at once; the others are told to come back."""
 
-    def check(given: HTTPBasicCredentials = Depends(security)) -> None:  # noqa: B008
-        for user, password in pairs:
-            if secrets.compare_digest(given.username, user) and secrets.compare_digest(
-                given.password, password
-            ):
-                return
-        raise HTTPException(
-            401, "Incorrect username or password", headers={"WWW-Authenticate": "Basic"}
-        )
+    def __init__(self, count: int) -> None:
+        self.slots = threading.BoundedSemaphore(count)
 
-    return check
+    def __enter__(self) -> None:
+        if not self.slots.acquire(blocking=False):
+            raise HTTPException(
+                503, "busy with other requests; retry", headers={"Retry-After": RETRY_AFTER}
+            )
+
+    def __exit__(self, *exc) -> None:
+        self.slots.release()
 
 
 def router(
@@ -154,24 +132,29 @@ def router(
     models=lambda: [],
     host=lambda: "a1111",
     units=default_units,
+    max_pixels: int = MAX_PIXELS,
+    heavy: int = HEAVY,
 ) -> APIRouter:
     """The routes; ``models``, ``host`` and ``units`` come from the webui (see webui.py)."""
-
-    def limit(request: Request) -> None:
-        size = request.headers.get("content-length")
-        if size is not None and int(size) > max_bytes:
-            raise HTTPException(413, f"request over {max_bytes} bytes")
-
-    checks = [Depends(limit)] + ([Depends(basic_auth(auth))] if auth else [])
+    checks = [Depends(basic_auth(auth))] if auth else []  # first: 401 before anything else
+    checks.append(Depends(declared_size(max_bytes)))
     api = APIRouter(prefix="/dazdepth/v1", dependencies=checks)
+    gate = Gate(heavy)
+
+    async def checked(request: Request, work) -> dict:
+        with gate:
+            body = fields(parse(await read_body(request, max_bytes)), max_pixels)
+            try:
+                return await run_in_threadpool(work, body)
+            except (DazDepthError, MappingError, PayloadError) as error:
+                raise HTTPException(422, no_paths(str(error))) from None
 
     @api.get("/version")
     def version() -> dict:
         return {"version": __version__, "host": host()}
 
-    @api.post("/analyse")
-    def analyse(body: Canvases) -> dict:
-        depth = depth_of(body)
+    def analysed(body: Fields) -> dict:
+        depth = depth_of(body, max_pixels)
         hist = depth_histogram(depth.valid_values(), background=depth.background.total)
         return {
             "width": depth.width,
@@ -182,23 +165,27 @@ def router(
             "histogram": {"edges": list(hist.edges), "counts": list(hist.counts)},
         }
 
-    @api.post("/render")
-    def render_maps(body: RenderRequest) -> dict:
-        if body.bits not in (8, 16):
-            raise HTTPException(422, "bits: 8 or 16")
-        depth = depth_of(body)
+    @api.post("/analyse")
+    async def analyse(request: Request) -> dict:
+        return await checked(request, analysed)
+
+    def rendered(body: Fields) -> dict:
+        depth = depth_of(body, max_pixels)
         splits = splits_of(body, depth)
-        images = render(body, depth, splits, body.maps, body.bits)
+        images = render(body, depth, splits, list(body.maps), body.bits, max_pixels)
         return {"status": "Success", "images": {k: b64(v) for k, v in images.items()}}
 
-    @api.post("/txt2img-payload")
-    def payload(body: PayloadBody) -> dict:
-        depth = depth_of(body)
+    @api.post("/render")
+    async def render_maps(request: Request) -> dict:
+        return await checked(request, rendered)
+
+    def payload_of(body: Fields) -> dict:
+        depth = depth_of(body, max_pixels)
         splits = splits_of(body, depth)
-        wanted = ["depth", "regions"] + ["normal"] * bool(body.normal_exr)
-        maps = render(body, depth, splits, wanted, 8)
-        if body.beauty_png:
-            maps["beauty"] = decode("beauty_png", body.beauty_png)
+        wanted = ["depth", "regions"] + ["normal"] * (body.normal_exr is not None)
+        maps = render(body, depth, splits, wanted, 8, max_pixels)
+        if body.beauty is not None:
+            maps["beauty"] = body.beauty
         width, height = generation_size(maps["depth"])
         request = PayloadRequest(
             maps,
@@ -209,9 +196,10 @@ def router(
             body.height or height,
             units(),
         )
-        try:
-            return txt2img_payload(request, body.models or models(), body.host or host())
-        except PayloadError as error:
-            raise HTTPException(422, str(error)) from None
+        return txt2img_payload(request, body.models or models(), body.host or host())
+
+    @api.post("/txt2img-payload")
+    async def payload(request: Request) -> dict:
+        return await checked(request, payload_of)
 
     return api

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import gradio as gr
 
-from ..engine.canvases import ROLES
+from ..engine.canvases import BY_NAME, ROLES
 from ..engine.payload import UnitSettings, default_units
-from . import controller
+from . import controller, drops
 from .compat import file_list, js, update
 from .controller import NONE, TabConfig
 
@@ -37,32 +37,60 @@ def build_tab(
         state = gr.State(None)
         if note is not None:
             gr.Markdown(note(), elem_id="dazdepth_note")
-        with gr.Row():
+        with gr.Row(elem_id="dazdepth_inputs"):
             files = file_list(
-                label="Canvases: Depth EXR (required), Normal EXR, Beauty render",
+                label="Canvases: the Depth EXR (needed), the Normal EXR, the render",
                 elem_id="dazdepth_files",
             )
             with gr.Column():
-                roles = [
-                    gr.Dropdown(
-                        choices=[NONE],
-                        value=NONE,
-                        label=f"{role.title()} file",
-                        elem_id=f"dazdepth_role_{role}",
+                roles, layers = [], []
+                for role in ROLES:
+                    with gr.Row():
+                        roles.append(
+                            gr.Dropdown(
+                                choices=[NONE],
+                                value=NONE,
+                                label=f"{role.title()} file",
+                                elem_id=f"dazdepth_role_{role}",
+                                interactive=True,
+                            )
+                        )
+                        layers.append(
+                            gr.Dropdown(
+                                choices=[BY_NAME],
+                                value=BY_NAME,
+                                label=f"{role.title()} layer",
+                                elem_id=f"dazdepth_layer_{role}",
+                                interactive=True,
+                            )
+                        )
+                with gr.Row():
+                    depth_is = gr.Dropdown(
+                        choices=list(controller.DEPTH_IS),
+                        value=next(iter(controller.DEPTH_IS)),
+                        label="The depth canvas holds",
+                        elem_id="dazdepth_depth_is",
                         interactive=True,
                     )
-                    for role in ROLES
-                ]
+                    fov = gr.Number(
+                        value=0,
+                        label="Horizontal field of view, ° (for distance without a camera)",
+                        elem_id="dazdepth_fov",
+                    )
                 repair = gr.Checkbox(
-                    label="Repair filtered edges against no hit (no backstop in the scene)",
+                    label="Clean silhouette edges against empty background (no backdrop in scene)",
                     value=False,
                     elem_id="dazdepth_repair_edges",
                 )
                 preset = file_list(
-                    label="Load a preset (JSON with its edits PNGs, or a depth PNG saved here)",
+                    label="Preset: a .json saved here (with its edits PNGs), or a depth PNG",
                     elem_id="dazdepth_preset_file",
                     file_types=[".json", ".png"],
                 )
+        # Drops anywhere on the tab and chosen folders arrive here (javascript/dazdepth_files.js);
+        # emptied after each, so its file input is always there.
+        drop = file_list(elem_id="dazdepth_drop", elem_classes=["dazdepth-hidden"])
+        saved = gr.State([])  # every file saved this session, for the download list
         gr.HTML(MOUNT, elem_id="dazdepth_widget")
         command = gr.Textbox(
             elem_id="dazdepth_command", elem_classes=["dazdepth-hidden"], show_label=False, lines=1
@@ -93,35 +121,53 @@ def build_tab(
                 batch_cancel = gr.Button("Cancel", elem_id="dazdepth_batch_cancel")
             batch_status = gr.HTML("", elem_id="dazdepth_batch_status")
 
-        def loaded_outputs(result: controller.Loaded) -> list:
+        def loaded_outputs(result: controller.Loaded, picked=(BY_NAME,) * 3) -> list:
             choices = [NONE, *result.choices]
             dropdowns = [update(choices=choices, value=result.roles[r]) for r in ROLES]
-            return [result.workspace, result.view, *dropdowns]
+            lists = [result.layers.get(r, [BY_NAME]) for r in ROLES]
+            kept = [
+                update(choices=c, value=p if p in c else BY_NAME) for c, p in zip(lists, picked)
+            ]
+            return [result.workspace, result.view, *dropdowns, *kept]
 
-        def on_files(new_files, workspace, repair_edges):
-            result = controller.load_files(new_files, workspace, config, None, repair_edges)
+        def on_files(new_files, workspace, repair_edges, holds, degrees):
+            reading = controller.reading_of([], holds, degrees)
+            result = controller.load_files(
+                new_files, workspace, config, None, repair_edges, reading
+            )
             return loaded_outputs(result)
 
-        def on_roles(current_files, depth, normal, beauty, workspace, repair_edges):
-            chosen = dict(zip(ROLES, (depth, normal, beauty)))
-            result = controller.load_files(current_files, workspace, config, chosen, repair_edges)
-            return loaded_outputs(result)
+        def on_roles(current_files, *values):
+            chosen = dict(zip(ROLES, values[:3]))
+            picked, (workspace, repair_edges, holds, degrees) = values[3:6], values[6:]
+            reading = controller.reading_of(list(picked), holds, degrees)
+            result = controller.load_files(
+                current_files, workspace, config, chosen, repair_edges, reading
+            )
+            return loaded_outputs(result, picked)
 
         def on_start(workspace):
             paths = initial() if initial else []
             if not paths:  # leave alone anything dropped before this ran
                 view_now = update() if workspace is not None else controller.dumps_empty()
-                return [workspace, view_now, *[update() for _ in ROLES], update()]
-            result = controller.load_files(paths, workspace, config)
-            return [*loaded_outputs(result), [str(p) for p in paths]]
+                return [workspace, view_now, *[update() for _ in range(6)], update()]
+            result, shown_files = drops.load_dropped(paths, workspace, config)
+            return [*loaded_outputs(result), shown_files]
 
-        def on_save(workspace):
-            paths, text = controller.save_all(workspace, config)
-            return paths or None, text
+        def on_drop(dropped, workspace, repair_edges, holds, degrees):
+            reading = controller.reading_of([], holds, degrees)
+            result, shown_files = drops.load_dropped(
+                dropped, workspace, config, repair_edges, reading
+            )
+            return [*loaded_outputs(result), shown_files or None, None]
 
-        def on_save_preset(workspace):
-            paths, text = controller.save_preset_only(workspace, config)
-            return paths or None, text
+        def saver(save: Callable):
+            def on_save(workspace, before):
+                paths, text = save(workspace, config)
+                every = list(dict.fromkeys([*before, *paths]))  # both saves stay listed
+                return every, every or None, text
+
+            return on_save
 
         def on_batch(inputs, workspace, progress=gr.Progress()):  # noqa: B008 (gradio's way)
             flag = threading.Event()
@@ -140,16 +186,22 @@ def build_tab(
             if flag is not None:
                 flag.set()
 
-        loaded = [state, view, *roles]
+        loaded = [state, view, *roles, *layers]
         render = {"fn": None, "inputs": [view], "outputs": None, **js(RENDER)}
-        files.upload(on_files, [files, state, repair], loaded).then(**render)
-        for dropdown in roles:
-            dropdown.select(on_roles, [files, *roles, state, repair], loaded).then(**render)
-        repair.change(on_roles, [files, *roles, state, repair], loaded).then(**render)
+        reading = [depth_is, fov]
+        files.upload(on_files, [files, state, repair, *reading], loaded).then(**render)
+        again = [files, *roles, *layers, state, repair, *reading]
+        for dropdown in [*roles, *layers, depth_is]:
+            dropdown.select(on_roles, again, loaded).then(**render)
+        repair.change(on_roles, again, loaded).then(**render)
+        fov.submit(on_roles, again, loaded).then(**render)
         command.change(controller.run_command, [command, state], [state, view]).then(**render)
         preset.upload(controller.load_preset_file, [preset, state], [state, view]).then(**render)
-        save.click(on_save, [state], [downloads, status])
-        save_preset.click(on_save_preset, [state], [downloads, status])
+        drop.upload(on_drop, [drop, state, repair, *reading], [*loaded, files, drop]).then(**render)
+        save.click(saver(controller.save_all), [state, saved], [saved, downloads, status])
+        save_preset.click(
+            saver(controller.save_preset_only), [state, saved], [saved, downloads, status]
+        )
         blocks.load(on_start, [state], [*loaded, files]).then(**render)
         batch_run.click(on_batch, [batch_inputs, state], [batch_status])
         # Not queued, so it runs while the batch does; the batch stops at the next frame.

@@ -7,11 +7,12 @@ view JSON; a bad file or command becomes a message in the view, and the work is 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +22,34 @@ from ..editing.view import build_view, dumps, message
 from ..editing.workspace import CommandError, Workspace
 from ..engine.background import BackgroundSettings
 from ..engine.batch import BatchJob, Manifest, expand, pair_frames, run_frame
-from ..engine.canvases import ROLES, CanvasSet, read_beauty, read_normals, recognise
-from ..engine.depthmap import load_depth_map
-from ..engine.errors import DazDepthError, InputError
+from ..engine.canvases import (
+    BY_NAME,
+    ROLES,
+    CanvasSet,
+    Reading,
+    layer_labels,
+    load_set,
+    recognise,
+)
+from ..engine.errors import DazDepthError
 from ..engine.maps import png_maps
 from ..engine.payload import BASE_RATIO, UnitSettings, region_prompt
 from ..engine.presets import load_preset
 
 NONE = "(none)"
+# What the depth canvas holds, as the tab's list names it (conventions.py).
+DEPTH_IS = {
+    "by name (Distance: distance)": "auto",
+    "planar depth": "depth",
+    "inverse depth (1/z)": "inverse",
+    "distance from the camera": "distance",
+}
+
+
+def reading_of(layers: list[str], depth_is: str, fov: float | None) -> Reading:
+    """The tab's layer lists (one per role), depth list and field of view (0: none)."""
+    chosen = {role: layer for role, layer in zip(ROLES, layers) if layer and layer != BY_NAME}
+    return Reading(chosen, DEPTH_IS.get(depth_is, "auto"), float(fov) if fov else None)
 
 
 @dataclass(frozen=True)
@@ -43,6 +64,9 @@ class Loaded:
     view: str
     roles: dict[str, str]  # role -> file name shown in the dropdowns
     choices: list[str]
+    warnings: tuple[str, ...] = ()  # canvases left out of a loaded set, and why
+    layers: dict[str, list[str]] = field(default_factory=dict)  # role -> its file's layers
+    read: str = ""  # what was read: the channel, the convention
 
 
 def shown(error: DazDepthError | str) -> str:
@@ -69,8 +93,10 @@ def load_files(
     config: TabConfig,
     overrides: dict[str, str] | None = None,
     repair_edges: bool = False,
+    reading: Reading | None = None,
 ) -> Loaded:
-    """Recognise and load the canvases; ``overrides`` maps roles to file names."""
+    """Recognise and load the canvases; ``overrides`` maps roles to file names, ``reading``
+    says which layer of each to read and what the depth holds."""
     paths = file_paths(files)
     names = [p.name for p in paths]
     canvases = recognise(paths)
@@ -85,6 +111,7 @@ def load_files(
             }
         )
     roles = {role: canvases.get(role).name if canvases.get(role) else NONE for role in ROLES}
+    layers = {role: [BY_NAME, *layer_labels(canvases.get(role), role)] for role in ROLES}
     if canvases.depth is None:
         note = (
             message(
@@ -94,42 +121,48 @@ def load_files(
             if paths
             else None
         )
-        return Loaded(state, dumps(build_view(state, note=note)), roles, names)
+        return (
+            rejected(state, note)
+            if state
+            else Loaded(state, dumps(build_view(state, note=note)), roles, names, layers=layers)
+        )
     try:
-        workspace, warnings = open_workspace(canvases, config, repair_edges)
+        settings = BackgroundSettings(repair_edges=repair_edges)
+        reading = reading or Reading()
+        # A layer picked for another file is dropped: the new file's names decide.
+        picked = {r: lab for r, lab in reading.layers.items() if lab in layers.get(r, [])}
+        reading = dataclasses.replace(reading, layers=picked)
+        loaded = load_set(canvases, reading, settings, config.max_pixels)
     except DazDepthError as error:
         note = message(
             "error", f"{shown(error)}; kept the previous work" if state else shown(error)
         )
-        return Loaded(state, dumps(build_view(state, note=note)), roles, names)
-    text = "; ".join([f"Loaded {canvases.depth.name}", *warnings])
-    note = message("error" if warnings else "info", text)
+        return (
+            rejected(state, note)
+            if state
+            else Loaded(state, dumps(build_view(state, note=note)), roles, names, layers=layers)
+        )
+    workspace = Workspace(loaded.depth, canvases, **loaded.extras)
+    problems = [shown(error) for error in loaded.problems]
+    # The status line says what was read (the channel, the convention) and any warning.
+    head = f"Loaded {canvases.depth.name}: {', '.join(loaded.read)}"
+    text = "; ".join([head, *loaded.notes, *problems])
+    note = message("error" if problems else "info", text)
     view = build_view(workspace, note=note, with_grid=True)
-    return Loaded(workspace, dumps(view), roles, names)
+    warnings = (*loaded.notes, *problems)
+    return Loaded(workspace, dumps(view), roles, names, warnings, layers, ", ".join(loaded.read))
 
 
-def open_workspace(
-    canvases: CanvasSet, config: TabConfig, repair_edges: bool = False
-) -> tuple[Workspace, list[str]]:
-    settings = BackgroundSettings(repair_edges=repair_edges)
-    depth_map = load_depth_map(canvases.depth, settings=settings, max_pixels=config.max_pixels)
-    extras: dict[str, Any] = {}
-    warnings = []
-    for role, reader in (("normal", read_normals), ("beauty", read_beauty)):
-        path = canvases.get(role)
-        if path is None:
-            continue
-        try:
-            image = reader(path, config.max_pixels)
-            if image.shape[:2] != depth_map.shape:
-                size = f"{image.shape[1]}x{image.shape[0]}"
-                raise InputError(
-                    path, f"is {size}, the depth is {depth_map.width}x{depth_map.height}; not used"
-                )
-            extras[role] = image
-        except DazDepthError as error:
-            warnings.append(shown(error))
-    return Workspace(depth_map, canvases, **extras), warnings
+def keep(state: Workspace | None, view: str) -> Loaded:
+    """The scene loaded stays: the role dropdowns keep showing its files."""
+    canvases = state.canvases if state is not None else CanvasSet()
+    roles = {role: canvases.get(role).name if canvases.get(role) else NONE for role in ROLES}
+    return Loaded(state, view, roles, [name for name in roles.values() if name != NONE])
+
+
+def rejected(state: Workspace | None, note: dict[str, str] | None) -> Loaded:
+    """A refused upload: the message says why, and everything shows the scene loaded."""
+    return keep(state, dumps(build_view(state, note=note)))
 
 
 def run_command(text: str, state: Workspace | None) -> tuple[Workspace | None, str]:
@@ -163,11 +196,12 @@ def load_preset_file(file: Any, state: Workspace | None) -> tuple[Workspace | No
         return state, dumps(build_view(None, note=note))
     presets = [p for p in paths if not is_sidecar(p)] or paths
     preset = next((p for p in presets if p.suffix.lower() == ".json"), presets[0])
+    missing: list[str] = []
     try:
         splits = load_preset(preset)
-        edits = load_edits_for(preset, state.depth_map.shape, paths)
+        edits = load_edits_for(preset, state.depth_map.shape, paths, missing)
         state.load_splits(splits, edits.regions, edits.depth)
-    except DazDepthError as error:
+    except (DazDepthError, ValueError) as error:  # ValueError: an edit the canvas refuses
         return state, dumps(build_view(state, note=message("error", shown(error))))
     text = f"Loaded {len(splits)} splits from {preset.name}"
     kinds = [
@@ -175,7 +209,12 @@ def load_preset_file(file: Any, state: Workspace | None) -> tuple[Workspace | No
     ]
     if kinds:
         text += f" with its {' and '.join(kinds)} edits"
-    return state, dumps(build_view(state, note=message("info", text)))
+    if missing:
+        text += (
+            f"; its edits were not found ({', '.join(missing)}): drop them together with"
+            " the preset to have the painted regions and depths too"
+        )
+    return state, dumps(build_view(state, note=message("warning" if missing else "info", text)))
 
 
 def save_all(state: Workspace | None, config: TabConfig) -> tuple[list[str], str]:

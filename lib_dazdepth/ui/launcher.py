@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from ..engine.errors import DazDepthError
+from .serving import DEFAULT_MAX_UPLOAD_MB, Serving, gradio_temp_folder
 
 CHECKOUT = Path(__file__).resolve().parent.parent.parent
 INSTALLED = Path(__file__).resolve().parent / "frontend"
@@ -100,6 +101,13 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DIR",
         help="where saved maps go, by date (default: outputs/daz-depth)",
     )
+    parser.add_argument(
+        "--max-upload",
+        type=int,
+        default=DEFAULT_MAX_UPLOAD_MB,
+        metavar="MB",
+        help=f"refuse larger uploads (default {DEFAULT_MAX_UPLOAD_MB} MB)",
+    )
     parser.add_argument("--sample-size", type=int, default=1200, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -115,16 +123,44 @@ def main(argv: list[str] | None = None) -> int:
         initial = folder_files(folder)
     else:
         initial = sample_files(args.sample_size)
+    if args.max_upload < 1:
+        parser.error("--max-upload must be at least 1 (MB)")
     blocks = build_tab(TabConfig(outputs=outputs), lambda: initial, sending=False)
-    inject_head(head_assets())
-    allowed = [str(outputs), str(cache_folder()), *{str(p.parent) for p in initial}]
+    # Standalone, the tab is the whole page: let it use the window's width (gradio caps its
+    # container); in the webui the same style.css must leave the page's own layout alone.
+    # (and its "Built with Gradio" footer is no part of the tab).
+    standalone = (
+        ".gradio-container { max-width: none !important; } footer { display: none !important; }"
+    )
+    inject_head(head_assets() + f"<style>{standalone}</style>")
+    readable = [outputs, cache_folder(), *{p.parent for p in initial}]
     print(f"Daz Depth: http://{args.host}:{args.port}/", flush=True)
     blocks.queue().launch(
         server_name=args.host,
         server_port=args.port,
         inbrowser=False,
-        allowed_paths=allowed,
         quiet=True,
         **launch_options(),
+        **serving_options(args.max_upload * 1024 * 1024, readable),
     )
     return 0
+
+
+def serving_options(max_upload: int, readable: list[Path]) -> dict:
+    """``launch`` options: ``/file=`` answers only for gradio's own copies and uploads
+    (serving.py), uploads capped at ``max_upload`` bytes. Up to gradio 4 no
+    ``allowed_paths``; from gradio 5 gradio copies a file the tab shows into its temporary
+    folder only from the ``allowed_paths`` (or the working or system temporary folder), so
+    ``readable`` (the outputs, the cache and the opened folders) are those, and the
+    middleware still answers ``/file=`` only from gradio's temporary folder."""
+    import gradio
+    from starlette.middleware import Middleware
+
+    middleware = Middleware(Serving, served=gradio_temp_folder(), max_upload=max_upload)
+    options: dict = {"app_kwargs": {"middleware": [middleware]}}
+    major = int(gradio.__version__.split(".")[0])
+    if major >= 4:
+        options["max_file_size"] = max_upload  # gradio 4's page says so before sending
+    if major >= 5:
+        options["allowed_paths"] = [str(p) for p in readable]
+    return options

@@ -7,6 +7,7 @@ webui (``DAZDEPTH_URL=http://127.0.0.1:7860/``): the tests then open the "Daz De
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -114,7 +115,7 @@ class Tab:
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         try:
-            self.page.wait_for_function(function_js, arg=arg, timeout=timeout)
+            self.page.wait_for_function(function_js, arg=arg, timeout=timeout, polling=100)
         except PlaywrightTimeout:
             raise AssertionError(self.diagnosis(f"timed out waiting for {function_js}")) from None
 
@@ -148,12 +149,36 @@ class Tab:
         )
         return self.view()
 
-    def upload(self, *paths: Path) -> dict:
+    def drop(self, paths: list[Path], target: str = "#dazdepth_mount") -> None:
+        """Drag ``paths`` from the desktop and drop them on ``target``, as an artist does:
+        dragenter, dragover and drop events carrying the files."""
+        files = [
+            {"name": p.name, "data": base64.b64encode(p.read_bytes()).decode("ascii")}
+            for p in paths
+        ]
+        self.page.evaluate(
+            """([files, selector]) => {
+                const transfer = new DataTransfer();
+                for (const f of files) {
+                    const bytes = Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0));
+                    transfer.items.add(new File([bytes], f.name));
+                }
+                const target = document.querySelector(selector);
+                const box = target.getBoundingClientRect();
+                const at = { clientX: box.left + box.width / 2, clientY: box.top + 10 };
+                for (const type of ['dragenter', 'dragover', 'drop']) {
+                    const init = { bubbles: true, cancelable: true, composed: true };
+                    init.dataTransfer = transfer;
+                    target.dispatchEvent(new DragEvent(type, Object.assign(init, at)));
+                }
+            }""",
+            [files, target],
+        )
+
+    def upload(self, *paths: Path, target: str = "#dazdepth_mount") -> dict:
+        """Drop ``paths`` on the tab and wait for the answer (loaded, or a message)."""
         before = self.page.evaluate("() => JSON.stringify((window.dazdepth.view() || {}).message)")
-        box = self.page.locator("#dazdepth_files")
-        if box.locator("input[type=file]").count() == 0:  # a list is shown: clear it first
-            box.locator("button[aria-label=Clear]").first.click()
-        box.locator("input[type=file]").set_input_files([str(p) for p in paths])
+        self.drop(list(paths), target)
         return self.wait_view(
             f"JSON.stringify(v.message) !== {json.dumps(before)}"
             " && (v.loaded || v.message.kind === 'error')",

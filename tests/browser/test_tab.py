@@ -50,7 +50,16 @@ def mid_y(tab: Tab) -> float:
 
 
 def preview_src(tab: Tab) -> str:
-    return tab.page.eval_on_selector("#dazdepth_mount img", "img => img.src")
+    """The server's preview PNG in the last view."""
+    return tab.view()["preview"]["src"]
+
+
+def shown_preview(tab: Tab) -> str:
+    """What the preview pane shows: the page's own drawing, or the server's image."""
+    return tab.page.evaluate(
+        "() => window.dazdepthPreview.drawn()"
+        " || document.querySelector('#dazdepth_mount img.dd-img').src"
+    )
 
 
 def saved_files(tab: Tab) -> dict[str, bytes]:
@@ -93,7 +102,7 @@ def test_double_click_adds_a_boundary_and_dragging_it_changes_the_map(tab, sampl
     tab.page.mouse.dblclick(x_of(tab, 226), mid_y(tab))
     view = tab.wait_view("v.splits.length === 2")
     assert abs(view["splits"][1]["start"] - 226) < 2  # within a couple of bins
-    before = preview_src(tab)
+    before = shown_preview(tab)
     start = tab.page.evaluate("() => window.dazdepth.boundaryX(1)")
     tab.page.mouse.move(start, mid_y(tab))
     tab.page.mouse.down()
@@ -103,10 +112,7 @@ def test_double_click_adds_a_boundary_and_dragging_it_changes_the_map(tab, sampl
     tab.page.mouse.up()
     view = tab.wait_view("Math.abs(v.splits[1].start - 300) < 2 && !window.dazdepth.busy()")
     assert view["message"]["kind"] == "info"
-    tab.page.wait_for_function(
-        "(old) => document.querySelector('#dazdepth_mount img').src !== old", arg=before
-    )
-    assert preview_src(tab) != before
+    assert shown_preview(tab) != before
 
 
 def test_keyboard_nudges_the_selected_boundary(tab, sample_set) -> None:
@@ -156,9 +162,27 @@ def test_table_edits_allocate_levels_label_and_flags(tab, sample_set) -> None:
 
 def test_over_256_levels_shows_the_reference_failure(tab, sample_set) -> None:
     loaded(tab, sample_set)
-    view = tab.send([{"op": "add", "depth": 226}, {"op": "allocate", "split": 1, "levels": 44}])
+    tab.send([{"op": "add", "depth": 226}])
+    before = preview_src(tab)
+    over = [
+        {"op": "allocate", "split": 0, "levels": 256},
+        {"op": "allocate", "split": 1, "levels": 44},
+    ]
+    view = tab.send(over)
     assert view["status"] == "Failure to map: 300 levels allocated."
-    assert "Failure to map: 300 levels allocated." in tab.page.inner_text("#dazdepth_mount")
+    text = tab.page.inner_text("#dazdepth_mount")
+    assert "Failure to map: 300 levels allocated." in text
+    assert "take 44 off some split" in text  # what to fix, said plainly
+    # the shares stay shown, and the preview keeps the last map that fit under a banner
+    shares = tab.page.eval_on_selector_all(
+        "#dazdepth_mount table tbody tr", "rows => rows.map(r => r.cells[7].textContent)"
+    )
+    assert all(s.endswith("%") and "–" not in s for s in shares)
+    assert preview_src(tab) == before
+    banner = tab.page.eval_on_selector(
+        "#dazdepth_mount .dd-preview", "e => getComputedStyle(e, '::after').content"
+    )
+    assert "Last map that fit" in banner
     tab.page.get_by_text("Undo").click()
     tab.wait_view("v.status === 'Success'")
 
@@ -171,7 +195,7 @@ def test_layers_toggle_and_the_preview_reads_out_depth(tab, sample_set) -> None:
     assert preview_src(tab) != depth_src and view["preview"]["width"] == 600
     tab.page.locator("#dazdepth_mount input[type=radio][value=depth]").check()
     tab.wait_view("v.show === 'depth'")
-    box = tab.page.locator("#dazdepth_mount img").bounding_box()
+    box = tab.page.locator("#dazdepth_mount .dd-pane-map").bounding_box()
     tab.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.45)
     readout = tab.page.inner_text("#dazdepth_mount")
     assert "grey" in readout.lower() and "depth" in readout.lower()
@@ -301,6 +325,7 @@ def test_batch_section_maps_every_frame_with_the_current_splits(tab, sample_set,
 def test_the_repair_edges_box_reloads_with_silhouettes_repaired(tab, sample_set) -> None:
     view = loaded(tab, sample_set)
     before = view["background"]["count"]
+    tab.page.click("#dazdepth_mount .dd-files-toggle")  # "Files and options"
     tab.page.locator("#dazdepth_repair_edges input").check()
     view = tab.wait_view(f"v.background.count < {before}")
     assert view["image"]["name"] == "sample_scene-Canvas2-Depth.exr"
