@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -13,9 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
-from attacks import ROOT, run_cli
+from attacks import run_cli
+from children import child_env
 from exrdata import write_depth
 from test_batch import SETUP, moving_frame, preset
+
+# Process groups, SIGINT sent to them, file size limits and SIGXFSZ are POSIX's.
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX signals and resource limits")
 
 
 def frames(folder: Path, count: int, size: int, prefix: str = "anim") -> None:
@@ -39,7 +42,7 @@ def test_ctrl_c_with_two_jobs_prints_one_line_and_no_traceback(tmp_path: Path, d
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        env=child_env(),
         start_new_session=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
@@ -63,6 +66,8 @@ def test_ctrl_c_with_two_jobs_prints_one_line_and_no_traceback(tmp_path: Path, d
 
 
 def limit_file_size(size: int):
+    import resource  # POSIX
+
     def apply() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past it fails with EFBIG
         resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))

@@ -93,3 +93,27 @@ def test_batch_workers_start_without_posix_signals(tmp_path: Path, monkeypatch) 
     monkeypatch.setattr(batch.signal, "signal", lambda sig, handler: installed.update({sig: 1}))
     batch._worker_start()
     assert set(installed) == {batch.signal.SIGINT, batch.signal.SIGTERM}
+
+
+def test_batch_workers_start_and_run_without_signal_masks(monkeypatch) -> None:
+    """Windows' signal module has no pthread_sigmask: the pool starts and maps without it."""
+    from lib_dazdepth.cli import batch
+
+    monkeypatch.delattr(batch.signal, "pthread_sigmask")
+    assert sorted(batch.stream(abs, [-3, -1, -2], jobs=2)) == [1, 2, 3]
+
+
+def test_inputs_are_read_and_outputs_replaced_without_posix_only_os_calls(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Windows' os has no O_NONBLOCK (and set_blocking, for pipes only, from 3.12): an input
+    is still read, and an output of ours is still recognised and replaced in place."""
+    depth = write_depth(tmp_path / "a-Canvas2-Depth.exr", RAMP)
+    assert main([str(depth)]) == 0
+    written = tmp_path / "a-Canvas2-Depth.depth.png"
+    before = written.read_bytes()
+    monkeypatch.delattr(os, "O_NONBLOCK")
+    monkeypatch.delattr(os, "set_blocking")
+    assert main([str(depth), "--curve", "inverse"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([depth.name, written.name])
+    assert written.read_bytes() != before

@@ -89,7 +89,8 @@ def _worker_start() -> None:
     # turned into SystemExit: a frame being written removes its temporary files on the
     # way out, and a worker leaving by SystemExit prints no traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    if hasattr(signal, "pthread_sigmask"):  # POSIX; Windows has no signal masks
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
     def stop(signum, frame):
         raise SystemExit(130)
@@ -110,11 +111,13 @@ def stream(function: Callable, items: list, jobs: int) -> Iterator:
     if jobs <= 1 or len(items) <= 1:
         yield from map(function, items)
         return
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    masks = hasattr(signal, "pthread_sigmask")  # POSIX only
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if masks else None
     try:  # a Ctrl-C while the workers start waits until they ignore it
         pool = multiprocessing.Pool(min(jobs, len(items)), initializer=_worker_start)
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        if masks:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     try:
         yield from pool.imap_unordered(function, items)
         pool.close()

@@ -22,6 +22,7 @@ from PIL import Image
 
 from .. import __version__
 from .errors import OutputError
+from .files import nonblocking, read_flags
 from .png import write_png
 
 SOFTWARE = "Daz Depth"
@@ -67,7 +68,7 @@ def output_path(stem: str | PurePath, kind: str, out_dir: str | PurePath | None 
 def is_ours(path: Path) -> bool:
     """A regular file that is a PNG we wrote (Software chunk) or a preset JSON we wrote.
     A symbolic link, a FIFO or a device is never ours (and is never opened here)."""
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+    flags = read_flags() | getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(path, flags)
     except (OSError, ValueError):
@@ -76,7 +77,8 @@ def is_ours(path: Path) -> bool:
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 return False
-            os.set_blocking(fd, True)
+            if nonblocking():
+                os.set_blocking(fd, True)
             if path.suffix.lower() == ".json":
                 return b'"format": "daz-depth-splits"' in handle.read(4096)
             with Image.open(handle) as image:
