@@ -101,4 +101,5 @@ make_venv .venv/gradio6 "$NEWEST" requirements-gradio6.txt
 UI=.venv/gradio6/bin/python
 echo "== installed package and standalone browser tests, $("$UI" -c 'import gradio; print("gradio", gradio.__version__)'), $("$UI" --version)"
 export DAZDEPTH_INSTALLED=1  # the browser tests start the installed daz-depth
-run_pytest "$UI" tests/packaging tests/browser "$@"
+# test_launcher_serving: what the tab's server hands out, at gradio 6's /gradio_api routes.
+run_pytest "$UI" tests/packaging tests/browser tests/host/test_launcher_serving.py "$@"
