@@ -55,10 +55,11 @@ except OSError:
 sys.stderr.write("\\n" + peak + "\\n")
 """
 RUN_CLI = "runpy.run_module('lib_dazdepth', run_name='__main__')"
-# The floor decodes with as many OpenEXR threads as our reader (exr_pixels.use_cores).
+# The floor decodes with as many OpenEXR threads as our reader (exr_pixels.use_cores;
+# OpenEXR before 3.5 has no thread pool setting, and decodes as the reader does there).
 FLOOR = """import numpy as np, OpenEXR
     from PIL import Image
-    OpenEXR.set_global_thread_count(min(os.cpu_count() or 1, 8))
+    getattr(OpenEXR, "set_global_thread_count", lambda n: n)(min(os.cpu_count() or 1, 8))
     y = OpenEXR.File(sys.argv[1], separate_channels=True).parts[0].channels["Y"].pixels
     grey = (y > 0).astype(np.uint8)
     Image.fromarray(grey).save(sys.argv[2], compress_level={level})""".replace("\n    ", "; ")

@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent  # lib_dazdepth/
 LIBRARIES = "import numpy, OpenEXR, PIL.Image, PIL.PngImagePlugin"
 CONVERT = "import lib_dazdepth.main"  # all that converting a file imports (options: lazily)
 COUNT = (
-    "import sys, lib_dazdepth.main; print(sum(m.startswith('lib_dazdepth') for m in sys.modules))"
+    "import sys, lib_dazdepth.main; print(sum(m.startswith('lib_dazdepth.') for m in sys.modules))"
 )
 
 
