@@ -1,13 +1,28 @@
 """Run by the webui at start-up and after installing from the Extensions tab.
 
-Installs only what the webui lacks: OpenEXR (numpy and Pillow come with the webui).
+Installs only what the webui lacks: OpenEXR, or a newer one when the webui's is older than
+Daz Depth's floor (pyproject.toml's dependencies); numpy and Pillow come with the webui.
 Quiet and quick when everything is present.
 """
 
+from importlib.metadata import PackageNotFoundError, version
+
 import launch
+from packaging.version import Version
 
-REQUIREMENTS = {"OpenEXR": "OpenEXR>=3.2"}
+FLOORS = {"OpenEXR": "3.4.12"}
 
-for package, requirement in REQUIREMENTS.items():
+
+def lacking(package: str, floor: str) -> bool:
     if not launch.is_installed(package):
-        launch.run_pip(f'install "{requirement}"', f"{requirement} for Daz Depth")
+        return True
+    try:
+        return Version(version(package)) < Version(floor)
+    except PackageNotFoundError:
+        return True
+
+
+for package, floor in FLOORS.items():
+    if lacking(package, floor):
+        requirement = f"{package}>={floor}"
+        launch.run_pip(f'install -U "{requirement}"', f"{requirement} for Daz Depth")
