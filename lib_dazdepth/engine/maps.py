@@ -5,19 +5,22 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .depthmap import DepthMap
-from .ids import IdObjects
 from .mapping import Mapped, MappingPlan, map_depth
 from .normals import NormalSettings, encode_normals
 from .outputs import PNG_LEVEL, SETUP_KEY, Output, output_path
 from .png import png_bytes as encode
 from .presets import dumps
-from .region_plan import RegionPlan
 from .render import RegionOutput, add_noise, grey16, mask_image, region_output, test_image
 from .splits import SplitSet
+
+if TYPE_CHECKING:  # the region modules load with the first mask (a plain run has none)
+    from .ids import IdObjects
+    from .region_plan import RegionPlan
 
 
 def sixteen_bit_note(name: str) -> str:

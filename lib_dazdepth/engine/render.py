@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .ids import IdObjects
 from .mapping import BLACK, Mapped
 from .palette import RGB, parse_colour
-from .region_plan import RegionPlan, build_plan
-from .region_sources import number_counts, override, region_numbers
 from .splits import SplitSet
+
+if TYPE_CHECKING:  # the region modules load with the first mask (a plain run has none)
+    from .ids import IdObjects
+    from .region_plan import RegionPlan
 
 
 def levels(fine: np.ndarray) -> np.ndarray:
@@ -65,6 +67,9 @@ def region_output(
     """The mask of a full-size mapping: each pixel's region (the split's ``region`` flag,
     the ID canvas's objects over it, the region edits over both) in its plan colour; grey
     depth where it has none. Raises RegionPlanError over 256 regions."""
+    from .region_plan import build_plan
+    from .region_sources import number_counts
+
     numbers = region_map(mapped, splits, edits, objects)
     plan = build_plan(number_counts(numbers), splits)
     return RegionOutput(plan.image(mapped.grey8(), numbers), plan)
@@ -77,6 +82,8 @@ def region_map(
     objects: IdObjects | None = None,
 ) -> np.ndarray:
     """Region number per pixel (``regions.NONE`` for none)."""
+    from .region_sources import override, region_numbers
+
     return region_numbers(_need_split(mapped), splits, override(splits, objects, edits))
 
 
