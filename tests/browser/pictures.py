@@ -5,12 +5,20 @@ selected, its accordion opened), then its picture is looked for.
 The picture is an ``img`` that has loaded, or a ``canvas`` painted over most of its area
 (not just a brush outline): gradio 3's sketch Image, which ControlNet and the Regional
 Prompter use on A1111, draws the picture on canvases and keeps its ``img`` transparent;
-Forge's canvas shows an ``img``. It counts only when the browser renders it: no hidden
-ancestor, not transparent, not zero-sized. Its natural size is the size of the image it
-shows.
+Forge's canvas shows an ``img``; gradio 4's ImageEditor, the Regional Prompter's mask box
+on Forge, draws with WebGL, whose pixels a page cannot read back once shown, so that
+canvas is judged from a screenshot of it: painted where over half its pixels differ from
+the box's background. It counts only when the browser renders it: no hidden ancestor, not
+transparent, not zero-sized. Its natural size is the size of the image it shows.
 """
 
 from __future__ import annotations
+
+import io
+import re
+import time
+
+from PIL import Image
 
 # Open every accordion and select every tab around `selector`, outermost first, by
 # clicking their headers (gradio 3 and 4 hide a closed accordion's body and an unselected
@@ -63,16 +71,28 @@ PICTURE_JS = """(selector) => {
     for (let i = 3; i < pixels.length; i += 4) if (pixels[i]) opaque++;
     return opaque > pixels.length / 8;  // over half the pixels
   };
-  for (const el of box.querySelectorAll('img, canvas')) {
+  // The colour behind the box, where nothing is painted (for a WebGL canvas's screenshot).
+  const background = (el) => {
+    for (let node = el; node; node = node.parentElement) {
+      const colour = getComputedStyle(node).backgroundColor;
+      if (colour && colour !== 'transparent' && colour !== 'rgba(0, 0, 0, 0)') return colour;
+    }
+    return 'rgb(255, 255, 255)';
+  };
+  const shown = [...box.querySelectorAll('img, canvas')];
+  for (const [index, el] of shown.entries()) {
     const rendered = seen(el);
     if (!rendered) continue;
     if (el.tagName === 'IMG' && el.complete && el.naturalWidth > 0) {
       return { tag: 'img', natural: [el.naturalWidth, el.naturalHeight], rendered };
     }
-    if (el.tagName === 'CANVAS' && painted(el)) {
-      const natural = [Math.round(el.width / dpr), Math.round(el.height / dpr)];
-      return { tag: 'canvas', natural, rendered };
+    if (el.tagName !== 'CANVAS') continue;
+    const natural = [Math.round(el.width / dpr), Math.round(el.height / dpr)];
+    // null where the canvas draws with WebGL (a canvas has one kind of context)
+    if (el.width && el.height && el.getContext('2d') === null) {
+      return { tag: 'canvas', natural, rendered, webgl: index, background: background(el) };
     }
+    if (painted(el)) return { tag: 'canvas', natural, rendered };
   }
   return null;
 }"""
@@ -85,18 +105,36 @@ def look_at(page, selector: str) -> None:
 
 def picture(page, selector: str) -> dict | None:
     """The picture the box ``selector`` shows on screen now, or None."""
-    return page.evaluate(PICTURE_JS, selector)
+    shown = page.evaluate(PICTURE_JS, selector)
+    if shown is None or "webgl" not in shown:
+        return shown
+    canvas = page.locator(selector).locator("img, canvas").nth(shown.pop("webgl"))
+    background = shown.pop("background")
+    return shown if painted_on_screen(canvas.screenshot(), background) else None
+
+
+def painted_on_screen(png: bytes, background: str) -> bool:
+    """Whether over half the pixels of a screenshot differ from ``background`` (a CSS
+    ``rgb(r, g, b)``) by more than 8 grey levels in some channel."""
+    behind = [round(float(part)) for part in re.findall(r"[\d.]+", background)[:3]]
+    with Image.open(io.BytesIO(png)) as shot:
+        pixels = list(shot.convert("RGB").getdata())
+    differ = sum(1 for p in pixels if max(abs(a - b) for a, b in zip(p, behind)) > 8)
+    return differ > len(pixels) / 2
 
 
 def wait_picture(tab, selector: str, size: tuple[int, int] | None, timeout=15000) -> dict:
     """Look at the box and wait until it shows a picture of ``size`` (its natural width and
     height; None: any); fails with what it shows instead."""
     look_at(tab.page, selector)
-    js = f"(selector) => {{ const p = ({PICTURE_JS})(selector); return !!p"
-    js += f" && p.natural[0] === {size[0]} && p.natural[1] === {size[1]}; }}" if size else "; }"
-    try:
-        tab.wait_js(js, timeout, arg=selector)
-    except AssertionError as error:
+    deadline = time.monotonic() + timeout / 1000
+    while True:
         shows = picture(tab.page, selector)
-        raise AssertionError(f"{selector} shows {shows}, not a {size} picture\n{error}") from None
-    return picture(tab.page, selector)
+        if shows and (size is None or tuple(shows["natural"]) == tuple(size)):
+            return shows
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"{selector} shows {shows}, not a {size} picture\n"
+                + tab.diagnosis(f"timed out after {timeout} ms waiting for the picture")
+            )
+        time.sleep(0.1)
