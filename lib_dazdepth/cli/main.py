@@ -28,6 +28,7 @@ from ..engine.maps import MapOptions, depth_outputs
 from ..engine.normals import CONVENTIONS, NormalSettings, encode_normals
 from ..engine.outputs import Output, output_path, write_outputs
 from ..engine.presets import load_preset
+from ..engine.regions import split_pixel_counts, splits_as_regions
 from ..engine.splits import SplitSet
 from .arguments import positive_whole
 
@@ -81,6 +82,11 @@ def convert_parser() -> argparse.ArgumentParser:
         help="spread levels by the rank of each distinct depth",
     )
     add("--mask", action="store_true", help="also write NAME.mask.png (0 on the farthest level)")
+    add(
+        "--split-regions",
+        action="store_true",
+        help="give every split holding pixels its own region, near to far (the shell's regions)",
+    )
     add("--noise", action="store_true", help="fill black pixels with random grey")
     add("--seed", type=int, help="random seed for --noise")
     add(
@@ -204,6 +210,9 @@ class Converter:
                 painted = int(np.count_nonzero(~np.isnan(edits.depth)))
                 self.say(f"** depth edits from the preset: {painted} pixels overpainted")
             self.report_clipping(depth_map, splits)
+        if self.args.split_regions:
+            pixels = split_pixel_counts(depth_map.valid_values(), splits.bounds)
+            splits = splits_as_regions(splits, pixels)
         outputs = depth_outputs(
             depth_map, splits.record_offsets(), self.options, stem, self.args.out, edits.regions
         )

@@ -90,20 +90,27 @@ def disabled_unit() -> dict:
     return {"enabled": False}
 
 
+def region_labels(splits: SplitSet, edits: np.ndarray | None = None) -> list[str]:
+    """One label per region 0..n-1 (n: one past the highest region of a split's flag or
+    an edit): its splits' labels, or a placeholder for a region no labelled split has."""
+    regions = {s.region for s in splits.splits if s.region >= 0}
+    if edits is not None and edits.max() >= 0:
+        regions.add(int(edits.max()))
+    labels = []
+    for region in range(max(regions) + 1 if regions else 0):
+        named = [s.label for s in splits.splits if s.region == region and s.label]
+        labels.append(", ".join(named) or f"(region {region})")
+    return labels
+
+
 def region_prompt(splits: SplitSet, base: str = "", edits: np.ndarray | None = None) -> str:
     """The prompt template: a base prompt, then one BREAK section per region, in region
     order (the Regional Prompter's colour order), each prefilled with its splits' labels
     (regions made by region edits have no split: a placeholder)."""
-    regions = {s.region for s in splits.splits if s.region >= 0}
-    if edits is not None and edits.max() >= 0:
-        regions.add(int(edits.max()))
-    if not regions:
+    labels = region_labels(splits, edits)
+    if not labels:
         return base
-    sections = [base or "(base prompt)"]
-    for region in range(max(regions) + 1):
-        labels = [s.label for s in splits.splits if s.region == region and s.label]
-        sections.append(", ".join(labels) or f"(region {region})")
-    return "\nBREAK\n".join(sections)
+    return "\nBREAK\n".join([base or "(base prompt)", *labels])
 
 
 BASE_RATIO = "0.2"  # the Regional Prompter's share of the base prompt (the seed's setting)
