@@ -28,7 +28,7 @@ make_venv() {
     stamp=$(cat "$@" | sha256sum | cut -d' ' -f1)
     if [ ! -x "$dir/bin/python" ] || [ "$(cat "$dir/.stamp" 2>/dev/null)" != "$stamp" ]; then
         rm -rf "$dir"
-        "$(find_python)" -m venv "$dir"
+        "${VENV_PYTHON:-$(find_python)}" -m venv "$dir"
         "$dir/bin/python" -m pip install --quiet --disable-pip-version-check \
             $(printf -- '-r %s ' "$@")
         echo "$stamp" >"$dir/.stamp"
@@ -54,7 +54,15 @@ echo "== lint"
 .venv/core/bin/lint-imports --no-cache
 
 echo "== core tests ($("$CORE" --version))"
-"$CORE" -m pytest -q -p no:cacheprovider --ignore=tests/browser --ignore=tests/host "$@"
+"$CORE" -m pytest -q -p no:cacheprovider --ignore=tests/browser --ignore=tests/host \
+    --ignore=tests/comfy "$@"
+
+# The ComfyUI nodes with CPU torch, on Python 3.11 where there is one (the CPU build of
+# torch==2.13.0 lies on this project's machines for 3.11).
+VENV_PYTHON=$(command -v python3.11 || true) make_venv .venv/comfy requirements-comfy.txt
+COMFY=.venv/comfy/bin/python
+echo "== ComfyUI node tests ($("$COMFY" -c 'import torch; print("torch", torch.__version__)'))"
+"$COMFY" -m pytest -q -p no:cacheprovider tests/comfy "$@"
 
 ensure_chromium
 for host in gradio3 gradio4; do
