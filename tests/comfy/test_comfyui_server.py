@@ -1,0 +1,130 @@
+"""The example workflow in a real ComfyUI: set ``COMFYUI_URL`` (e.g. http://127.0.0.1:8188)
+to a running ComfyUI with this checkout in ``custom_nodes``. The sample canvases are
+uploaded into its input folder ``daz_depth_sample``, ``examples/comfyui/
+daz_depth_sample_api.json`` is posted to ``/prompt``, and the images it saved are read back
+through ``/view`` and compared with ``daz-depth --auto``'s PNGs pixel for pixel."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pytest
+from comfydata import SAMPLE_FOLDER, cli_pngs, region_masks_of
+from PIL import Image
+
+from lib_dazdepth.engine.palette import region_colours
+from lib_dazdepth.engine.sample import write_sample
+
+URL = os.environ.get("COMFYUI_URL", "").rstrip("/")
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOW = ROOT / "examples" / "comfyui" / "daz_depth_sample_api.json"
+NODES = {"DazDepthLoadCanvases", "DazDepthMap", "DazDepthNormalMap", "DazDepthRegionMasks"}
+
+pytestmark = pytest.mark.skipif(not URL, reason="set COMFYUI_URL to a running ComfyUI")
+
+
+def call(path: str, data: bytes | None = None, headers: dict | None = None) -> bytes:
+    request = urllib.request.Request(URL + path, data=data, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.read()
+
+
+def upload(path: Path, subfolder: str) -> None:
+    """POST /upload/image (multipart), as ComfyUI's own upload button does."""
+    boundary = uuid.uuid4().hex
+    fields = {"type": "input", "subfolder": subfolder, "overwrite": "true"}
+    body = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in fields.items()
+    )
+    body += (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="image"; '
+        f'filename="{path.name}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+    ).encode()
+    body += path.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
+    call("/upload/image", body, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+
+
+def run_prompt(workflow: dict, timeout: float = 600) -> dict:
+    """Queue a workflow; its /history entry once it has finished (or failed)."""
+    body = json.dumps({"prompt": workflow, "client_id": uuid.uuid4().hex}).encode()
+    queued = json.loads(call("/prompt", body, {"Content-Type": "application/json"}))
+    prompt_id = queued["prompt_id"]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        entry = json.loads(call(f"/history/{prompt_id}")).get(prompt_id, {})
+        if entry.get("status", {}).get("completed") is not None:
+            return entry
+        time.sleep(0.5)
+    raise TimeoutError(f"prompt {prompt_id} did not finish in {timeout} s")
+
+
+def saved_images(entry: dict, node: str) -> list[np.ndarray]:
+    images = []
+    for image in entry["outputs"][node]["images"]:
+        query = urllib.parse.urlencode({k: image[k] for k in ("filename", "subfolder", "type")})
+        with Image.open(io.BytesIO(call(f"/view?{query}"))) as picture:
+            images.append(np.asarray(picture.convert("RGB")))
+    return images
+
+
+def rgb(grey: np.ndarray) -> np.ndarray:
+    return np.repeat(grey[..., None], 3, axis=2)
+
+
+@pytest.fixture(scope="module")
+def uploaded(tmp_path_factory):
+    local = tmp_path_factory.mktemp("server") / SAMPLE_FOLDER
+    paths = write_sample(local)  # what `daz-depth sample` writes, full size
+    for path in (paths.beauty_png, paths.beauty_exr, paths.depth_exr, paths.normal_exr):
+        upload(path, str(path.parent.relative_to(local.parent)))
+    return local, paths
+
+
+def test_comfyui_lists_the_nodes() -> None:
+    info = json.loads(call("/object_info"))
+    assert NODES | {"DazDepthFrames"} <= set(info)
+    assert info["DazDepthMap"]["category"] == "Daz Depth"
+    assert info["DazDepthMap"]["output"] == ["DAZ_DEPTH", "IMAGE", "IMAGE", "MASK"]
+    assert info["DazDepthRegionMasks"]["output_is_list"] == [False, False, True]
+
+
+def test_the_sample_workflow_saves_what_daz_depth_auto_writes(uploaded) -> None:
+    local, paths = uploaded
+    entry = run_prompt(json.loads(WORKFLOW.read_text()))
+    assert entry["status"]["status_str"] == "success", entry["status"]
+    flags = ("--auto", "--regions", "--mask", "--split-regions")
+    cli = cli_pngs(local.parent / "cli", paths.depth_exr, paths.normal_exr, *flags)
+    (depth,) = saved_images(entry, "5")
+    np.testing.assert_array_equal(depth, rgb(cli["depth"]))
+    (normal,) = saved_images(entry, "6")
+    np.testing.assert_array_equal(normal, cli["normal"])
+    (regions,) = saved_images(entry, "7")
+    np.testing.assert_array_equal(regions, cli["regions"])
+    masks = saved_images(entry, "9")
+    expected = region_masks_of(cli["regions"], region_colours(len(masks)))
+    assert len(masks) >= 3 and all(mask.any() for mask in expected)
+    for mask, region in zip(masks, expected):
+        np.testing.assert_array_equal(mask, rgb(np.where(region, 255, 0).astype(np.uint8)))
+    (mask,) = saved_images(entry, "11")
+    np.testing.assert_array_equal(mask, rgb(cli["mask"]))
+
+
+def test_a_missing_folder_is_one_line_in_comfyuis_error(uploaded) -> None:
+    workflow = json.loads(WORKFLOW.read_text())
+    workflow["1"]["inputs"]["folder"] = "no_such_folder"
+    entry = run_prompt(workflow)
+    assert entry["status"]["status_str"] == "error"
+    (error,) = [m[1] for m in entry["status"]["messages"] if m[0] == "execution_error"]
+    assert error["exception_type"] == "ValueError"
+    assert error["exception_message"].strip() == (
+        "folder 'no_such_folder': no such folder in ComfyUI's input folder"
+    )
