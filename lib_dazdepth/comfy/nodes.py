@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import folder_paths  # ComfyUI's own module: where its input folder is
 from comfy_api.latest import ComfyExtension, io
+from comfy_execution.graph_utils import ExecutionBlocker
 
 from ..engine.normals import CONVENTIONS
 from . import run
-from .canvases import CanvasChoice, fingerprint, folder_files
+from .canvases import CanvasChoice, existing_file, fingerprint, folder_files
 from .maps import CURVES, REGION_CHOICES, SPLIT_CHOICES
 
 CATEGORY = "Daz Depth"
 CANVASES = io.Custom("DAZ_CANVASES")  # one render's loaded canvases (canvases.Canvases)
 DEPTH = io.Custom("DAZ_DEPTH")  # a mapped depth canvas (maps.DepthMaps)
 INPUT_NOTE = "Relative to ComfyUI's input folder."
+NO_BEAUTY = (
+    "Load Daz canvases: no beauty render found (NAME.png beside the _canvases folder, or"
+    " NAME-Beauty.exr); name one in beauty_file"
+)
 
 
 def input_dir() -> str:
@@ -80,11 +85,18 @@ class LoadCanvases(io.ComfyNode):
                     " object's depth.",
                 ),
             ],
-            outputs=[CANVASES.Output("canvases")],
+            outputs=[
+                CANVASES.Output("canvases"),
+                io.Image.Output(
+                    "beauty",
+                    tooltip="The render (PNG/JPG beside the _canvases folder, or the Beauty"
+                    " canvas in sRGB); nodes using it stop with a message when there is none.",
+                ),
+            ],
         )
 
     @classmethod
-    def fingerprint_inputs(cls, folder, depth_file="", normal_file="", beauty_file="", **_):
+    def fingerprint_inputs(cls, folder="", depth_file="", normal_file="", beauty_file="", **_):
         choice = CanvasChoice(folder, depth_file, normal_file, beauty_file)
         return changed(lambda: choice.files(input_dir()))
 
@@ -99,7 +111,7 @@ class LoadCanvases(io.ComfyNode):
         normal_file="",
         beauty_file="",
     ) -> io.NodeOutput:
-        canvases = run.load(
+        canvases, beauty = run.load(
             input_dir(),
             folder,
             depth_file,
@@ -109,7 +121,9 @@ class LoadCanvases(io.ComfyNode):
             edge_tolerance,
             repair_edges,
         )
-        return io.NodeOutput(canvases)
+        if beauty is None:
+            beauty = ExecutionBlocker(NO_BEAUTY)  # only the nodes using it stop, saying so
+        return io.NodeOutput(canvases, beauty)
 
 
 class DepthMap(io.ComfyNode):
@@ -162,11 +176,10 @@ class DepthMap(io.ComfyNode):
         )
 
     @classmethod
-    def fingerprint_inputs(cls, canvases, splits, preset="", **_):
+    def fingerprint_inputs(cls, splits="automatic", preset="", **_):
+        # ComfyUI passes the widgets' values only (not the linked canvases)
         if splits != "preset":
             return ""
-        from .canvases import existing_file
-
         return changed(lambda: [existing_file(input_dir(), preset, "preset")])
 
     @classmethod
@@ -258,8 +271,14 @@ class Frames(io.ComfyNode):
         )
 
     @classmethod
-    def fingerprint_inputs(cls, folder, preset="", **_):
-        return changed(lambda: folder_files(input_dir(), folder)) + preset
+    def fingerprint_inputs(cls, folder="", preset="", **_):
+        def files():
+            found = folder_files(input_dir(), folder)
+            if preset.strip():
+                found.append(existing_file(input_dir(), preset, "preset"))
+            return found
+
+        return changed(files)
 
     @classmethod
     def execute(cls, folder, preset, background_threshold) -> io.NodeOutput:

@@ -59,10 +59,13 @@ def load(
     background_threshold: float = 1e9,
     edge_tolerance: float = 0.1,
     repair_edges: bool = False,
-) -> Canvases:
+) -> tuple[Canvases, torch.Tensor | None]:
+    """(the canvases, the beauty render as an IMAGE, or None when there is none)."""
     choice = CanvasChoice(folder, depth_file, normal_file, beauty_file)
     settings = background_settings(background_threshold, edge_tolerance, repair_edges)
-    return load_canvases(input_dir, choice, settings)
+    canvases = load_canvases(input_dir, choice, settings)
+    beauty = None if canvases.beauty is None else image_batch([canvases.beauty])
+    return canvases, beauty
 
 
 @one_line

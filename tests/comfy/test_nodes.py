@@ -42,11 +42,11 @@ def test_the_sample_workflow_equals_daz_depth_auto(sample) -> None:
     tmp, input_dir, paths = sample
     flags = ("--auto", "--regions", "--mask", "--split-regions")
     cli = cli_pngs(tmp / "auto", paths.depth_exr, paths.normal_exr, *flags)
-    canvases = run.load(input_dir, SAMPLE_FOLDER)
+    canvases, beauty = run.load(input_dir, SAMPLE_FOLDER)
     maps, depth, test, mask = run.depth(canvases, input_dir, "automatic")
     normal = run.normal(canvases)
     regions, masks, labels = run.regions(maps, "one per split")
-    for image in (depth, test, normal, regions):
+    for image in (beauty, depth, test, normal, regions):
         assert image.dtype == torch.float32 and tuple(image.shape) == (1, SIZE, SIZE, 3)
         assert float(image.min()) >= 0.0 and float(image.max()) <= 1.0
     assert mask.dtype == torch.float32 and tuple(mask.shape) == (1, SIZE, SIZE)
@@ -75,7 +75,7 @@ def test_legacy_normals_with_flips_equal_the_command_line(sample) -> None:
     tmp, input_dir, paths = sample
     args = ("--normal-convention", "legacy", "--flip-x", "--flip-z")
     cli = cli_pngs(tmp / "legacy", paths.normal_exr, *args)
-    canvases = run.load(input_dir, SAMPLE_FOLDER)
+    canvases, _ = run.load(input_dir, SAMPLE_FOLDER)
     normal = run.normal(canvases, "legacy", flip_x=True, flip_z=True)
     np.testing.assert_array_equal(saved(normal[0]), cli["normal"])
 
@@ -122,3 +122,13 @@ def test_problems_are_one_line_value_errors(tmp_path: Path, call, message) -> No
     assert type(caught.value) is ValueError  # shown by ComfyUI as "ValueError: ..."
     text = str(caught.value)
     assert message in text and "\n" not in text
+
+
+def test_the_beauty_render_is_an_image_or_none(sample) -> None:
+    _, input_dir, paths = sample
+    render = f"{SAMPLE_FOLDER}/{paths.beauty_png.name}"
+    depth = f"{SAMPLE_FOLDER}/{paths.depth_exr.parent.name}/{paths.depth_exr.name}"
+    _, beauty = run.load(input_dir, "", depth_file=depth, beauty_file=render)
+    np.testing.assert_array_equal(saved(beauty[0]), png(paths.beauty_png))
+    _, none = run.load(input_dir, "", depth_file=depth)
+    assert none is None
