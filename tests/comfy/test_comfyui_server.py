@@ -128,3 +128,17 @@ def test_a_missing_folder_is_one_line_in_comfyuis_error(uploaded) -> None:
     assert error["exception_message"].strip() == (
         "folder 'no_such_folder': no such folder in ComfyUI's input folder"
     )
+
+
+def test_without_a_render_only_the_nodes_using_beauty_stop(uploaded) -> None:
+    """The blocked node's message goes to the page (an ``execution_error`` event), not to
+    the history: here the history shows the rest done and the preview skipped."""
+    local, paths = uploaded
+    depth = paths.depth_exr.relative_to(local.parent).as_posix()
+    workflow = json.loads(WORKFLOW.read_text())
+    workflow["1"]["inputs"].update(folder="", depth_file=depth)
+    del workflow["3"], workflow["6"]  # no Normal canvas either: leave the normal map out
+    workflow["12"] = {"class_type": "PreviewImage", "inputs": {"images": ["1", 1]}}
+    entry = run_prompt(workflow)
+    assert entry["status"]["status_str"] == "success", entry["status"]
+    assert {"5", "7", "9", "11"} <= set(entry["outputs"]) and "12" not in entry["outputs"]
