@@ -230,7 +230,14 @@ class RegionMasks(io.ComfyNode):
             " Conditioning (Set Mask)) and their labels.",
             inputs=[
                 DEPTH.Input("depth_map"),
-                io.Combo.Input("regions", options=list(REGION_CHOICES), default="preset"),
+                # not "regions": ComfyUI 0.3.x refuses an input named as an output
+                io.Combo.Input(
+                    "regions_from",
+                    options=list(REGION_CHOICES),
+                    default="preset",
+                    tooltip="The preset's region flags and edits, or one region per split"
+                    " holding pixels, near to far.",
+                ),
             ],
             outputs=[
                 io.Image.Output("regions", tooltip="Regional Prompter colours."),
@@ -240,8 +247,8 @@ class RegionMasks(io.ComfyNode):
         )
 
     @classmethod
-    def execute(cls, depth_map, regions) -> io.NodeOutput:
-        return io.NodeOutput(*run.regions(depth_map, regions))
+    def execute(cls, depth_map, regions_from) -> io.NodeOutput:
+        return io.NodeOutput(*run.regions(depth_map, regions_from))
 
 
 class Frames(io.ComfyNode):
