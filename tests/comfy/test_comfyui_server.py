@@ -17,9 +17,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from comfydata import SAMPLE_FOLDER, cli_pngs, region_masks_of
+from comfydata import SAMPLE_FOLDER, cli_pngs, png, region_masks_of
+from exrdata import write_depth
 from PIL import Image
 
+from lib_dazdepth.cli.main import main
 from lib_dazdepth.engine.palette import region_colours
 from lib_dazdepth.engine.sample import write_sample
 
@@ -142,3 +144,30 @@ def test_without_a_render_only_the_nodes_using_beauty_stop(uploaded) -> None:
     entry = run_prompt(workflow)
     assert entry["status"]["status_str"] == "success", entry["status"]
     assert {"5", "7", "9", "11"} <= set(entry["outputs"]) and "12" not in entry["outputs"]
+
+
+def test_frames_save_what_batch_writes(tmp_path) -> None:
+    folder = tmp_path / "daz_depth_frames"
+    folder.mkdir()
+    ramp = np.linspace(100, 200, 48 * 64, dtype=np.float32).reshape(48, 64)
+    for number in range(3):
+        path = write_depth(folder / f"anim-Canvas2-Depth.{number:04}.exr", ramp + 25 * number)
+        upload(path, folder.name)
+    assert main(["batch", str(folder), "--union", "--out", str(tmp_path / "out")]) == 0
+    workflow = {
+        "1": {
+            "class_type": "DazDepthFrames",
+            "inputs": {"folder": folder.name, "preset": "", "background_threshold": 1e9},
+        },
+        "2": {
+            "class_type": "SaveImage",
+            "inputs": {"images": ["1", 0], "filename_prefix": "daz_depth/frames"},
+        },
+    }
+    entry = run_prompt(workflow)
+    assert entry["status"]["status_str"] == "success", entry["status"]
+    frames = saved_images(entry, "2")
+    assert len(frames) == 3
+    for number, frame in enumerate(frames):
+        written = png(tmp_path / "out" / f"anim-Canvas2-Depth.{number:04}.depth.png")
+        np.testing.assert_array_equal(frame, rgb(written))
