@@ -13,7 +13,13 @@ from exrdata import write_depth
 
 from lib_dazdepth.cli.main import main
 from lib_dazdepth.comfy.canvases import CanvasChoice, load_canvases
-from lib_dazdepth.comfy.maps import DepthSettings, make_depth, make_normal, make_regions
+from lib_dazdepth.comfy.maps import (
+    DepthSettings,
+    make_depth,
+    make_normal,
+    make_regions,
+    preset_files,
+)
 from lib_dazdepth.editing.edits import EDITS_KEY, edits_output
 from lib_dazdepth.engine.errors import InputError
 from lib_dazdepth.engine.normals import NormalSettings
@@ -92,6 +98,18 @@ def test_a_preset_with_region_edits_and_test_colours_equals_the_command_line(sam
     test = maps.test()
     far = depth.valid & (depth.depth >= middle) & ~np.isin(np.arange(96), range(10))[None, :]
     assert {tuple(c) for c in test[far]} == {(255, 0, 0)}
+    assert preset_files(input_dir, "presets/p.json") == [preset, preset.with_name("p.edits.png")]
+
+
+def test_a_depth_png_written_by_daz_depth_is_a_preset(sample) -> None:
+    tmp, input_dir, paths, canvases = sample
+    first = cli_pngs(tmp / "first", paths.depth_exr, "--auto")
+    saved = input_dir / "saved.depth.png"
+    saved.write_bytes((tmp / "first" / "sample_scene-Canvas2-Depth.depth.png").read_bytes())
+    again = cli_pngs(tmp / "again", paths.depth_exr, "--preset", saved)
+    maps = make_depth(canvases, DepthSettings("preset", "saved.depth.png"), input_dir)
+    np.testing.assert_array_equal(maps.grey(), again["depth"])
+    np.testing.assert_array_equal(maps.grey(), first["depth"])
 
 
 def test_split_regions_gives_each_split_with_pixels_a_region_near_to_far(tmp_path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..editing.edits import load_edits_for
+from ..editing.edits import load_edits_for, named_sidecars
 from ..editing.overpaint import apply_depth_edits
 from ..engine.autosplit import auto_splits
 from ..engine.depthmap import DepthMap
@@ -58,6 +58,13 @@ class DepthSettings:
             raise InputError("cutoff", f"{self.cutoff!r} must be a depth in cm, or 0 for none")
         if self.splits == "preset" and not self.preset.strip():
             raise InputError("preset", "name a preset file (JSON, or a depth PNG from Daz Depth)")
+
+
+def preset_files(input_dir: str | Path, preset: str) -> list[Path]:
+    """The preset and the edits files beside it that it names (those that exist)."""
+    path = existing_file(input_dir, preset, "preset")
+    beside = [path.with_name(name) for name in named_sidecars(path).values()]
+    return [path, *(p for p in beside if p.is_file())]
 
 
 @dataclass(frozen=True)

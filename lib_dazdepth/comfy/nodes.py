@@ -13,7 +13,7 @@ from comfy_execution.graph_utils import ExecutionBlocker
 from ..engine.normals import CONVENTIONS
 from . import run
 from .canvases import CanvasChoice, existing_file, fingerprint, folder_files
-from .maps import CURVES, REGION_CHOICES, SPLIT_CHOICES
+from .maps import CURVES, REGION_CHOICES, SPLIT_CHOICES, preset_files
 
 CATEGORY = "Daz Depth"
 CANVASES = io.Custom("DAZ_CANVASES")  # one render's loaded canvases (canvases.Canvases)
@@ -180,7 +180,7 @@ class DepthMap(io.ComfyNode):
         # ComfyUI passes the widgets' values only (not the linked canvases)
         if splits != "preset":
             return ""
-        return changed(lambda: [existing_file(input_dir(), preset, "preset")])
+        return changed(lambda: preset_files(input_dir(), preset))
 
     @classmethod
     def execute(cls, canvases, splits, cutoff, curve, compress, preset="") -> io.NodeOutput:

@@ -171,3 +171,19 @@ def test_frames_save_what_batch_writes(tmp_path) -> None:
     for number, frame in enumerate(frames):
         written = png(tmp_path / "out" / f"anim-Canvas2-Depth.{number:04}.depth.png")
         np.testing.assert_array_equal(frame, rgb(written))
+
+
+def test_a_preset_saved_by_daz_depth_maps_as_on_the_command_line(uploaded) -> None:
+    local, paths = uploaded
+    first = cli_pngs(local.parent / "first", paths.depth_exr, "--auto")
+    saved = local.parent / "first" / "sample_scene-Canvas2-Depth.depth.png"
+    upload(saved, "daz_depth_presets")
+    again = cli_pngs(local.parent / "again", paths.depth_exr, "--preset", saved)
+    workflow = json.loads(WORKFLOW.read_text())
+    workflow["2"]["inputs"].update(splits="preset", preset=f"daz_depth_presets/{saved.name}")
+    workflow["4"]["inputs"]["regions_from"] = "one per split"
+    entry = run_prompt(workflow)
+    assert entry["status"]["status_str"] == "success", entry["status"]
+    (depth,) = saved_images(entry, "5")
+    np.testing.assert_array_equal(depth, rgb(again["depth"]))
+    np.testing.assert_array_equal(depth, rgb(first["depth"]))
