@@ -6,89 +6,23 @@ through ``/view`` and compared with ``daz-depth --auto``'s PNGs pixel for pixel.
 
 from __future__ import annotations
 
-import io
 import json
-import os
-import time
-import urllib.parse
-import urllib.request
-import uuid
-from pathlib import Path
 
 import numpy as np
-import pytest
-from comfydata import SAMPLE_FOLDER, cli_pngs, png, region_masks_of
+from comfydata import cli_pngs, png, region_masks_of
 from exrdata import write_depth
-from PIL import Image
+from server_calls import WORKFLOW, call, needs_comfyui, run_prompt, saved_images, upload
 
 from lib_dazdepth.cli.main import main
 from lib_dazdepth.engine.palette import region_colours
-from lib_dazdepth.engine.sample import write_sample
 
-URL = os.environ.get("COMFYUI_URL", "").rstrip("/")
-ROOT = Path(__file__).resolve().parents[2]
-WORKFLOW = ROOT / "examples" / "comfyui" / "daz_depth_sample_api.json"
 NODES = {"DazDepthLoadCanvases", "DazDepthMap", "DazDepthNormalMap", "DazDepthRegionMasks"}
 
-pytestmark = pytest.mark.skipif(not URL, reason="set COMFYUI_URL to a running ComfyUI")
-
-
-def call(path: str, data: bytes | None = None, headers: dict | None = None) -> bytes:
-    request = urllib.request.Request(URL + path, data=data, headers=headers or {})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return response.read()
-
-
-def upload(path: Path, subfolder: str) -> None:
-    """POST /upload/image (multipart), as ComfyUI's own upload button does."""
-    boundary = uuid.uuid4().hex
-    fields = {"type": "input", "subfolder": subfolder, "overwrite": "true"}
-    body = b"".join(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-        for k, v in fields.items()
-    )
-    body += (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="image"; '
-        f'filename="{path.name}"\r\nContent-Type: application/octet-stream\r\n\r\n'
-    ).encode()
-    body += path.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
-    call("/upload/image", body, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
-
-
-def run_prompt(workflow: dict, timeout: float = 600) -> dict:
-    """Queue a workflow; its /history entry once it has finished (or failed)."""
-    body = json.dumps({"prompt": workflow, "client_id": uuid.uuid4().hex}).encode()
-    queued = json.loads(call("/prompt", body, {"Content-Type": "application/json"}))
-    prompt_id = queued["prompt_id"]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        entry = json.loads(call(f"/history/{prompt_id}")).get(prompt_id, {})
-        if entry.get("status", {}).get("completed") is not None:
-            return entry
-        time.sleep(0.5)
-    raise TimeoutError(f"prompt {prompt_id} did not finish in {timeout} s")
-
-
-def saved_images(entry: dict, node: str) -> list[np.ndarray]:
-    images = []
-    for image in entry["outputs"][node]["images"]:
-        query = urllib.parse.urlencode({k: image[k] for k in ("filename", "subfolder", "type")})
-        with Image.open(io.BytesIO(call(f"/view?{query}"))) as picture:
-            images.append(np.asarray(picture.convert("RGB")))
-    return images
+pytestmark = needs_comfyui
 
 
 def rgb(grey: np.ndarray) -> np.ndarray:
     return np.repeat(grey[..., None], 3, axis=2)
-
-
-@pytest.fixture(scope="module")
-def uploaded(tmp_path_factory):
-    local = tmp_path_factory.mktemp("server") / SAMPLE_FOLDER
-    paths = write_sample(local)  # what `daz-depth sample` writes, full size
-    for path in (paths.beauty_png, paths.beauty_exr, paths.depth_exr, paths.normal_exr):
-        upload(path, str(path.parent.relative_to(local.parent)))
-    return local, paths
 
 
 def test_comfyui_lists_the_nodes() -> None:
