@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from comfydata import SAMPLE_FOLDER, cli_pngs, png, region_masks_of, sample_input
 from exrdata import write_depth
+from iddata import NAMES, id_scene, write_scene
 
 from lib_dazdepth.cli.main import main
 from lib_dazdepth.comfy.canvases import CanvasChoice, load_canvases
@@ -30,6 +31,7 @@ from lib_dazdepth.engine.regions import INHERIT
 from lib_dazdepth.engine.splits import SplitSet
 
 RAMP = np.linspace(100, 200, 64, dtype=np.float32).reshape(8, 8)
+SCENE_INTERIOR = id_scene().interior  # each pixel's object where it covers it whole
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +133,7 @@ def test_split_regions_gives_each_split_with_pixels_a_region_near_to_far(tmp_pat
 def test_region_masks_need_a_region(sample) -> None:
     _, input_dir, _, canvases = sample
     maps = make_depth(canvases, DepthSettings("automatic"), input_dir)
-    with pytest.raises(InputError, match=r"^regions: no split has a region"):
+    with pytest.raises(InputError, match=r"^regions_from: no pixel has a region"):
         make_regions(maps, "preset")
 
 
@@ -205,3 +207,37 @@ def test_files_named_one_by_one_override_the_folder(sample) -> None:
         input_dir, CanvasChoice(depth=normal.replace("3-Normal", "2-Depth"), normal=normal)
     )
     assert chosen.paths.normal == Path(input_dir, normal) and chosen.beauty is None
+
+
+def test_regions_from_an_id_canvas_equal_the_command_lines_regions_from(tmp_path) -> None:
+    """The ID scene's hand rests on the table at its depth: splits cannot part them, the
+    Object Id canvas does, as ``--regions --regions-from`` does."""
+    input_dir = tmp_path / "input"
+    paths = write_scene(input_dir / "scene", id_scene())
+    canvases = load_canvases(input_dir, CanvasChoice("scene"))
+    assert canvases.paths.ids == paths["ids"]  # found by name, the EXR before the PNG
+    assert len(canvases.objects.keys) == len(NAMES)
+    for ids, choice in (
+        (paths["ids"], CanvasChoice("scene")),
+        (paths["png"], CanvasChoice("scene", ids="scene/ids-Canvas5-ID.png")),
+    ):
+        flags = ("--auto", "--regions", "--regions-from", ids)
+        cli = cli_pngs(tmp_path / ids.suffix[1:], paths["depth"], *flags)
+        canvases = load_canvases(input_dir, choice)
+        maps = make_depth(canvases, DepthSettings("automatic"), input_dir)
+        regions = make_regions(maps, "ID canvas")
+        np.testing.assert_array_equal(regions.image, cli["regions"])
+        assert regions.labels == [f"(region {k})" for k in range(len(NAMES))]
+        expected = region_masks_of(cli["regions"], region_colours(len(NAMES)))
+        np.testing.assert_array_equal(regions.masks, expected)
+        hand, table = (NAMES.index(n) == SCENE_INTERIOR for n in ("hand", "table"))
+        assert regions.masks[:, hand].all(axis=1).sum() == 1
+        assert (regions.masks[:, hand].all(axis=1) != regions.masks[:, table].all(axis=1)).any()
+
+
+def test_regions_from_ids_need_an_id_canvas(sample) -> None:
+    _, input_dir, _, canvases = sample
+    maps = make_depth(canvases, DepthSettings("automatic"), input_dir)
+    with pytest.raises(InputError) as caught:
+        make_regions(maps, "ID canvas")
+    assert str(caught.value).startswith("regions_from: 'ID canvas' needs an ID canvas")

@@ -2,9 +2,10 @@
 
 Names are relative to the input folder (``daz_depth_sample``, ``renders/scene1``, ...);
 anything that would lead outside it is refused, so a shared ComfyUI reads no other file.
-Roles are found by name as in the tab (``engine.canvases.recognise``); a folder is
-searched with its subfolders, so the folder ``daz-depth sample`` wrote (the render beside
-its ``_canvases`` folder) loads whole.
+Roles are found by name as in the tab (``engine.canvases.recognise``): Depth, Normal,
+Beauty and an ID canvas (Object Id, Material Id, index, Cryptomatte, or Alpha canvases); a
+folder is searched with its subfolders, so the folder ``daz-depth sample`` wrote (the
+render beside its ``_canvases`` folder) loads whole.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from ..engine.canvases import CanvasSet, read_beauty, read_normals, recognise, r
 from ..engine.depthmap import DepthMap, load_depth_map
 from ..engine.errors import InputError
 from ..engine.exr import quietly
+from ..engine.ids import IdObjects, check_size, read_ids
 
 INPUT_FOLDER = "ComfyUI's input folder"
-_ROLES = ("depth", "normal", "beauty")
+_ROLES = ("depth", "normal", "beauty", "ids")
 NO_HIT_DEFAULTS = BackgroundSettings()  # the command line's defaults
 
 
@@ -70,6 +72,7 @@ class CanvasChoice:
     depth: str = ""
     normal: str = ""
     beauty: str = ""
+    ids: str = ""
 
     def paths(self, input_dir: str | Path) -> CanvasSet:
         found = CanvasSet()
@@ -84,13 +87,15 @@ class CanvasChoice:
                     " or map them all with Daz depth frames",
                 )
             found = recognise(files)
-        named = {"depth": self.depth, "normal": self.normal, "beauty": self.beauty}
+        named = dict(zip(_ROLES, (self.depth, self.normal, self.beauty, self.ids)))
         chosen = {
             role: existing_file(input_dir, name, f"{role}_file")
             for role, name in named.items()
             if name.strip()
         }
-        paths = CanvasSet(**{role: chosen.get(role, found.get(role)) for role in _ROLES})
+        alphas = () if "ids" in chosen else found.alphas  # a named ID canvas alone
+        roles = {role: chosen.get(role, found.get(role)) for role in _ROLES}
+        paths = CanvasSet(**roles, alphas=alphas)
         if paths.depth is None:
             where = f"folder {self.folder.strip()!r}" if self.folder.strip() else "depth_file"
             raise InputError(where, "no Depth canvas found (NAME-Depth.exr); name it in depth_file")
@@ -99,7 +104,9 @@ class CanvasChoice:
     def files(self, input_dir: str | Path) -> list[Path]:
         """The files these choices read (for telling ComfyUI when they changed)."""
         paths = self.paths(input_dir)
-        return [p for p in (paths.depth, paths.normal, paths.beauty) if p is not None]
+        return [p for p in (paths.depth, paths.normal, paths.beauty) if p is not None] + [
+            *paths.id_paths()
+        ]
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,7 @@ class Canvases:
     depth: DepthMap
     normals: np.ndarray | None = None  # (H, W, 3) float32, camera space
     beauty: np.ndarray | None = None  # (H, W, 3) uint8 sRGB
+    objects: IdObjects | None = None  # the ID canvas's objects, one per pixel
 
 
 def load_canvases(
@@ -125,7 +133,11 @@ def load_canvases(
         normals = quietly(read_normals, paths.normal)
         _same_size(paths.normal, normals.shape[:2], depth)
     beauty = None if paths.beauty is None else quietly(read_beauty, paths.beauty)
-    return Canvases(paths, depth, normals, beauty)
+    objects = None
+    if paths.ids is not None:
+        objects = quietly(read_ids, paths.id_paths())
+        check_size(objects, depth)
+    return Canvases(paths, depth, normals, beauty, objects)
 
 
 def _same_size(path: Path, shape: tuple[int, ...], depth: DepthMap) -> None:

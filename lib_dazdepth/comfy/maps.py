@@ -3,12 +3,14 @@
 ``make_depth`` follows ``python -m lib_dazdepth FILE.exr`` step by step (cutoff, starting
 splits, the preset's depth edits, one mapping), so each array equals the PNG the command
 line writes: depth (``--auto``, ``--preset`` or the reference's one split), test, mask
-(``--mask``) and regions (``--regions``; ``--split-regions`` for one region per split).
+(``--mask``) and regions (``--regions``; ``--split-regions`` for one region per split,
+``--regions-from`` for the ID canvas's objects), from the one region plan
+(``engine.region_plan``) the command line paints them from.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -18,19 +20,21 @@ from ..editing.overpaint import apply_depth_edits
 from ..engine.autosplit import auto_splits
 from ..engine.depthmap import DepthMap
 from ..engine.errors import InputError
+from ..engine.ids import IdObjects, number_objects
 from ..engine.mapping import Mapped
 from ..engine.maps import map_for
 from ..engine.normals import NormalSettings, encode_normals
-from ..engine.payload import region_labels
 from ..engine.presets import load_preset
+from ..engine.region_plan import build_plan
+from ..engine.region_sources import number_counts
 from ..engine.regions import split_pixel_counts, splits_as_regions
-from ..engine.render import mask_image, region_image, region_map, test_image
+from ..engine.render import mask_image, region_map, test_image
 from ..engine.splits import SplitSet
 from .canvases import Canvases, existing_file
 
 SPLIT_CHOICES = ("automatic", "preset", "one split")
 CURVES = ("linear", "inverse")
-REGION_CHOICES = ("preset", "one per split")
+REGION_CHOICES = ("preset", "one per split", "ID canvas")
 NORMALBAE = NormalSettings()
 
 
@@ -76,6 +80,7 @@ class DepthMaps:
     splits: SplitSet
     mapped: Mapped  # fine levels, split index and grey, from one mapping
     region_edits: np.ndarray | None = None  # the preset's (editing/edits.py)
+    objects: IdObjects | None = None  # the loaded ID canvas's, for regions from it
 
     def grey(self) -> np.ndarray:
         """(H, W) uint8: near is white, background black."""
@@ -124,43 +129,58 @@ def make_depth(canvases: Canvases, settings: DepthSettings, input_dir: str | Pat
         region_edits = edits.regions
     splits = splits.record_offsets()
     mapped = map_for(depth_map, splits, want_split=True, want_fine=True, want_grey=True)
-    return DepthMaps(depth_map, splits, mapped, region_edits)
+    return DepthMaps(depth_map, splits, mapped, region_edits, canvases.objects)
 
 
 @dataclass(frozen=True)
 class RegionMaps:
     image: np.ndarray  # (H, W, 3) uint8 in the Regional Prompter's colours, grey elsewhere
-    masks: np.ndarray  # (N, H, W) bool: region k's pixels, k = 0..N-1
-    labels: list[str]  # N labels: the splits' labels, or "(region k)"
+    masks: np.ndarray  # (N, H, W) bool: the pixels of the plan's region i, i = 0..N-1
+    labels: list[str]  # N: each region's label (its splits' labels), or "(region k)"
 
 
 def one_region_per_split(depth_map: DepthMap, splits: SplitSet) -> SplitSet:
-    """Every split holding pixels gets its own region, near to far (the shell's REGIONS,
-    the command line's ``--split-regions``)."""
+    """Every split holding at least 0.1% of the pixels gets its own region, near to far
+    (the shell's REGIONS, the command line's ``--split-regions``)."""
     return splits_as_regions(splits, split_pixel_counts(depth_map.valid_values(), splits.bounds))
 
 
+def regions_from_ids(maps: DepthMaps, splits: SplitSet) -> SplitSet:
+    """Each object of the ID canvas its own region: the preset's ID table first, the rest
+    near to far after it (the command line's ``--regions-from``)."""
+    if maps.objects is None:
+        raise InputError(
+            "regions_from",
+            "'ID canvas' needs an ID canvas (NAME-ObjectId.exr, -MaterialId, -Index,"
+            " -Cryptomatte, -Alpha): name one in ids_file of Load Daz canvases",
+        )
+    table = number_objects(maps.objects, maps.depth_map, dict(splits.id_regions))
+    return splits.with_id_regions(table)
+
+
 def make_regions(maps: DepthMaps, choice: str = "preset") -> RegionMaps:
-    """The region image, one mask per region in order, and the labels. Raises InputError
-    when no pixel can have a region."""
+    """The Regional Prompter mask, one mask per region of its plan (the regions holding
+    pixels, in number order: the Regional Prompter's order) and their labels. Raises
+    InputError when no pixel has a region, RegionPlanError over 256 regions."""
     if choice not in REGION_CHOICES:
-        raise InputError("regions", f"{choice!r} is not one of {', '.join(REGION_CHOICES)}")
-    splits = maps.splits
+        raise InputError("regions_from", f"{choice!r} is not one of {', '.join(REGION_CHOICES)}")
+    splits, objects = maps.splits, None
     if choice == "one per split":
         splits = one_region_per_split(maps.depth_map, splits)
-        maps = replace(maps, splits=splits)
-    labels = region_labels(splits, maps.region_edits)
-    numbers = region_map(maps.mapped, splits, maps.region_edits)
-    count = max(len(labels), int(numbers.max()) + 1)
-    if count == 0:
+    elif choice == "ID canvas":
+        splits, objects = regions_from_ids(maps, splits), maps.objects
+    numbers = region_map(maps.mapped, splits, maps.region_edits, objects)
+    plan = build_plan(number_counts(numbers), splits)
+    if not len(plan):
         raise InputError(
-            "regions",
-            "no split has a region and the preset has no region edits:"
+            "regions_from",
+            "no pixel has a region (no split flagged 'region', no region edits):"
             " choose 'one per split', or a preset with regions",
         )
-    labels += [f"(region {k})" for k in range(len(labels), count)]
-    masks = numbers[None, :, :] == np.arange(count, dtype=numbers.dtype)[:, None, None]
-    return RegionMaps(region_image(maps.mapped, splits, maps.region_edits), masks, labels)
+    wanted = np.array([entry.number for entry in plan.entries], dtype=numbers.dtype)
+    masks = numbers[None, :, :] == wanted[:, None, None]
+    labels = [entry.words for entry in plan.entries]
+    return RegionMaps(plan.image(maps.mapped.grey8(), numbers), masks, labels)
 
 
 def make_normal(

@@ -58,7 +58,7 @@ class LoadCanvases(io.ComfyNode):
             display_name="Load Daz canvases",
             category=CATEGORY,
             description="A Daz Studio / Iray render's Depth, Normal and Beauty canvases"
-            " (EXR), found by name in a folder, or named one by one.",
+            " (EXR) and an ID canvas, found by name in a folder, or named one by one.",
             inputs=[
                 io.String.Input(
                     "folder",
@@ -68,6 +68,13 @@ class LoadCanvases(io.ComfyNode):
                 io.String.Input("depth_file", default="", optional=True, tooltip=INPUT_NOTE),
                 io.String.Input("normal_file", default="", optional=True, tooltip=INPUT_NOTE),
                 io.String.Input("beauty_file", default="", optional=True, tooltip=INPUT_NOTE),
+                io.String.Input(
+                    "ids_file",
+                    default="",
+                    optional=True,
+                    tooltip="An ID canvas (Object Id, Material Id, index, Cryptomatte; EXR or"
+                    " PNG), for Daz region masks from it. " + INPUT_NOTE,
+                ),
                 *background_inputs(),
                 io.Float.Input(
                     "edge_tolerance",
@@ -96,8 +103,10 @@ class LoadCanvases(io.ComfyNode):
         )
 
     @classmethod
-    def fingerprint_inputs(cls, folder="", depth_file="", normal_file="", beauty_file="", **_):
-        choice = CanvasChoice(folder, depth_file, normal_file, beauty_file)
+    def fingerprint_inputs(
+        cls, folder="", depth_file="", normal_file="", beauty_file="", ids_file="", **_
+    ):
+        choice = CanvasChoice(folder, depth_file, normal_file, beauty_file, ids_file)
         return changed(lambda: choice.files(input_dir()))
 
     @classmethod
@@ -110,6 +119,7 @@ class LoadCanvases(io.ComfyNode):
         depth_file="",
         normal_file="",
         beauty_file="",
+        ids_file="",
     ) -> io.NodeOutput:
         canvases, beauty = run.load(
             input_dir(),
@@ -117,6 +127,7 @@ class LoadCanvases(io.ComfyNode):
             depth_file,
             normal_file,
             beauty_file,
+            ids_file,
             background_threshold,
             edge_tolerance,
             repair_edges,
@@ -226,8 +237,9 @@ class RegionMasks(io.ComfyNode):
             display_name="Daz region masks",
             category=CATEGORY,
             description="Regions from the splits' region flags and the preset's region"
-            " edits, or one per split: the Regional Prompter mask, one MASK per region (for"
-            " Conditioning (Set Mask)) and their labels.",
+            " edits, one per split, or one per object of the ID canvas: the Regional"
+            " Prompter mask, one MASK per region (for Conditioning (Set Mask)) and their"
+            " labels.",
             inputs=[
                 DEPTH.Input("depth_map"),
                 # not "regions": ComfyUI 0.3.x refuses an input named as an output
@@ -235,8 +247,9 @@ class RegionMasks(io.ComfyNode):
                     "regions_from",
                     options=list(REGION_CHOICES),
                     default="preset",
-                    tooltip="The preset's region flags and edits, or one region per split"
-                    " holding pixels, near to far.",
+                    tooltip="The preset's region flags and edits; one region per split"
+                    " holding pixels, near to far; or one per object of the loaded ID canvas"
+                    " (the preset's ID table first, the rest near to far).",
                 ),
             ],
             outputs=[

@@ -56,12 +56,13 @@ def load(
     depth_file: str = "",
     normal_file: str = "",
     beauty_file: str = "",
+    ids_file: str = "",
     background_threshold: float = 1e9,
     edge_tolerance: float = 0.1,
     repair_edges: bool = False,
 ) -> tuple[Canvases, torch.Tensor | None]:
     """(the canvases, the beauty render as an IMAGE, or None when there is none)."""
-    choice = CanvasChoice(folder, depth_file, normal_file, beauty_file)
+    choice = CanvasChoice(folder, depth_file, normal_file, beauty_file, ids_file)
     settings = background_settings(background_threshold, edge_tolerance, repair_edges)
     canvases = load_canvases(input_dir, choice, settings)
     beauty = None if canvases.beauty is None else image_batch([canvases.beauty])

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import gradio as gr
 
-from ..engine.canvases import ROLES
+from ..engine.canvases import BY_NAME, LAYERED_ROLES, ROLES
 from ..engine.payload import UnitSettings, default_units
 from . import controller, drops
 from .compat import file_list, js, update
 from .controller import NONE, TabConfig
 
+ROLE_LABELS = {"ids": "ID file (Object Id, Material Id, Alpha: regions per object)"}
 RENDER = "(view) => { if (window.dazdepthRender) { window.dazdepthRender(view); } return []; }"
 MOUNT = '<div id="dazdepth_mount"></div>'
 DELIVER = (
@@ -43,16 +44,41 @@ def build_tab(
                 elem_id="dazdepth_files",
             )
             with gr.Column():
-                roles = [
-                    gr.Dropdown(
-                        choices=[NONE],
-                        value=NONE,
-                        label=f"{role.title()} file",
-                        elem_id=f"dazdepth_role_{role}",
+                roles, layers = [], []
+                for role in ROLES:
+                    with gr.Row():
+                        roles.append(
+                            gr.Dropdown(
+                                choices=[NONE],
+                                value=NONE,
+                                label=ROLE_LABELS.get(role, f"{role.title()} file"),
+                                elem_id=f"dazdepth_role_{role}",
+                                interactive=True,
+                            )
+                        )
+                        layers.append(
+                            gr.Dropdown(
+                                choices=[BY_NAME],
+                                value=BY_NAME,
+                                label=f"{role.title()} layer",
+                                elem_id=f"dazdepth_layer_{role}",
+                                interactive=True,
+                                visible=role in LAYERED_ROLES,
+                            )
+                        )
+                with gr.Row():
+                    depth_is = gr.Dropdown(
+                        choices=list(controller.DEPTH_IS),
+                        value=next(iter(controller.DEPTH_IS)),
+                        label="The depth canvas holds",
+                        elem_id="dazdepth_depth_is",
                         interactive=True,
                     )
-                    for role in ROLES
-                ]
+                    fov = gr.Number(
+                        value=0,
+                        label="Horizontal field of view, ° (for distance without a camera)",
+                        elem_id="dazdepth_fov",
+                    )
                 repair = gr.Checkbox(
                     label="Clean silhouette edges against empty background (no backdrop in scene)",
                     value=False,
@@ -97,30 +123,45 @@ def build_tab(
                 batch_cancel = gr.Button("Cancel", elem_id="dazdepth_batch_cancel")
             batch_status = gr.HTML("", elem_id="dazdepth_batch_status")
 
-        def loaded_outputs(result: controller.Loaded) -> list:
+        def loaded_outputs(result: controller.Loaded, picked=(BY_NAME,) * 4) -> list:
             choices = [NONE, *result.choices]
             dropdowns = [update(choices=choices, value=result.roles[r]) for r in ROLES]
-            return [result.workspace, result.view, *dropdowns]
+            lists = [result.layers.get(r, [BY_NAME]) for r in ROLES]
+            kept = [
+                update(choices=c, value=p if p in c else BY_NAME) for c, p in zip(lists, picked)
+            ]
+            return [result.workspace, result.view, *dropdowns, *kept]
 
-        def on_files(new_files, workspace, repair_edges):
-            result = controller.load_files(new_files, workspace, config, None, repair_edges)
+        def on_files(new_files, workspace, repair_edges, holds, degrees):
+            reading = controller.reading_of([], holds, degrees)
+            result = controller.load_files(
+                new_files, workspace, config, None, repair_edges, reading
+            )
             return loaded_outputs(result)
 
-        def on_roles(current_files, depth, normal, beauty, workspace, repair_edges):
-            chosen = dict(zip(ROLES, (depth, normal, beauty)))
-            result = controller.load_files(current_files, workspace, config, chosen, repair_edges)
-            return loaded_outputs(result)
+        def on_roles(current_files, *values):
+            n = len(ROLES)
+            chosen = dict(zip(ROLES, values[:n]))
+            picked, (workspace, repair_edges, holds, degrees) = values[n : 2 * n], values[2 * n :]
+            reading = controller.reading_of(list(picked), holds, degrees)
+            result = controller.load_files(
+                current_files, workspace, config, chosen, repair_edges, reading
+            )
+            return loaded_outputs(result, picked)
 
         def on_start(workspace):
             paths = initial() if initial else []
             if not paths:  # leave alone anything dropped before this ran
                 view_now = update() if workspace is not None else controller.dumps_empty()
-                return [workspace, view_now, *[update() for _ in ROLES], update()]
+                return [workspace, view_now, *[update() for _ in range(2 * len(ROLES))], update()]
             result, shown_files = drops.load_dropped(paths, workspace, config)
             return [*loaded_outputs(result), shown_files]
 
-        def on_drop(dropped, workspace, repair_edges):
-            result, shown_files = drops.load_dropped(dropped, workspace, config, repair_edges)
+        def on_drop(dropped, workspace, repair_edges, holds, degrees):
+            reading = controller.reading_of([], holds, degrees)
+            result, shown_files = drops.load_dropped(
+                dropped, workspace, config, repair_edges, reading
+            )
             return [*loaded_outputs(result), shown_files or None, None]
 
         def saver(save: Callable):
@@ -148,15 +189,18 @@ def build_tab(
             if flag is not None:
                 flag.set()
 
-        loaded = [state, view, *roles]
+        loaded = [state, view, *roles, *layers]
         render = {"fn": None, "inputs": [view], "outputs": None, **js(RENDER)}
-        files.upload(on_files, [files, state, repair], loaded).then(**render)
-        for dropdown in roles:
-            dropdown.select(on_roles, [files, *roles, state, repair], loaded).then(**render)
-        repair.change(on_roles, [files, *roles, state, repair], loaded).then(**render)
+        reading = [depth_is, fov]
+        files.upload(on_files, [files, state, repair, *reading], loaded).then(**render)
+        again = [files, *roles, *layers, state, repair, *reading]
+        for dropdown in [*roles, *layers, depth_is]:
+            dropdown.select(on_roles, again, loaded).then(**render)
+        repair.change(on_roles, again, loaded).then(**render)
+        fov.submit(on_roles, again, loaded).then(**render)
         command.change(controller.run_command, [command, state], [state, view]).then(**render)
         preset.upload(controller.load_preset_file, [preset, state], [state, view]).then(**render)
-        drop.upload(on_drop, [drop, state, repair], [*loaded, files, drop]).then(**render)
+        drop.upload(on_drop, [drop, state, repair, *reading], [*loaded, files, drop]).then(**render)
         save.click(saver(controller.save_all), [state, saved], [saved, downloads, status])
         save_preset.click(
             saver(controller.save_preset_only), [state, saved], [saved, downloads, status]

@@ -11,6 +11,7 @@ import json
 import numpy as np
 from comfydata import cli_pngs, png, region_masks_of
 from exrdata import write_depth
+from iddata import NAMES, id_scene, write_scene
 from server_calls import WORKFLOW, call, needs_comfyui, run_prompt, saved_images, upload
 
 from lib_dazdepth.cli.main import main
@@ -121,3 +122,24 @@ def test_a_preset_saved_by_daz_depth_maps_as_on_the_command_line(uploaded) -> No
     (depth,) = saved_images(entry, "5")
     np.testing.assert_array_equal(depth, rgb(again["depth"]))
     np.testing.assert_array_equal(depth, rgb(first["depth"]))
+
+
+def test_region_masks_from_an_id_canvas_save_what_regions_from_writes(tmp_path) -> None:
+    paths = write_scene(tmp_path / "daz_depth_ids", id_scene())
+    for path in paths.values():
+        upload(path, "daz_depth_ids")
+    flags = ("--auto", "--regions", "--regions-from", paths["ids"])
+    cli = cli_pngs(tmp_path / "cli", paths["depth"], *flags)
+    workflow = json.loads(WORKFLOW.read_text())
+    workflow["1"]["inputs"]["folder"] = "daz_depth_ids"
+    workflow["4"]["inputs"]["regions_from"] = "ID canvas"
+    del workflow["3"], workflow["6"]  # no Normal canvas here
+    entry = run_prompt(workflow)
+    assert entry["status"]["status_str"] == "success", entry["status"]
+    (regions,) = saved_images(entry, "7")
+    np.testing.assert_array_equal(regions, cli["regions"])
+    masks = saved_images(entry, "9")
+    expected = region_masks_of(cli["regions"], region_colours(len(NAMES)))
+    assert len(masks) == len(NAMES)
+    for mask, region in zip(masks, expected):
+        np.testing.assert_array_equal(mask, rgb(np.where(region, 255, 0).astype(np.uint8)))

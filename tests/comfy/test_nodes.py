@@ -13,6 +13,7 @@ torch = pytest.importorskip("torch")
 
 from comfydata import SAMPLE_FOLDER, SIZE, cli_pngs, png, region_masks_of, sample_input  # noqa: E402
 from exrdata import write_depth  # noqa: E402
+from iddata import NAMES, id_scene, write_scene  # noqa: E402
 
 from lib_dazdepth.cli.main import main  # noqa: E402
 from lib_dazdepth.comfy import run  # noqa: E402
@@ -132,3 +133,18 @@ def test_the_beauty_render_is_an_image_or_none(sample) -> None:
     np.testing.assert_array_equal(saved(beauty[0]), png(paths.beauty_png))
     _, none = run.load(input_dir, "", depth_file=depth)
     assert none is None
+
+
+def test_region_masks_from_an_id_canvas_equal_regions_from(tmp_path: Path) -> None:
+    input_dir = tmp_path / "input"
+    paths = write_scene(input_dir / "scene", id_scene())
+    flags = ("--auto", "--regions", "--regions-from", paths["ids"])
+    cli = cli_pngs(tmp_path / "cli", paths["depth"], *flags)
+    canvases, _ = run.load(input_dir, "scene")
+    maps, _, _, _ = run.depth(canvases, input_dir, "automatic")
+    regions, masks, labels = run.regions(maps, "ID canvas")
+    np.testing.assert_array_equal(saved(regions[0]), cli["regions"])
+    assert masks.dtype == torch.float32 and tuple(masks.shape) == (len(NAMES), 48, 64)
+    expected = region_masks_of(cli["regions"], region_colours(len(NAMES)))
+    np.testing.assert_array_equal(masks.numpy(), expected.astype(np.float32))
+    assert len(labels) == len(NAMES)
