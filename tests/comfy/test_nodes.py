@@ -100,7 +100,12 @@ def test_frames_equal_the_batch_command(tmp_path: Path) -> None:
     preset = input_dir / "p.json"
     preset.write_text(dumps(SplitSet.from_bounds([100, 150, 230], [128, 127])))
     by_preset = tmp_path / "by-preset"
-    assert main(["batch", str(frames), "--preset", str(preset), "--out", str(by_preset)]) == 0
+    assert (
+        main(
+            ["batch", str(frames), "--preset", str(preset), "--out", str(by_preset), "--jobs", "1"]
+        )
+        == 0
+    )
     depth, _, _ = run.frames(input_dir, "anim", "p.json")
     written = png(by_preset / "anim-Canvas2-Depth.0002.depth.png")
     np.testing.assert_array_equal(saved(depth[2]), as_image(written))
