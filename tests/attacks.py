@@ -16,6 +16,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from children import child_env
+
 ROOT = Path(__file__).resolve().parent.parent
 HANG = 30.0  # seconds: a command still running then is taken as hung (they need about 1 s)
 
@@ -61,7 +63,7 @@ def run_cli(*args, cwd: Path | None = None, stdin: str | None = None, **popen) -
 
 
 def run_measured(argv: list[str], cwd=None, stdin: str | None = None, **popen) -> Ran:
-    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", **popen.pop("env", {})}
+    env = child_env(**popen.pop("env", {}))  # the spawn run's start method too
     started = time.monotonic()
     child = subprocess.Popen(
         argv,

@@ -12,14 +12,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from children import child_env
 from exrdata import write_depth, write_exr
 from PIL import Image
 
 from lib_dazdepth.engine.batch import Frame, frame_key, pair_frames
 from lib_dazdepth.engine.presets import dumps
 from lib_dazdepth.engine.splits import SplitSet
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def moving_frame(index: int, size: int = 40) -> np.ndarray:
@@ -51,7 +50,7 @@ def batch(*args, timeout: float = 120) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        env=child_env(),
     )
 
 
@@ -200,6 +199,7 @@ def test_bad_batches_are_one_clear_error(tmp_path: Path, args, problem) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.skipif(os.name != "posix", reason="process groups and SIGINT are POSIX's")
 def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(tmp_path: Path) -> None:
     write_sequence(tmp_path / "in", 48, size=500, normals=False)
     args = standard_args(tmp_path, "--jobs", "2")
@@ -208,7 +208,7 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        env=child_env(),
         start_new_session=True,
         # A shell's background job inherits SIGINT ignored, and Python then installs no
         # KeyboardInterrupt handler: give the child the default, as a terminal would.

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import OpenEXR
 import pytest
+from children import child_env
 from exrdata import write_depth, write_exr
 from PIL import Image
 from readings import assert_reads_as
@@ -18,7 +19,6 @@ from lib_dazdepth.engine.normals import decode_normals
 from lib_dazdepth.engine.presets import dumps, load_preset
 from lib_dazdepth.engine.splits import SplitSet
 
-ROOT = Path(__file__).resolve().parent.parent
 RAMP = np.linspace(100, 200, 64, dtype=np.float32).reshape(8, 8)
 
 
@@ -30,7 +30,7 @@ def cli(*args, cwd: Path | None = None, stdin: str = "") -> subprocess.Completed
         cwd=cwd,
         input=stdin,
         timeout=120,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        env=child_env(),
     )
 
 

@@ -12,6 +12,7 @@ from test_exr import DEPTH, SMALL, problem, spy_on_open, tiles, write
 
 from lib_dazdepth.engine.errors import InputError
 from lib_dazdepth.engine.exr import list_channels, read_depth, read_rgb
+from lib_dazdepth.engine.exr_pixels import interleaves_mixed_types_safely
 
 
 def test_decodes_once(tmp_path: Path, monkeypatch) -> None:
@@ -209,7 +210,8 @@ def test_a_daz_canvas_is_the_packages_own_array(tmp_path: Path, monkeypatch) -> 
     assert calls == ["header", "all"] and depth.values.flags.writeable
     calls.clear()
     normal = read_rgb(paths[1])
-    assert calls == ["header", "all"]
+    # OpenEXR 3.4 would interleave mixed pixel types unconverted: it reads R,G,B by name
+    assert calls == ["header", "all" if interleaves_mixed_types_safely() else "chosen"]
     assert normal.values.flags.c_contiguous and normal.values.base is None
     np.testing.assert_array_equal(normal.values, np.stack([SMALL, -SMALL, DEPTH], axis=-1))
     calls.clear()

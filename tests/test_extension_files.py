@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import runpy
 import subprocess
 import sys
@@ -24,8 +25,15 @@ def run_pip(command, desc=None):
 """
 
 
-def run_install(tmp_path: Path, present: str) -> list[str]:
+def run_install(tmp_path: Path, present: str, version: str | None = None) -> list[str]:
+    """install.py's pip commands, with ``present`` packages and OpenEXR at ``version``."""
     (tmp_path / "launch.py").write_text(FAKE_LAUNCH)
+    if version is not None:  # found before the real one: PYTHONPATH precedes site-packages
+        info = tmp_path / f"OpenEXR-{version}.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(
+            f"Metadata-Version: 2.1\nName: OpenEXR\nVersion: {version}\n"
+        )
     log = tmp_path / "log.txt"
     log.write_text("")
     done = subprocess.run(
@@ -39,14 +47,31 @@ def run_install(tmp_path: Path, present: str) -> list[str]:
     return log.read_text().splitlines()
 
 
-def test_install_asks_pip_for_openexr_only_when_missing(tmp_path: Path) -> None:
-    assert run_install(tmp_path, present="") == [
-        '["install \\"OpenEXR>=3.2\\"", "OpenEXR>=3.2 for Daz Depth"]'
-    ]
+UPGRADE = '["install -U \\"OpenEXR>=3.4.12\\"", "OpenEXR>=3.4.12 for Daz Depth"]'
+
+
+def test_install_asks_pip_for_openexr_when_missing(tmp_path: Path) -> None:
+    assert run_install(tmp_path, present="") == [UPGRADE]
+
+
+def test_install_upgrades_an_openexr_older_than_the_floor(tmp_path: Path) -> None:
+    assert run_install(tmp_path, present="OpenEXR", version="3.2.4") == [UPGRADE]
 
 
 def test_install_is_quiet_and_does_nothing_when_all_is_present(tmp_path: Path) -> None:
-    assert run_install(tmp_path, present="OpenEXR") == []
+    assert run_install(tmp_path, present="OpenEXR", version="3.4.12") == []
+    (tmp_path / "newer").mkdir()
+    assert run_install(tmp_path / "newer", present="OpenEXR", version="3.5.3") == []
+
+
+def test_install_asks_for_the_packages_own_floor() -> None:
+    floors = re.search(
+        r'^FLOORS = \{"OpenEXR": "([\d.]+)"\}$', (ROOT / "install.py").read_text(), re.M
+    )
+    project = (ROOT / "pyproject.toml").read_text()
+    dependencies = re.search(r"^dependencies = \[(.*)\]$", project, re.M)
+    assert floors and dependencies
+    assert f'"OpenEXR>={floors.group(1)}"' in dependencies.group(1).split(", ")
 
 
 def test_preload_adds_the_output_folder_option() -> None:

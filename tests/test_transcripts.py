@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from children import child_env
 from exrdata import seed_scenes
 from PIL import Image
 from readings import assert_reads_as
@@ -18,7 +19,6 @@ from lib_dazdepth.engine.depthmap import load_depth_map
 from lib_dazdepth.engine.maps import REGIONS_KEY
 from lib_dazdepth.engine.outputs import read_text_chunks
 
-ROOT = Path(__file__).resolve().parent.parent
 TRANSCRIPTS = sorted((Path(__file__).parent / "transcripts").glob("*.txt"))
 
 
@@ -46,7 +46,7 @@ def run_cli(args: list[str], folder: Path, commands: list[str] = ()) -> subproce
         text=True,
         cwd=folder,
         timeout=60,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        env=child_env(),
     )
 
 

@@ -2,7 +2,7 @@
 
 Frames stream through a process pool (``--jobs``), a progress line shows rate and time
 left, a frame that fails is reported and the rest go on, a rerun skips finished frames,
-and Ctrl-C stops with nothing half-written (workers clean up their temporary files).
+and Ctrl-C stops with nothing half-written (workers finish the frame under way).
 """
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import functools
 import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -86,18 +88,36 @@ class Progress:
             self.stream.write("\n")
 
 
-def _worker_start() -> None:
-    # Ctrl-C is the parent's to handle (SIGINT stays blocked, as the parent blocked it
-    # while starting the pool, until it is ignored here); terminate() arrives as SIGTERM,
-    # turned into SystemExit: a frame being written removes its temporary files on the
-    # way out, and a worker leaving by SystemExit prints no traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+class _Worker:
+    """A worker process's own state: the batch's stop event, handed over by the pool's
+    initializer (multiprocessing shares an Event only when a process starts)."""
 
-    def stop(signum, frame):
+    stop = None
+
+
+def _worker_start(stop=None) -> None:
+    # Ctrl-C is the parent's to handle (SIGINT stays blocked, as the parent blocked it
+    # while starting the pool, until it is ignored here): it sets ``stop``, and each
+    # worker finishes the frame under way and begins no other. terminate() (a second
+    # Ctrl-C, or an error in the parent) arrives as SIGTERM, turned into SystemExit: a
+    # frame being written removes its temporary files on the way out, and a worker
+    # leaving by SystemExit prints no traceback.
+    _Worker.stop = stop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # POSIX; Windows has no signal masks
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+    def stop_now(signum, frame):
         raise SystemExit(130)
 
-    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGTERM, stop_now)
+
+
+def _unless_stopped(function: Callable, item):
+    """``function(item)``, or None once the batch is stopping (the item is not begun)."""
+    if _Worker.stop is not None and _Worker.stop.is_set():
+        return None
+    return function(item)
 
 
 def _run(args: tuple[Frame, BatchJob, str | None]) -> FrameResult:
@@ -113,24 +133,65 @@ def stream(function: Callable, items: list, jobs: int) -> Iterator:
     if jobs <= 1 or len(items) <= 1:
         yield from map(function, items)
         return
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:  # a Ctrl-C while the workers start waits until they ignore it
-        pool = multiprocessing.Pool(min(jobs, len(items)), initializer=_worker_start)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    stop, pool = multiprocessing.Event(), None
     try:
-        yield from pool.imap_unordered(function, items)
+        with ctrl_c_held():
+            count = min(jobs, len(items))
+            pool = multiprocessing.Pool(count, initializer=_worker_start, initargs=(stop,))
+        yield from pool.imap_unordered(functools.partial(_unless_stopped, function), items)
         pool.close()
+    except BaseException:
+        if pool is not None:
+            wind_down(pool, stop)
+        raise
+    finally:
+        if pool is not None:
+            pool.join()
+
+
+@contextlib.contextmanager
+def ctrl_c_held() -> Iterator[None]:
+    """A Ctrl-C inside the block is held until it ends, then raised as KeyboardInterrupt:
+    workers started in it begin with SIGINT blocked (POSIX: a thread's mask is what the
+    processes it starts inherit) and ignore it before it lands; a manifest rewritten in it
+    is never cut short. The process records the signal meanwhile, as it may land in
+    another of its threads (numpy's, OpenEXR's), where the mask does not hold it back.
+    multiprocessing's resource tracker, started by the first lock under spawn, unblocks
+    SIGINT as it starts: make a lock before starting workers in here."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread handles signals
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    masks = hasattr(signal, "pthread_sigmask")  # POSIX only
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if masks else None
+    try:
+        yield
+    finally:  # the usual handler first: a Ctrl-C the mask held lands as KeyboardInterrupt
+        signal.signal(signal.SIGINT, previous or signal.default_int_handler)
+        if masks:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    if caught:
+        raise KeyboardInterrupt
+
+
+def wind_down(pool, stop) -> None:
+    """Stop a pool early without signalling its workers: a worker killed inside
+    multiprocessing's own queue code can leave a lock held, and the pool's terminate()
+    then waits on it for ever. Frames under way finish, the rest are not begun; a second
+    Ctrl-C while they finish terminates the workers."""
+    stop.set()
+    pool.close()
+    try:
+        pool.join()
     except BaseException:
         pool.terminate()
         raise
-    finally:
-        pool.join()
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m lib_dazdepth batch",
+        prog="daz-depth batch",
         description="Map every frame of an animation with one preset.",
     )
     p.add_argument("inputs", nargs="+", help="files, folders or glob patterns of canvases")
@@ -234,7 +295,8 @@ def run_batch(
         if result.status == "failed":
             progress.note(f"error: {result.message}")
         elif result.status == "done":
-            manifest.record(result.key, result.fingerprint)
+            with ctrl_c_held():  # a Ctrl-C leaves no half-made temporary file
+                manifest.record(result.key, result.fingerprint)
             if result.message:
                 progress.note(result.message)
         if result.clipped:

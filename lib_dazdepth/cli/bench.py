@@ -35,6 +35,7 @@ from ..engine.presets import dumps
 from ..engine.sample import write_sample
 from ..engine.splits import SplitSet
 from .bench_io import bench_io, best_of, sample_generator
+from .bench_startup import PACKAGE, bench_startup, environment
 
 PURE_PYTHON_PIXELS = 200_000
 
@@ -220,8 +221,8 @@ def bench_batch(folder: Path, frames: int, size: int = 1200) -> None:
         shutil.copyfile(source, inputs / f"anim-Canvas2-Depth.{i:04d}.exr")
     preset = folder / "batch-preset.json"
     preset.write_text(dumps(edited_splits(*load_depth_map(source).range)))
-    root = str(Path(__file__).resolve().parent.parent)
-    env = {"PYTHONPATH": root, "PATH": "/usr/bin:/bin"}
+    root = str(PACKAGE.parent)  # the folder holding lib_dazdepth
+    env = environment(Path(root))
 
     def run(*args: str) -> float:
         start = time.perf_counter()
@@ -254,7 +255,7 @@ def bench_batch(folder: Path, frames: int, size: int = 1200) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m lib_dazdepth bench", description="Time the engine on the sample scene."
+        prog="daz-depth bench", description="Time the engine on the sample scene."
     )
     parser.add_argument("--sizes", default="1200,4096", help="comma-separated square sizes")
     parser.add_argument("--repeat", type=int, default=3)
@@ -277,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Daz Depth benchmark: Python {sys.version.split()[0]}, numpy {np.__version__};"
         " best of {0}, fresh processes too".format(args.repeat)
     )
+    bench_startup(args.repeat)
     with tempfile.TemporaryDirectory(prefix="dazdepth-bench-") as folder:
         for size in sizes:
             bench_size(size, Path(folder), args.repeat)

@@ -17,7 +17,6 @@ Processes report their own peak memory (VmHWM) and CPU time; nothing here assert
 from __future__ import annotations
 
 import io
-import resource
 import shutil
 import subprocess
 import sys
@@ -33,6 +32,12 @@ from ..engine.normals import encode_normals
 from ..engine.outputs import PNG_LEVEL
 from ..engine.png import write_png
 from ..engine.sample import SamplePaths
+from .bench_startup import PACKAGE, environment
+
+try:
+    import resource  # POSIX: the child processes' CPU time
+except ImportError:  # Windows: CPU times are reported as 0
+    resource = None
 
 # Run in a fresh process; report its own peak memory on stderr's last line (VmHWM: the
 # rusage figure would include the benchmark's own memory, inherited across exec).
@@ -43,14 +48,18 @@ try:
     {body}
 except SystemExit:
     pass
-peak = [l for l in open("/proc/self/status") if l.startswith("VmHWM")][0].split()[1]
+try:  # Linux; elsewhere no peak is reported (0)
+    peak = [l for l in open("/proc/self/status") if l.startswith("VmHWM")][0].split()[1]
+except OSError:
+    peak = "0"
 sys.stderr.write("\\n" + peak + "\\n")
 """
 RUN_CLI = "runpy.run_module('lib_dazdepth', run_name='__main__')"
-# The floor decodes with as many OpenEXR threads as our reader (exr_pixels.use_cores).
+# The floor decodes with as many OpenEXR threads as our reader (exr_pixels.use_cores;
+# OpenEXR before 3.5 has no thread pool setting, and decodes as the reader does there).
 FLOOR = """import numpy as np, OpenEXR
     from PIL import Image
-    OpenEXR.set_global_thread_count(min(os.cpu_count() or 1, 8))
+    getattr(OpenEXR, "set_global_thread_count", lambda n: n)(min(os.cpu_count() or 1, 8))
     y = OpenEXR.File(sys.argv[1], separate_channels=True).parts[0].channels["Y"].pixels
     grey = (y > 0).astype(np.uint8)
     Image.fromarray(grey).save(sys.argv[2], compress_level={level})""".replace("\n    ", "; ")
@@ -71,23 +80,30 @@ def process(argv: list[str], body: str, repeat: int) -> tuple[float, float, floa
     running ``body`` (the least disturbed run: the machine is shared), and the peak memory
     in MB."""
     walls, cpus, peak = [], [], 0.0
-    root = str(Path(__file__).resolve().parent.parent.parent)
     script = MEASURED.format(argv=argv, body=body)
+    env = environment(PACKAGE.parent)  # the folder holding lib_dazdepth
     for _ in range(repeat):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        before = children_cpu()
         start = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-c", script],
-            check=True,
-            capture_output=True,
-            text=True,
-            env={"PYTHONPATH": root, "PATH": "/usr/bin:/bin"},
+            [sys.executable, "-c", script], check=True, capture_output=True, text=True, env=env
         )
         walls.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        cpus.append(children_cpu() - before)
         peak = max(peak, int(done.stderr.split()[-1]) / 1024)
     return min(walls), min(cpus), peak
+
+
+def children_cpu() -> float:
+    """User + system seconds of the finished child processes (0 where unknown)."""
+    if resource is None:
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:9.2f}x" if b else "      n/a"
 
 
 def best_of(repeat: int, action: Callable[[], object]) -> float:
@@ -119,7 +135,7 @@ def whole_runs(exr: Path, normal: Path, out: Path, repeat: int) -> None:
             f"{ms(f_wall)}   cpu {ms(f_cpu)}   peak {f_peak:.0f} MB",
         )
     )
-    print(row("  whole run / floor", f"{wall / f_wall:9.2f}x      cpu {cpu / f_cpu:9.2f}x"))
+    print(row("  whole run / floor", f"{ratio(wall, f_wall)}      cpu {ratio(cpu, f_cpu)}"))
     print(row("  of which Python + numpy/OpenEXR/Pillow", f"{ms(i_wall)}   cpu {ms(i_cpu)}"))
     n_wall, _, n_peak = process(["x", str(normal), "--out", str(out)], RUN_CLI, repeat)
     print(row("whole CLI run, Normal canvas", f"{ms(n_wall)}   peak {n_peak:.0f} MB"))
@@ -139,7 +155,7 @@ def reader_memory(exr: Path, normal: Path, folder: Path, size: int) -> None:
     print(
         row(
             "read depth, 8 more float channels: peak",
-            f"{more:6.0f} MB  vs {plain:.0f} MB plain: {more / plain:.2f}x",
+            f"{more:6.0f} MB  vs {plain:.0f} MB plain: {ratio(more, plain).strip()}",
         )
     )
     _, _, ours = process(["x", str(normal)], READ_NORMALS, 1)

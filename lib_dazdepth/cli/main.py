@@ -1,8 +1,8 @@
-"""``python -m lib_dazdepth``: format_depthmap.py's command line, and Daz Depth's commands.
+"""``daz-depth`` (``python -m lib_dazdepth``): format_depthmap.py's flags, and the commands.
 
-python -m lib_dazdepth [options] FILE.exr [FILE.exr ...]   convert canvases (reference flags)
-python -m lib_dazdepth sample DIR                          write the sample canvas set
-python -m lib_dazdepth bench                               time the engine
+daz-depth [options] FILE.exr [FILE.exr ...]   convert canvases (reference flags)
+daz-depth sample DIR                          write the sample canvas set
+daz-depth bench                               time the engine
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def positive(text: str) -> float:
 
 def convert_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m lib_dazdepth",
+        prog="daz-depth",
         description="Quantise Daz Studio / Iray depth canvases (EXR) into 8-bit ControlNet"
         " depth maps, and Normal canvases into normal maps. Other commands: "
         + ", ".join(COMMANDS)
@@ -172,8 +172,10 @@ def part_value(text: str | None) -> int | str | None:
 
 
 class Converter:
-    def __init__(self, args: argparse.Namespace, out=sys.stdout, err=sys.stderr, stdin=None):
-        self.args, self.out, self.err, self.stdin = args, out, err, stdin
+    def __init__(self, args: argparse.Namespace, out=None, err=None, stdin=None):
+        # The streams of the moment, not of import time (a caller may have redirected them).
+        self.out, self.err = out or sys.stdout, err or sys.stderr
+        self.args, self.stdin = args, stdin
         self.protected = {Path(p) for p in args.exrfile}
         self.claimed: set[Path] = set()  # written in this run: never written twice
         self.options = MapOptions(args.bits, args.regions, args.mask, args.noise, args.seed)
@@ -252,7 +254,7 @@ class Converter:
             return 2
         region_edits = None
         if self.preset is not None:
-            # What a plain run does not use is imported when used: a run starts faster.
+            # Only a preset has edits: their modules load only then (start-up, README Speed).
             from ..editing.edits import load_edits_for
             from ..editing.overpaint import apply_depth_edits
 
@@ -390,7 +392,7 @@ def sample_main(argv: list[str]) -> int:
     from ..engine.sample import write_sample
 
     parser = argparse.ArgumentParser(
-        prog="python -m lib_dazdepth sample",
+        prog="daz-depth sample",
         description="Write the deterministic sample canvas set.",
     )
     parser.add_argument("directory")

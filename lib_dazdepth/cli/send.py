@@ -151,7 +151,7 @@ def render_maps(
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m lib_dazdepth send",
+        prog="daz-depth send",
         description="Generate with a running webui from the canvases.",
     )
     p.add_argument("canvases", nargs="+", help="canvas files or a canvases folder")

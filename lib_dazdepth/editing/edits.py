@@ -157,7 +157,7 @@ def read_depth_edits(path: Path, shape: tuple[int, int]) -> np.ndarray:
 def _finite(value) -> np.float32:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError
-    if not abs(value) <= np.finfo(np.float32).max:
+    if not abs(value) <= float(np.finfo(np.float32).max):  # numpy 2 would cast value
         raise ValueError
     return np.float32(value)
 

@@ -114,7 +114,7 @@ def decode(request: Request, fill: float, legacy: bool = True) -> tuple[np.ndarr
     comma-joined when the channels differ. Raises InputError on damaged pixel data."""
     display, channels = request.display, request.channels
     use_cores()
-    if request.as_is:
+    if request.as_is and (len(channels) == 1 or interleaves_mixed_types_safely()):
         found = _read_as_is(request)
         if found is not None:
             return found
@@ -126,6 +126,19 @@ def decode(request: Request, fill: float, legacy: bool = True) -> tuple[np.ndarr
         types = _read_whole(request, out)
     kinds = [KIND[t] for t in types]
     return out, kinds[0] if len(set(kinds)) == 1 else ",".join(kinds)
+
+
+def interleaves_mixed_types_safely() -> bool:
+    """Whether ``OpenEXR.File`` refuses to interleave R,G,B of mixed pixel types (3.5 on).
+    3.4, the floor, interleaves them unconverted: a half R comes back as garbage floats, so
+    there R,G,B are read by name, strip by strip."""
+    if not hasattr(OpenEXR, "InputFile"):
+        return True  # nothing else to read them with; such packages are newer than 3.5
+    try:
+        major, minor = (int(x) for x in OpenEXR.__version__.split(".")[:2])
+    except (AttributeError, ValueError):
+        return False
+    return (major, minor) >= (3, 5)
 
 
 def _target(out: np.ndarray, k: int, rows: slice, cols: slice) -> np.ndarray:

@@ -26,6 +26,18 @@ KIND_NAMES = {
 }
 
 
+def nonblocking() -> int:
+    """``O_NONBLOCK`` where the system has it (POSIX); Windows has no FIFOs to open."""
+    return getattr(os, "O_NONBLOCK", 0)
+
+
+def read_flags() -> int:
+    """Read-only, non-blocking (POSIX), not inherited, binary (Windows' C runtime would
+    otherwise translate line ends)."""
+    extra = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    return os.O_RDONLY | nonblocking() | extra
+
+
 def kind_of(mode: int) -> str:
     return KIND_NAMES.get(stat.S_IFMT(mode), "not a regular file")
 
@@ -34,7 +46,7 @@ def open_regular(path: str | Path, what: str = "file") -> int:
     """A read-only descriptor of ``path`` (blocking again), or one InputError naming it:
     missing, unreadable, or not a regular file."""
     try:
-        fd = os.open(os.fspath(path), os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(os.fspath(path), read_flags())
     except FileNotFoundError:
         raise InputError(path, "cannot read (No such file or directory)") from None
     except IsADirectoryError:
@@ -46,7 +58,8 @@ def open_regular(path: str | Path, what: str = "file") -> int:
     if not stat.S_ISREG(mode):
         os.close(fd)
         raise InputError(path, f"is {kind_of(mode)}, not a regular {what}")
-    os.set_blocking(fd, True)
+    if nonblocking():
+        os.set_blocking(fd, True)
     return fd
 
 

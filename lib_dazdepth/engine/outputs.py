@@ -15,13 +15,14 @@ import os
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import numpy as np
 from PIL import Image
 
 from .. import __version__
 from .errors import OutputError
+from .files import nonblocking, read_flags
 from .png import write_png
 
 SOFTWARE = "Daz Depth"
@@ -56,17 +57,18 @@ class Written:
         return f"** {self.wanted.name} {self.reason}; wrote {self.path.name} instead"
 
 
-def output_path(stem: str | Path, kind: str, out_dir: str | Path | None = None) -> Path:
-    """``NAME.kind.png`` beside ``stem`` (a path without extension) or in ``out_dir``."""
-    stem = Path(stem)
-    folder = Path(out_dir) if out_dir is not None else stem.parent
+def output_path(stem: str | PurePath, kind: str, out_dir: str | PurePath | None = None) -> Path:
+    """``NAME.kind.png`` beside ``stem`` (a path without extension) or in ``out_dir``, in
+    ``stem``'s own path flavour (a ``PureWindowsPath`` gives one, as on Windows)."""
+    stem = stem if isinstance(stem, PurePath) else Path(stem)
+    folder = type(stem)(out_dir) if out_dir is not None else stem.parent
     return folder / f"{stem.name}.{kind}.png"
 
 
 def is_ours(path: Path) -> bool:
     """A regular file that is a PNG we wrote (Software chunk) or a preset JSON we wrote.
     A symbolic link, a FIFO or a device is never ours (and is never opened here)."""
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+    flags = read_flags() | getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(path, flags)
     except (OSError, ValueError):
@@ -75,7 +77,8 @@ def is_ours(path: Path) -> bool:
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 return False
-            os.set_blocking(fd, True)
+            if nonblocking():
+                os.set_blocking(fd, True)
             if path.suffix.lower() == ".json":
                 return b'"format": "daz-depth-splits"' in handle.read(4096)
             with Image.open(handle) as image:
@@ -183,7 +186,8 @@ def write_outputs(
                 else:
                     encode_png(output.image, handle, output.text)
         for temp, target, _, _ in staged:
-            os.replace(temp, target)
+            current = target
+            replace(temp, target)
     except OSError as error:
         _discard(temp for temp, *_ in staged)
         where = current  # the output's name, never the temporary one
@@ -193,6 +197,20 @@ def write_outputs(
         raise
     earlier.update(target.resolve() for _, target, _, _ in staged)
     return [Written(target, wanted, reason or NOT_OURS) for _, target, wanted, reason in staged]
+
+
+def replace(temp: str, target: Path) -> None:
+    """Rename the finished ``temp`` onto ``target``. Windows refuses to replace a file that
+    another program holds open (an image viewer, the webui), with a PermissionError: the
+    old file then stays as it was, and the error says so."""
+    try:
+        os.replace(temp, target)
+    except PermissionError as error:
+        raise OutputError(
+            target,
+            f"cannot replace it ({error.strerror}): is it open in another program?"
+            " The old file is unchanged; close it and run again",
+        ) from None
 
 
 def _discard(paths: Iterable[str]) -> None:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import colorsys
-from fractions import Fraction
 
 RGB = tuple[int, int, int]
 
 
-def region_hues(count: int) -> list[Fraction]:
-    """Hues in degrees in bisection order: 0, 180, 90, 270, 45, 135, 225, 315, 22.5, ..."""
-    hues = [Fraction(0)]
+def region_hues(count: int) -> list[float]:
+    """Hues in degrees in bisection order: 0, 180, 90, 270, 45, 135, 225, 315, 22.5, ...
+    Exact: 360 k / 2^n is a binary fraction (no ``fractions``, whose import costs start-up)."""
+    hues = [0.0]
     parts = 2
     while len(hues) < count:
-        hues.extend(Fraction(360 * k, parts) for k in range(1, parts, 2))
+        hues.extend(360 * k / parts for k in range(1, parts, 2))
         parts *= 2
     return hues[:count]
 

@@ -16,7 +16,6 @@ import os
 import struct
 import zlib
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from typing import BinaryIO
 
 import numpy as np
@@ -125,6 +124,9 @@ class PngWriter:
 
         workers = min(len(tops), os.cpu_count() or 1, 4)
         if workers > 1:
+            # Imported here: an image of one block (a small map) never loads it (start-up).
+            from concurrent.futures import ThreadPoolExecutor
+
             with ThreadPoolExecutor(workers) as pool:
                 packed = list(pool.map(pack, range(len(tops))))
         else:

@@ -1,4 +1,4 @@
-"""``python -m lib_dazdepth ui``: the tab on its own, served as the webui serves it.
+"""``daz-depth ui``: the tab on its own, served as the webui serves it.
 
 The webui puts every extension's ``javascript/*.js`` and ``style.css`` into the page head;
 the launcher does the same, so one front-end serves both.
@@ -10,13 +10,29 @@ import argparse
 import os
 from pathlib import Path
 
+from ..engine.errors import DazDepthError
 from .serving import DEFAULT_MAX_UPLOAD_MB, Serving, gradio_temp_folder
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+CHECKOUT = Path(__file__).resolve().parent.parent.parent
+INSTALLED = Path(__file__).resolve().parent / "frontend"
 
 
-def head_assets(root: Path = ROOT) -> str:
+def asset_root() -> Path:
+    """Where ``javascript/`` and ``style.css`` are: inside the installed package (the wheel
+    carries them as package data), else at the checkout's root, where the webui loads them
+    from; an editable install has only the latter."""
+    for root in (INSTALLED, CHECKOUT):
+        if (root / "style.css").is_file() and (root / "javascript").is_dir():
+            return root
+    raise DazDepthError(
+        f"the tab's front-end (style.css, javascript/) is in neither {INSTALLED} nor"
+        f" {CHECKOUT}: reinstall Daz Depth"
+    )
+
+
+def head_assets(root: Path | None = None) -> str:
     """Inline <style> and <script> elements for style.css and javascript/*.js."""
+    root = asset_root() if root is None else root
     parts = []
     css = root / "style.css"
     if css.exists():
@@ -72,7 +88,7 @@ def folder_files(folder: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m lib_dazdepth ui", description="Open the Daz Depth tab in a browser."
+        prog="daz-depth ui", description="Open the Daz Depth tab in a browser."
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=7861)
@@ -96,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from .blocks import build_tab
+    from .compat import launch_options
     from .controller import TabConfig
 
     outputs = Path(args.outputs).resolve()
@@ -116,26 +133,34 @@ def main(argv: list[str] | None = None) -> int:
         ".gradio-container { max-width: none !important; } footer { display: none !important; }"
     )
     inject_head(head_assets() + f"<style>{standalone}</style>")
+    readable = [outputs, cache_folder(), *{p.parent for p in initial}]
     print(f"Daz Depth: http://{args.host}:{args.port}/", flush=True)
     blocks.queue().launch(
         server_name=args.host,
         server_port=args.port,
         inbrowser=False,
-        show_api=False,
         quiet=True,
-        **serving_options(args.max_upload * 1024 * 1024),
+        **launch_options(),
+        **serving_options(args.max_upload * 1024 * 1024, readable),
     )
     return 0
 
 
-def serving_options(max_upload: int) -> dict:
+def serving_options(max_upload: int, readable: list[Path]) -> dict:
     """``launch`` options: ``/file=`` answers only for gradio's own copies and uploads
-    (serving.py; no ``allowed_paths``), uploads capped at ``max_upload`` bytes."""
+    (serving.py), uploads capped at ``max_upload`` bytes. Up to gradio 4 no
+    ``allowed_paths``; from gradio 5 gradio copies a file the tab shows into its temporary
+    folder only from the ``allowed_paths`` (or the working or system temporary folder), so
+    ``readable`` (the outputs, the cache and the opened folders) are those, and the
+    middleware still answers ``/file=`` only from gradio's temporary folder."""
     import gradio
     from starlette.middleware import Middleware
 
     middleware = Middleware(Serving, served=gradio_temp_folder(), max_upload=max_upload)
     options: dict = {"app_kwargs": {"middleware": [middleware]}}
-    if int(gradio.__version__.split(".")[0]) >= 4:
+    major = int(gradio.__version__.split(".")[0])
+    if major >= 4:
         options["max_file_size"] = max_upload  # gradio 4's page says so before sending
+    if major >= 5:
+        options["allowed_paths"] = [str(p) for p in readable]
     return options

@@ -1,12 +1,13 @@
 """What the standalone tab's server hands out, and how much it takes in.
 
 gradio's ``/file=`` route serves, besides its own cache, the whole working folder
-(gradio 3.41) and every folder in ``allowed_paths`` (gradio 4.40). The tab needs neither:
+(gradio 3.41) and every folder in ``allowed_paths`` (gradio 4.40; gradio 6 at
+``/gradio_api/file=``). The tab needs neither:
 what it shows or offers for download (the canvases it opened, the maps it saved, the
 user's uploads) gradio copies into its temporary folder first. So ``/file=`` is answered
 only for files in that folder, and an upload is refused (413) once it passes the limit,
 by its declared length or by the bytes streamed. A plain ASGI middleware: the same on
-both gradio versions.
+every gradio version.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 DEFAULT_MAX_UPLOAD_MB = 256  # a 4096x4096 RGBA float EXR, uncompressed, is 256 MB
+# gradio 3 and 4 serve files at /file=; gradio 5 and 6 at /gradio_api/file= (and /file/).
+FILE_ROUTES = ("/file=", "/file/", "/gradio_api/file=", "/gradio_api/file/")
 
 
 def gradio_temp_folder() -> Path:
@@ -41,7 +44,7 @@ class Serving:
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
-        for prefix in ("/file=", "/file/"):
+        for prefix in FILE_ROUTES:
             if path.startswith(prefix) and not self.may_serve(path[len(prefix) :]):
                 await answer(send, 403, "File not allowed")
                 return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import sysconfig
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,10 +38,12 @@ def server_url(tmp_path_factory, outputs: Path) -> Iterator[str]:
         return
     empty = tmp_path_factory.mktemp("empty")  # start empty, as the webui tab does
     env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(empty)}
+    start = [sys.executable, "-m", "lib_dazdepth"]
+    if os.environ.get("DAZDEPTH_INSTALLED"):  # the installed wheel's command, not the checkout
+        env.pop("PYTHONPATH")
+        start = [str(Path(sysconfig.get_path("scripts")) / "daz-depth")]
     command = [
-        sys.executable,
-        "-m",
-        "lib_dazdepth",
+        *start,
         "ui",
         "--open",
         str(empty),

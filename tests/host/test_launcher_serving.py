@@ -1,4 +1,5 @@
-"""What the standalone tab's server serves at ``/file=`` (gradio 3.41 and 4.40): only
+"""What the standalone tab's server serves at ``/file=`` (gradio 3.41 and 4.40; gradio 6
+at ``/gradio_api/file=``, where the tab's folders are in ``allowed_paths``): only
 gradio's own copies and the user's uploads, never the working folder, the sources, the
 cache folder or the folders of the canvases opened; and uploads are capped."""
 
@@ -11,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import gradio
 import httpx
 import numpy as np
 import pytest
@@ -19,6 +21,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from exrdata import write_depth  # noqa: E402
+
+API = "/gradio_api" if int(gradio.__version__.split(".")[0]) >= 5 else ""  # gradio's routes
 
 
 def free_port() -> int:
@@ -94,13 +98,13 @@ def test_file_serves_nothing_of_the_working_folder_sources_cache_or_opened_folde
     url, places = tab
     for path in probes(places):
         for route in ("/file=", "/file/"):
-            answer = httpx.get(url + route + path, timeout=10)
+            answer = httpx.get(url + API + route + path, timeout=10)
             assert answer.status_code in (403, 404), (route, path, answer.status_code)
             assert b"secret" not in answer.content and b"def main" not in answer.content
 
 
 def upload(url: str, name: str, data: bytes) -> httpx.Response:
-    return httpx.post(url + "/upload", files={"files": (name, data)}, timeout=30)
+    return httpx.post(url + API + "/upload", files={"files": (name, data)}, timeout=30)
 
 
 def test_an_upload_is_served_back_and_the_folder_it_is_in_is_not(tab) -> None:
@@ -109,8 +113,8 @@ def test_an_upload_is_served_back_and_the_folder_it_is_in_is_not(tab) -> None:
     assert answer.status_code == 200, answer.text
     (stored,) = answer.json()
     assert Path(stored).resolve().is_relative_to(places["temp"].resolve())
-    assert httpx.get(url + "/file=" + stored, timeout=10).content == b"uploaded bytes"
-    assert httpx.get(url + "/file=" + str(places["temp"]), timeout=10).status_code == 403
+    assert httpx.get(url + API + "/file=" + stored, timeout=10).content == b"uploaded bytes"
+    assert httpx.get(url + API + "/file=" + str(places["temp"]), timeout=10).status_code == 403
 
 
 def test_an_upload_over_the_limit_is_refused(tab) -> None:
@@ -135,7 +139,7 @@ def test_a_chunked_upload_over_the_limit_is_refused(tab) -> None:
         yield f"\r\n--{boundary}--\r\n".encode()
 
     answer = httpx.post(
-        url + "/upload",
+        url + API + "/upload",
         content=body(),
         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
         timeout=30,
