@@ -69,7 +69,8 @@ echo "== lint"
 .venv/core/bin/lint-imports --no-cache
 
 echo "== core tests, low end ($("$CORE" --version), numpy 1.26, Pillow 9.5, OpenEXR 3.4.12)"
-run_pytest "$CORE" --ignore=tests/browser --ignore=tests/host --ignore=tests/packaging "$@"
+run_pytest "$CORE" --ignore=tests/browser --ignore=tests/host --ignore=tests/packaging \
+    --ignore=tests/comfy "$@"
 
 make_venv .venv/newest "$NEWEST" requirements-newest.txt
 NEW=.venv/newest/bin/python
@@ -83,8 +84,16 @@ WHEEL=$(ls .venv/dist/daz_depth-*.whl)
 echo "== core tests, high end, spawn start method ($("$NEW" --version), $("$NEW" -c \
     'import numpy, PIL, importlib.metadata as m; print("numpy", numpy.__version__, "Pillow", PIL.__version__, "OpenEXR", m.version("OpenEXR"))'))"
 export DAZDEPTH_TEST_START_METHOD=spawn  # Windows' and macOS's start method
-run_pytest "$NEW" --ignore=tests/browser --ignore=tests/host --ignore=tests/packaging "$@"
+run_pytest "$NEW" --ignore=tests/browser --ignore=tests/host --ignore=tests/packaging \
+    --ignore=tests/comfy "$@"
 unset DAZDEPTH_TEST_START_METHOD
+
+# The ComfyUI nodes with CPU torch, on Python 3.11 where there is one (the CPU build of
+# torch==2.13.0 lies on this project's machines for 3.11).
+make_venv .venv/comfy "$(command -v python3.11 || echo "$OLDEST")" requirements-comfy.txt
+COMFY=.venv/comfy/bin/python
+echo "== ComfyUI node tests ($("$COMFY" -c 'import torch; print("torch", torch.__version__)'))"
+run_pytest "$COMFY" tests/comfy "$@"
 
 ensure_chromium
 for host in gradio3 gradio4; do

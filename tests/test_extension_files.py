@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 FAKE_LAUNCH = """
@@ -78,3 +80,52 @@ def test_preload_adds_the_output_folder_option() -> None:
     assert parser.parse_args([]).dazdepth_output_dir is None
     args = parser.parse_args(["--dazdepth-output-dir", "/data/maps"])
     assert args.dazdepth_output_dir == "/data/maps"
+
+
+def test_install_does_nothing_outside_the_webui(tmp_path: Path) -> None:
+    """ComfyUI's manager runs ``python install.py`` in the checkout after installing
+    requirements.txt: there is no ``launch`` module there."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "install.py")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(tmp_path)},
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+NEEDS_V3 = "Daz Depth's nodes need ComfyUI 0.3.48 or newer (the V3 node API, comfy_api.latest)"
+LOAD_AS_COMFYUI = """
+import importlib.util, logging, sys
+logging.basicConfig(format="%(message)s")
+root = sys.argv[1]
+name = root.replace(".", "_x_")  # ComfyUI's name for a custom node folder
+spec = importlib.util.spec_from_file_location(name, root + "/__init__.py")
+module = importlib.util.module_from_spec(spec)
+sys.modules[name] = module
+spec.loader.exec_module(module)
+print(hasattr(module, "comfy_entrypoint"), spec.submodule_search_locations == [root])
+"""
+
+
+@pytest.mark.parametrize(
+    ("comfy_api", "said"),
+    [
+        (None, ""),  # pytest, or any Python without ComfyUI: nothing happens
+        ("old", NEEDS_V3),  # a ComfyUI before the V3 node API
+    ],
+)
+def test_the_root_init_is_comfyuis_entry_and_harmless_elsewhere(tmp_path, comfy_api, said):
+    if comfy_api:
+        (tmp_path / "comfy_api").mkdir()
+        (tmp_path / "comfy_api" / "__init__.py").write_text("")  # no comfy_api.latest
+    done = subprocess.run(
+        [sys.executable, "-c", LOAD_AS_COMFYUI, str(ROOT)],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(tmp_path)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "False True\n"
+    assert done.stderr.strip() == said

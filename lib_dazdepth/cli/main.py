@@ -93,6 +93,12 @@ def convert_parser() -> argparse.ArgumentParser:
         help="spread levels by the rank of each distinct depth",
     )
     add("--mask", action="store_true", help="also write NAME.mask.png (0 on the farthest level)")
+    add(
+        "--split-regions",
+        action="store_true",
+        help="give every split holding at least 0.1%% of the pixels its own region, near to far"
+        " (the shell's regions)",
+    )
     add("--noise", action="store_true", help="fill black pixels with random grey")
     add("--seed", type=int, help="random seed for --noise")
     add(
@@ -260,6 +266,11 @@ class Converter:
                 painted = int(np.count_nonzero(~np.isnan(edits.depth)))
                 self.say(f"** depth edits from the preset: {painted} pixels overpainted")
             self.report_clipping(depth_map, splits)
+        if self.args.split_regions:
+            from ..engine.regions import split_pixel_counts, splits_as_regions
+
+            pixels = split_pixel_counts(depth_map.valid_values(), splits.bounds)
+            splits = splits_as_regions(splits, pixels)
         objects = None
         if splits.id_regions and not self.ids and self.options.regions:
             self.say("** the preset's regions come from an ID canvas: give it with --regions-from")
