@@ -11,7 +11,7 @@ import gradio as gr
 from ..engine.canvases import ROLES
 from ..engine.payload import UnitSettings, default_units
 from . import controller, drops
-from .compat import file_list, js, update
+from .compat import drop_box, file_list, js, update
 from .controller import NONE, TabConfig
 
 RENDER = "(view) => { if (window.dazdepthRender) { window.dazdepthRender(view); } return []; }"
@@ -65,7 +65,7 @@ def build_tab(
                 )
         # Drops anywhere on the tab and chosen folders arrive here (javascript/dazdepth_files.js);
         # emptied after each, so its file input is always there.
-        drop = file_list(elem_id="dazdepth_drop", elem_classes=["dazdepth-hidden"])
+        drop = drop_box("dazdepth_drop")
         saved = gr.State([])  # every file saved this session, for the download list
         gr.HTML(MOUNT, elem_id="dazdepth_widget")
         command = gr.Textbox(

@@ -23,3 +23,16 @@ def file_list(**kwargs: Any) -> gr.File:
     if GRADIO_MAJOR >= 4:
         kwargs.setdefault("type", "filepath")
     return gr.File(file_count="multiple", **kwargs)
+
+
+def drop_box(elem_id: str) -> Any:
+    """The hidden upload box that dropped and chosen files go to: the page's scripts put them
+    into the file input under ``#elem_id`` (javascript/dazdepth_files.js). gradio 3: a file
+    box. gradio 4: an upload button, in a group that carries the id: gradio 4.40's file box
+    uploads with a progress stream it closes through a stub that logs "Method not
+    implemented." on every upload (gradio-app/gradio#12002); its upload button uploads the
+    same files without one."""
+    if GRADIO_MAJOR < 4:
+        return file_list(elem_id=elem_id, elem_classes=["dazdepth-hidden"])
+    with gr.Group(elem_id=elem_id, elem_classes=["dazdepth-hidden"]):
+        return gr.UploadButton(file_count="multiple")
