@@ -15,6 +15,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +33,13 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 ARTIFACTS = ROOT / "tests" / "artifacts"
+# The console messages a test page may log that do not come from the tab, all of them
+# gradio's page template reaching the internet, which this machine does not have: its Google
+# fonts (gradio 3 and 4) and, on gradio 4, iFrameResizer from cdnjs (for embedding the app
+# in another page). Each is a failed request to one of these hosts, logged at the host's
+# URL, or gradio 4's loader saying it could not preload the fonts' CSS.
+OFFLINE_HOSTS = ("fonts.googleapis.com", "fonts.gstatic.com", "cdnjs.cloudflare.com")
+FONTS_NOT_PRELOADED = "Unable to preload CSS for https://fonts.googleapis.com/"
 SAMPLE_SIZE = 600
 
 
@@ -93,6 +101,13 @@ def served(command: list[str], env: dict[str, str]) -> Iterator[str]:
         log.unlink(missing_ok=True)
 
 
+def offline(text: str, location: dict) -> bool:
+    """Whether a console message is gradio's template failing to reach the internet."""
+    host = urllib.parse.urlsplit(location.get("url") or "").hostname
+    failed = text.startswith("Failed to load resource: net::ERR_") and host in OFFLINE_HOSTS
+    return failed or text.startswith(FONTS_NOT_PRELOADED)
+
+
 class Tab:
     """The Daz Depth tab in one browser page."""
 
@@ -100,8 +115,9 @@ class Tab:
         self.page = page
         self.errors: list[str] = []
         self.console: list[str] = []
+        self.noise: list[str] = []  # console errors and warnings not known to be offline
         page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("console", lambda note: self.console.append(f"{note.type}: {note.text}"))
+        page.on("console", self.on_console)
         page.goto(url)
         page.wait_for_selector("#dazdepth_mount", state="attached", timeout=60000)
         tab_button = page.locator("button", has_text="Daz Depth")
@@ -109,6 +125,12 @@ class Tab:
             tab_button.first.click()
         # The page's load event has rendered its first view: the tab is ready for input.
         self.wait_js("() => window.dazdepth && window.dazdepth.view()", 60000)
+
+    def on_console(self, note) -> None:
+        line = f"{note.type}: {note.text}"
+        self.console.append(line)
+        if note.type in ("error", "warning") and not offline(note.text, note.location):
+            self.noise.append(f"{line} (at {note.location.get('url', '?')})")
 
     def wait_js(self, function_js: str, timeout: float, arg=None) -> None:
         """page.wait_for_function, failing with what the page and the servers said."""
@@ -133,6 +155,7 @@ class Tab:
             f"view: {view}",
             f"screenshot: {shot}",
             "page errors: " + " | ".join(self.errors[-10:]),
+            "console errors and warnings: " + " | ".join(self.noise[-10:]),
             "console:\n" + "\n".join(self.console[-20:]),
         ]
         parts += [f"server {log.name}:\n{log_tail(log)}" for log in SERVER_LOGS]

@@ -68,4 +68,5 @@ def tab(browser, server_url) -> Iterator[Tab]:
     opened = Tab(page, server_url)
     yield opened
     assert opened.errors == []
+    assert opened.noise == [], "the page logged errors or warnings"
     context.close()
