@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import gradio as gr
@@ -36,3 +37,10 @@ def drop_box(elem_id: str) -> Any:
         return file_list(elem_id=elem_id, elem_classes=["dazdepth-hidden"])
     with gr.Group(elem_id=elem_id, elem_classes=["dazdepth-hidden"]):
         return gr.UploadButton(file_count="multiple")
+
+
+def on_close(blocks: gr.Blocks, fn: Callable[[gr.Request], None]) -> None:
+    """Run ``fn(request)`` when a page closes or reloads: gradio 4's unload event. gradio 3
+    has no such event (and nothing at all for a page that has gone)."""
+    if GRADIO_MAJOR >= 4:
+        blocks.unload(fn)
