@@ -1,14 +1,23 @@
-"""The server's hold on each page's work (ui/pages.py): bounded, and let go when asked."""
+"""The server's hold on each page's work (ui/pages.py) and the canvases shared between pages
+(controller.ReadOnce): bounded, let go when asked, and never written into."""
 
 from __future__ import annotations
 
 import gc
+import os
 import threading
 import weakref
+from pathlib import Path
 
+import numpy as np
 import pytest
+from test_controller import write_set
 from test_workspace import workspace
 
+from lib_dazdepth.editing.saving import save_maps
+from lib_dazdepth.engine.canvases import recognise
+from lib_dazdepth.ui import controller
+from lib_dazdepth.ui.controller import TabConfig
 from lib_dazdepth.ui.pages import Pages
 
 
@@ -82,3 +91,48 @@ def test_pages_used_from_many_threads_stay_within_capacity() -> None:
     for thread in threads:
         thread.join()
     assert len(pages) == 2
+
+
+def test_read_once_shares_read_only_canvases_and_rereads_a_changed_file(tmp_path: Path) -> None:
+    files = write_set(tmp_path)
+    config = TabConfig(outputs=tmp_path / "out")
+    shared = controller.ReadOnce()
+    first = controller.load_files(files, None, config, read=shared).workspace
+    second = controller.load_files(files, None, config, read=shared).workspace
+    assert first is not second
+    for role in ("normal", "beauty"):
+        assert getattr(first, role) is getattr(second, role)
+    assert first.depth_map.depth is second.depth_map.depth
+    arrays = [first.depth_map.depth, first.depth_map.valid, first.normal, first.beauty]
+    assert not any(array.flags.writeable for array in arrays)
+    with pytest.raises(ValueError, match="read-only"):
+        first.depth_map.depth[0, 0] = 1
+    # a new render written over the depth file is read again
+    depth = files[0]
+    old = depth.stat().st_mtime_ns
+    replaced = write_set(tmp_path)[0]
+    assert replaced == depth
+    if depth.stat().st_mtime_ns == old:  # a coarse clock: make the change visible
+        os.utime(depth, ns=(old + 1_000_000, old + 1_000_000))
+    third = controller.load_files(files, None, config, read=shared).workspace
+    assert third.depth_map.depth is not first.depth_map.depth
+
+
+def test_every_edit_on_a_shared_scene_leaves_the_other_page_as_it_was(tmp_path: Path) -> None:
+    files = write_set(tmp_path)
+    config = TabConfig(outputs=tmp_path / "out")
+    read = controller.ReadOnce()
+    mine, _ = controller.open_workspace(recognise(files), config, read=read)
+    other, _ = controller.open_workspace(recognise(files), config, read=read)
+    before = other.depth_map.depth.copy(), other.normal.copy(), other.beauty.copy()
+    mine.apply([{"op": "add", "depth": 150}, {"op": "regions_from_splits"}])
+    for layer in ("depth", "test", "regions", "normal", "beauty"):
+        mine.apply([{"op": "show", "layer": layer}])
+        assert mine.layer(layer) is not None
+    mine.apply([{"op": "select_at", "x": 5, "y": 5}, {"op": "paint_depth", "x": 60, "y": 40}])
+    mine.apply([{"op": "select_at", "x": 5, "y": 5}, {"op": "assign_selection", "region": 3}])
+    mine.apply([{"op": "divide", "split": 0, "min_pixels": 4}])
+    mine.apply([{"op": "order_regions"}, {"op": "auto"}, {"op": "undo"}, {"op": "redo"}])
+    assert save_maps(mine, tmp_path / "saved")
+    after = other.depth_map.depth, other.normal, other.beauty
+    assert all(np.array_equal(b, a) for b, a in zip(before, after))

@@ -36,6 +36,7 @@ def build_tab(
     (not in the standalone tab, which has no webui around it)."""
     stops: dict[str | None, threading.Event] = {}  # a running batch's stop flag, by page
     pages = Pages()  # each page's workspace; gr.State holds the page's key (pages.py)
+    shared = controller.ReadOnce()  # the files ``initial`` gives, read once for every page
 
     def current(page: str | None) -> tuple[Workspace | None, str | None]:
         """The page's workspace, and the line saying so when it was let go."""
@@ -126,7 +127,7 @@ def build_tab(
             if not paths:  # leave alone anything dropped before this ran
                 view_now = update() if page is not None else controller.dumps_empty()
                 return [page, view_now, *[update() for _ in ROLES], update()]
-            result, shown_files = drops.load_dropped(paths, pages.get(page), config)
+            result, shown_files = drops.load_dropped(paths, pages.get(page), config, read=shared)
             return [*loaded_outputs(page, result, request), shown_files]
 
         def on_drop(dropped, page, repair_edges, request: gr.Request):

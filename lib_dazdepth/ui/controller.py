@@ -13,7 +13,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+
+import numpy as np
 
 from ..editing.edits import is_sidecar, load_edits_for
 from ..editing.saving import dated_folder, save_maps, save_preset
@@ -22,7 +24,7 @@ from ..editing.workspace import CommandError, Workspace
 from ..engine.background import BackgroundSettings
 from ..engine.batch import BatchJob, Manifest, expand, pair_frames, run_frame
 from ..engine.canvases import ROLES, CanvasSet, read_beauty, read_normals, recognise
-from ..engine.depthmap import load_depth_map
+from ..engine.depthmap import DepthMap, load_depth_map
 from ..engine.errors import DazDepthError, InputError
 from ..engine.maps import png_maps
 from ..engine.payload import BASE_RATIO, UnitSettings, region_prompt
@@ -70,8 +72,10 @@ def load_files(
     config: TabConfig,
     overrides: dict[str, str] | None = None,
     repair_edges: bool = False,
+    read: Reader | None = None,
 ) -> Loaded:
-    """Recognise and load the canvases; ``overrides`` maps roles to file names."""
+    """Recognise and load the canvases; ``overrides`` maps roles to file names; ``read``
+    reads them (default ``read_canvases``; a ``ReadOnce`` shares them between pages)."""
     paths = file_paths(files)
     names = [p.name for p in paths]
     canvases = recognise(paths)
@@ -101,7 +105,7 @@ def load_files(
             else Loaded(state, dumps(build_view(state, note=note)), roles, names)
         )
     try:
-        workspace, warnings = open_workspace(canvases, config, repair_edges)
+        workspace, warnings = open_workspace(canvases, config, repair_edges, read)
     except DazDepthError as error:
         note = message(
             "error", f"{shown(error)}; kept the previous work" if state else shown(error)
@@ -129,9 +133,27 @@ def rejected(state: Workspace | None, note: dict[str, str] | None) -> Loaded:
     return keep(state, dumps(build_view(state, note=note)))
 
 
+class Read(NamedTuple):
+    """Canvases as read from their files, before a workspace is built on them."""
+
+    depth_map: DepthMap
+    extras: dict[str, np.ndarray]  # "normal" and "beauty", when given and usable
+    warnings: list[str]  # why a given normal or beauty file is not used
+
+
+Reader = Callable[[CanvasSet, TabConfig, bool], Read]
+
+
 def open_workspace(
-    canvases: CanvasSet, config: TabConfig, repair_edges: bool = False
+    canvases: CanvasSet, config: TabConfig, repair_edges: bool = False, read: Reader | None = None
 ) -> tuple[Workspace, list[str]]:
+    depth_map, extras, warnings = (read or read_canvases)(canvases, config, repair_edges)
+    return Workspace(depth_map, canvases, **extras), warnings
+
+
+def read_canvases(canvases: CanvasSet, config: TabConfig, repair_edges: bool = False) -> Read:
+    """Read the depth canvas and the normal and beauty beside it; raises DazDepthError for
+    an unusable depth canvas."""
     settings = BackgroundSettings(repair_edges=repair_edges)
     depth_map = load_depth_map(canvases.depth, settings=settings, max_pixels=config.max_pixels)
     extras: dict[str, Any] = {}
@@ -150,7 +172,40 @@ def open_workspace(
             extras[role] = image
         except DazDepthError as error:
             warnings.append(shown(error))
-    return Workspace(depth_map, canvases, **extras), warnings
+    return Read(depth_map, extras, warnings)
+
+
+class ReadOnce:
+    """Canvases read once and shared by every page that opens them: the standalone tab
+    opens its sample scene on every page load. Their arrays are made read-only (workspaces
+    replace arrays, never write into them; a write would raise). Holds one set: the last
+    read; a file changed on disk (size or time) is read again."""
+
+    def __init__(self) -> None:
+        self._held: tuple[tuple, Read] | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, canvases: CanvasSet, config: TabConfig, repair_edges: bool = False) -> Read:
+        try:
+            stamps = tuple(stamp(canvases.get(role)) for role in ROLES)
+        except OSError:  # gone: reading says so in the tab's words
+            return read_canvases(canvases, config, repair_edges)
+        key = (stamps, repair_edges, config.max_pixels)
+        with self._lock:
+            if self._held is None or self._held[0] != key:
+                read = read_canvases(canvases, config, repair_edges)
+                arrays = [read.depth_map.depth, read.depth_map.valid, *read.extras.values()]
+                for array in arrays:
+                    array.flags.writeable = False
+                self._held = (key, read)
+            return self._held[1]
+
+
+def stamp(path: Path | None) -> tuple | None:
+    if path is None:
+        return None
+    status = path.stat()
+    return str(path), status.st_mtime_ns, status.st_size
 
 
 def run_command(text: str, state: Workspace | None) -> tuple[Workspace | None, str]:
