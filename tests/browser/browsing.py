@@ -78,6 +78,15 @@ def wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float = 90
 @contextlib.contextmanager
 def served(command: list[str], env: dict[str, str]) -> Iterator[str]:
     """Start ``command`` (given ``--port N`` appended) and yield its URL until done."""
+    with served_process(command, env) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def served_process(
+    command: list[str], env: dict[str, str]
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``served``, yielding the server's process too."""
     port = free_port()
     # A file, not a pipe: nobody reads a pipe while the tests run, and a full one would
     # block the server.
@@ -90,7 +99,7 @@ def served(command: list[str], env: dict[str, str]) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_for(url, process, log)
-        yield url
+        yield url, process
     finally:
         SERVER_LOGS.remove(log)
         process.terminate()
