@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 from browsing import ROOT, Tab, served_process
+from test_tab import loaded
+
+from lib_dazdepth.ui.pages import LIVE_PAGES, RELEASED
 
 LOADS = 30
 ALLOWED_GROWTH_MB = 150
@@ -51,3 +54,21 @@ def test_thirty_page_loads_of_the_sample_leave_the_servers_memory_flat(browser, 
     print(f"server RSS (MB) after each of {LOADS} loads: {figures}")
     growth = rss[-1] - rss[0]
     assert growth <= ALLOWED_GROWTH_MB, f"grew {growth:.0f} MB over {LOADS} loads: {figures}"
+
+
+def test_a_page_whose_work_was_let_go_says_so_and_loads_again(browser, server_url, sample_set):
+    contexts = [browser.new_context() for _ in range(LIVE_PAGES + 1)]
+    tabs = [Tab(context.new_page(), server_url) for context in contexts]
+    for tab in tabs:  # the last page loaded lets go of the first one's work
+        loaded(tab, sample_set)
+    first = tabs[0]
+    first.page.evaluate("() => window.dazdepth.send([{op: 'add', depth: 300}], true)")
+    view = first.wait_view(f"v.message.text === {RELEASED!r}")
+    assert view["message"]["kind"] == "error" and not view["loaded"]
+    assert len(tabs[-1].send([{"op": "add", "depth": 300}])["splits"]) == 2  # the others work
+    assert len(loaded(first, sample_set)["splits"]) == 1  # dropped again: it works again
+    assert len(first.send([{"op": "add", "depth": 300}])["splits"]) == 2
+    for tab in tabs:
+        assert tab.errors == [] and tab.noise == []
+    for context in contexts:
+        context.close()
