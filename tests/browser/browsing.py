@@ -17,7 +17,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,11 +120,14 @@ def offline(text: str, location: dict) -> bool:
 class Tab:
     """The Daz Depth tab in one browser page."""
 
-    def __init__(self, page, url: str) -> None:
+    def __init__(self, page, url: str, host_noise: Callable[[str], bool] | None = None) -> None:
+        """``host_noise`` tells the console lines the page around the tab logs of its own
+        (on a webui page) from the tab's."""
         self.page = page
         self.errors: list[str] = []
         self.console: list[str] = []
         self.noise: list[str] = []  # console errors and warnings not known to be offline
+        self.host_noise = host_noise or (lambda line: False)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
         page.on("console", self.on_console)
         page.goto(url)
@@ -139,7 +142,9 @@ class Tab:
         line = f"{note.type}: {note.text}"
         self.console.append(line)
         if note.type in ("error", "warning") and not offline(note.text, note.location):
-            self.noise.append(f"{line} (at {note.location.get('url', '?')})")
+            noise = f"{line} (at {note.location.get('url', '?')})"
+            if not self.host_noise(noise):
+                self.noise.append(noise)
 
     def wait_js(self, function_js: str, timeout: float, arg=None) -> None:
         """page.wait_for_function, failing with what the page and the servers said."""
@@ -210,12 +215,15 @@ class Tab:
     def upload(self, *paths: Path, target: str = "#dazdepth_mount") -> dict:
         """Drop ``paths`` on the tab and wait for the answer (loaded, or a message)."""
         before = self.page.evaluate("() => JSON.stringify((window.dazdepth.view() || {}).message)")
+        noise = len(self.noise)
         self.drop(list(paths), target)
-        return self.wait_view(
+        view = self.wait_view(
             f"JSON.stringify(v.message) !== {json.dumps(before)}"
             " && (v.loaded || v.message.kind === 'error')",
             120000,  # about a second normally; generous for a loaded CI machine
         )
+        assert self.noise[noise:] == [], self.diagnosis("the upload logged errors or warnings")
+        return view
 
     def send(self, ops: list[dict]) -> dict:
         seq = self.page.evaluate(

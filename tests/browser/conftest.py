@@ -67,6 +67,6 @@ def tab(browser, server_url) -> Iterator[Tab]:
     page = context.new_page()
     opened = Tab(page, server_url)
     yield opened
+    context.close()  # first: a page left open would slow the next tests' pages
     assert opened.errors == []
     assert opened.noise == [], "the page logged errors or warnings"
-    context.close()

@@ -42,14 +42,16 @@ def test_thirty_page_loads_of_the_sample_leave_the_servers_memory_flat(browser, 
     page = context.new_page()
     rss = []
     with served_process(command, env) as (url, server):
-        for _ in range(LOADS):
-            tab = Tab(page, url)  # a new page load: the old page goes, as on a reload
-            view = tab.wait_view("v.loaded", 120000)
-            assert view["image"]["width"] == 1200, view["message"]
-            assert tab.errors == [] and tab.noise == []
-            time.sleep(0.5)  # the server finishes the load's last event
-            rss.append(rss_mb(server.pid))
-    context.close()
+        try:
+            for _ in range(LOADS):
+                tab = Tab(page, url)  # a new page load: the old page goes, as on a reload
+                view = tab.wait_view("v.loaded", 120000)
+                assert view["image"]["width"] == 1200, view["message"]
+                assert tab.errors == [] and tab.noise == []
+                time.sleep(0.5)  # the server finishes the load's last event
+                rss.append(rss_mb(server.pid))
+        finally:
+            context.close()
     figures = ", ".join(f"{mb:.0f}" for mb in rss)
     print(f"server RSS (MB) after each of {LOADS} loads: {figures}")
     growth = rss[-1] - rss[0]
@@ -58,17 +60,19 @@ def test_thirty_page_loads_of_the_sample_leave_the_servers_memory_flat(browser, 
 
 def test_a_page_whose_work_was_let_go_says_so_and_loads_again(browser, server_url, sample_set):
     contexts = [browser.new_context() for _ in range(LIVE_PAGES + 1)]
-    tabs = [Tab(context.new_page(), server_url) for context in contexts]
-    for tab in tabs:  # the last page loaded lets go of the first one's work
-        loaded(tab, sample_set)
-    first = tabs[0]
-    first.page.evaluate("() => window.dazdepth.send([{op: 'add', depth: 300}], true)")
-    view = first.wait_view(f"v.message.text === {RELEASED!r}")
-    assert view["message"]["kind"] == "error" and not view["loaded"]
-    assert len(tabs[-1].send([{"op": "add", "depth": 300}])["splits"]) == 2  # the others work
-    assert len(loaded(first, sample_set)["splits"]) == 1  # dropped again: it works again
-    assert len(first.send([{"op": "add", "depth": 300}])["splits"]) == 2
-    for tab in tabs:
-        assert tab.errors == [] and tab.noise == []
-    for context in contexts:
-        context.close()
+    try:
+        tabs = [Tab(context.new_page(), server_url) for context in contexts]
+        for tab in tabs:  # the last page loaded lets go of the first one's work
+            loaded(tab, sample_set)
+        first = tabs[0]
+        first.page.evaluate("() => window.dazdepth.send([{op: 'add', depth: 300}], true)")
+        view = first.wait_view(f"v.message.text === {RELEASED!r}")
+        assert view["message"]["kind"] == "error" and not view["loaded"]
+        assert len(tabs[-1].send([{"op": "add", "depth": 300}])["splits"]) == 2  # others work
+        assert len(loaded(first, sample_set)["splits"]) == 1  # dropped again: works again
+        assert len(first.send([{"op": "add", "depth": 300}])["splits"]) == 2
+        for tab in tabs:
+            assert tab.errors == [] and tab.noise == []
+    finally:
+        for context in contexts:
+            context.close()
