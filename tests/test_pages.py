@@ -1,5 +1,5 @@
 """The server's hold on each page's work (ui/pages.py) and the canvases shared between pages
-(controller.ReadOnce): bounded, let go when asked, and never written into."""
+(ui/sharing.py): bounded, let go when asked, and never written into."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from lib_dazdepth.engine.canvases import recognise
 from lib_dazdepth.ui import controller
 from lib_dazdepth.ui.controller import TabConfig
 from lib_dazdepth.ui.pages import Pages
+from lib_dazdepth.ui.sharing import ReadOnce
 
 
 def test_a_page_gets_a_key_with_its_first_workspace_and_keeps_it() -> None:
@@ -96,7 +97,7 @@ def test_pages_used_from_many_threads_stay_within_capacity() -> None:
 def test_read_once_shares_read_only_canvases_and_rereads_a_changed_file(tmp_path: Path) -> None:
     files = write_set(tmp_path)
     config = TabConfig(outputs=tmp_path / "out")
-    shared = controller.ReadOnce()
+    shared = ReadOnce()
     first = controller.load_files(files, None, config, read=shared).workspace
     second = controller.load_files(files, None, config, read=shared).workspace
     assert first is not second
@@ -121,7 +122,7 @@ def test_read_once_shares_read_only_canvases_and_rereads_a_changed_file(tmp_path
 def test_every_edit_on_a_shared_scene_leaves_the_other_page_as_it_was(tmp_path: Path) -> None:
     files = write_set(tmp_path)
     config = TabConfig(outputs=tmp_path / "out")
-    read = controller.ReadOnce()
+    read = ReadOnce()
     mine, _ = controller.open_workspace(recognise(files), config, read=read)
     other, _ = controller.open_workspace(recognise(files), config, read=read)
     before = other.depth_map.depth.copy(), other.normal.copy(), other.beauty.copy()

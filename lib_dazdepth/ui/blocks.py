@@ -15,6 +15,7 @@ from . import controller, drops
 from .compat import drop_box, file_list, js, on_close, update
 from .controller import NONE, TabConfig
 from .pages import RELEASED, Pages
+from .sharing import ReadOnce
 
 RENDER = "(view) => { if (window.dazdepthRender) { window.dazdepthRender(view); } return []; }"
 MOUNT = '<div id="dazdepth_mount"></div>'
@@ -36,7 +37,7 @@ def build_tab(
     (not in the standalone tab, which has no webui around it)."""
     stops: dict[str | None, threading.Event] = {}  # a running batch's stop flag, by page
     pages = Pages()  # each page's workspace; gr.State holds the page's key (pages.py)
-    shared = controller.ReadOnce()  # the files ``initial`` gives, read once for every page
+    shared = ReadOnce()  # the files ``initial`` gives, read once for every page
 
     def current(page: str | None) -> tuple[Workspace | None, str | None]:
         """The page's workspace, and the line saying so when it was let go."""
