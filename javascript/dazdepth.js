@@ -1,6 +1,7 @@
-/* Daz Depth front-end: the view from the server, commands to it, the tab's layout and the
-   preview with its readout; the histogram and the split table are parts of their own
-   (dazdepth_histogram.js, dazdepth_table.js), the preview tools too (dazdepth_edit.js).
+/* Daz Depth front-end: the view from the server, commands to it and the tab's layout; the
+   histogram, the split table and the preview are parts of their own (dazdepth_histogram.js,
+   dazdepth_table.js, dazdepth_preview.js with dazdepth_map.js), the preview tools too
+   (dazdepth_edit.js).
    Contract with the server: docs/ui-protocol.md. Plain scripts, the same for gradio 3.41
    and 4.40. */
 (function () {
@@ -8,7 +9,6 @@
   if (window.dazdepth) return; // loaded twice (webui reloads scripts on some setups)
 
   const TIMEOUT_MS = 3000;   // an in-flight command is forgotten after this, so the UI never locks
-  const LAYER_NAMES = { depth: 'Depth', test: 'Test', regions: 'Regions', normal: 'Normal', beauty: 'Beauty' };
 
   const st = {
     view: null, seq: 0,
@@ -22,8 +22,10 @@
     full: null,            // unzoomed histogram range
     focus: 1,              // focused inner boundary (keyboard)
     hoverX: null, frame: false,
-    grid: null,            // {w, h, data: Float32Array, src}
-    pix: null,             // {ctx, src} offscreen copy of the depth preview
+    drawsPreview: false,
+    followed: 0, followTimer: null, // when the table last followed a drag; the next time   // the preview part draws the shown layer itself (dazdepth_preview.js)
+    grid: null,            // the last view's "grid" and "beauty", kept: sent only when they change
+    beauty: null,
   };
 
   // ---- DOM helpers -------------------------------------------------------
@@ -111,7 +113,7 @@
     }
     if (!v || typeof v !== 'object') return input;
     st.view = v;
-    if (v.grid && v.grid.data) decodeGrid(v.grid);
+    if (v.grid && v.grid.data) { st.grid = v.grid; st.beauty = v.beauty || null; } // they come together
     if (v.histogram && !v.histogram.zoomed) st.full = { lo: v.histogram.lo, hi: v.histogram.hi };
     else if (!st.full && v.range) st.full = { lo: v.range.min, hi: v.range.max };
     const seq = Number(v.seq) || 0;
@@ -121,17 +123,6 @@
     st.retry = 0;
     draw();
     return input; // usable as a pass-through js function on both gradio versions
-  }
-
-  function decodeGrid(g) {
-    if (st.grid && st.grid.src === g.data) return;
-    try {
-      const bin = atob(g.data), n = bin.length >> 2, buf = new ArrayBuffer(n * 4), u8 = new Uint8Array(buf);
-      for (let i = 0; i < n * 4; i++) u8[i] = bin.charCodeAt(i);
-      const dv = new DataView(buf), data = new Float32Array(n);
-      for (let i = 0; i < n; i++) data[i] = dv.getFloat32(i * 4, true);
-      st.grid = { w: g.width, h: g.height, data, src: g.data };
-    } catch (e) { st.grid = null; }
   }
 
   function draw() {
@@ -163,42 +154,40 @@
     return S[k].label ? `${k} “${S[k].label}”` : String(k);
   }
 
+  // A boundary moved on the page (a drag, a nudge): the preview and the table follow at
+  // once, before the server's view comes (the histogram calls this each frame).
+  function moved() {
+    if (!st.ui || !st.view || !st.view.loaded) return;
+    st.ui.preview.live();
+    if (!st.drag && !st.over.size) return;
+    // The table ten times a second (its text lays out the page), and where the drag rests.
+    const now = performance.now(), wait = 100 - (now - st.followed);
+    if (st.drag && wait > 0) {
+      if (!st.followTimer) st.followTimer = setTimeout(() => { st.followTimer = null; moved(); }, wait);
+      return;
+    }
+    st.followed = now;
+    const S = splits();
+    st.ui.preview.counts(S);
+    st.ui.table.follow(S);
+  }
+
   // ---- build -------------------------------------------------------------
   // The tab's parts: the histogram (dazdepth_histogram.js), the split table
-  // (dazdepth_table.js), the preview here and its tools (window.dazdepthTools).
-  const kit = { st, h, send, splits, splitAt, splitName, fmt, int, setVal, focused, regionColour, toHex };
+  // (dazdepth_table.js), the preview (dazdepth_preview.js) with its tools.
+  const kit = { st, h, send, splits, splitAt, splitName, fmt, int, setVal, focused, regionColour, toHex, moved };
   function build(mount) {
     mount.textContent = '';
     const ui = {};
     st.ui = ui;
-    st.pix = null;
     ui.msg = h('div', { class: 'dd-msg' });
     const parts = window.dazdepthParts || {};
     ui.hist = parts.histogram(kit, ui);
     ui.table = parts.table(kit, ui);
-    // preview
-    ui.layers = h('div', { class: 'dd-layers', role: 'radiogroup' });
-    ui.layerKey = '';
-    ui.img = h('img', { class: 'dd-img', alt: 'preview', draggable: 'false' });
-    ui.imgRead = h('div', { class: 'dd-read' }, '\u00a0');
-    ui.img.addEventListener('load', grabPixels);
-    ui.img.addEventListener('pointermove', (e) => { ui.imgRead.textContent = previewReadout(e) || '\u00a0'; });
-    ui.img.addEventListener('pointerleave', () => { ui.imgRead.textContent = '\u00a0'; });
-    ui.tools = (window.dazdepthTools || []).map((tool) => ({ tool, el: tool.build({ h, send, view: () => st.view }) }));
-    ui.img.addEventListener('click', (e) => {
-      const p = previewAt(e);
-      if (ui.tools.some(({ tool }) => tool.click(e, p))) return;
-      if (p && Number.isFinite(p.depth)) {
-        const k = splitAt(p.depth);
-        if (k >= 0 && k !== st.view.selected) send([{ op: 'select', split: k }]);
-      }
-    });
-
+    ui.preview = parts.preview(kit, ui);
     ui.body = h('div', { class: 'dd-body' },
       ui.hist.el,
-      h('div', { class: 'dd-cols' },
-        ui.table.el,
-        h('div', { class: 'dd-preview' }, ui.layers, ui.img, ui.imgRead, ...ui.tools.map((t) => t.el))));
+      h('div', { class: 'dd-cols' }, ui.table.el, ui.preview.el));
     ui.files = parts.files ? parts.files(kit, ui) : null;
     ui.rootEl = h('div', { class: 'dd-root' }, ui.files && ui.files.el, ui.msg, ui.body);
     // The webui shows the tab later (display: none until then): fit once it has a size.
@@ -221,8 +210,7 @@
     ui.body.classList.toggle('dd-stale', !!(v.preview && v.preview.stale));
     ui.hist.update();
     ui.table.update(splits());
-    for (const { tool } of ui.tools) tool.update(v);
-    updatePreview();
+    ui.preview.update();
   }
 
   // The preview fits the first screen under whatever the host puts above the tab (the
@@ -234,71 +222,6 @@
     st.ui.rootEl.style.setProperty('--dd-top', `${Math.round(top + 70)}px`);
   }
   window.addEventListener('resize', () => fitToScreen());
-
-  // ---- preview -----------------------------------------------------------
-  function updatePreview() {
-    const v = st.view, ui = st.ui, layers = v.layers || [];
-    if (ui.layerKey !== layers.join(',')) {
-      ui.layerKey = layers.join(',');
-      ui.layers.textContent = '';
-      ui.radios = layers.map((name) => {
-        const input = h('input', { type: 'radio', name: 'dazdepth_layer', value: name, onchange: () => {
-          if (input.checked) send([{ op: 'show', layer: name }]);
-        } });
-        ui.layers.append(h('label', { class: 'dd-check' }, input, ' ' + (LAYER_NAMES[name] || name)));
-        return input;
-      });
-    }
-    for (const r of ui.radios || []) r.checked = r.value === v.show;
-    const src = v.preview && v.preview.src;
-    if (src && ui.img.getAttribute('src') !== src) ui.img.setAttribute('src', src);
-  }
-
-  // Offscreen copy of the depth preview, read for the grey under the pointer.
-  function grabPixels() {
-    const img = st.ui.img;
-    st.pix = null;
-    if (st.view.show !== 'depth' || !img.naturalWidth) return;
-    try {
-      const c = document.createElement('canvas');
-      c.width = img.naturalWidth;
-      c.height = img.naturalHeight;
-      const ctx = c.getContext('2d', { willReadFrequently: true });
-      ctx.drawImage(img, 0, 0);
-      st.pix = { ctx, src: img.getAttribute('src') };
-    } catch (e) { st.pix = null; }
-  }
-
-  function previewAt(e) {
-    const v = st.view, img = st.ui.img, rc = img.getBoundingClientRect();
-    if (!v || !v.loaded || !rc.width || !rc.height) return null;
-    const u = (e.clientX - rc.left) / rc.width, w = (e.clientY - rc.top) / rc.height;
-    if (u < 0 || u >= 1 || w < 0 || w >= 1) return null;
-    const pw = (v.preview && v.preview.width) || img.naturalWidth, ph = (v.preview && v.preview.height) || img.naturalHeight;
-    const px = Math.floor(u * pw), py = Math.floor(w * ph);
-    const im = v.image || {};
-    const x = Math.min((im.width || pw) - 1, Math.floor(px * (im.width || pw) / pw));
-    const y = Math.min((im.height || ph) - 1, Math.floor(py * (im.height || ph) / ph));
-    let depth = null;
-    const g = st.grid;
-    if (g && g.w && g.h) depth = g.data[Math.min(g.h - 1, Math.floor(w * g.h)) * g.w + Math.min(g.w - 1, Math.floor(u * g.w))];
-    let grey = null;
-    if (st.pix && st.pix.src === img.getAttribute('src') && v.show === 'depth') {
-      try { grey = st.pix.ctx.getImageData(Math.min(px, img.naturalWidth - 1), Math.min(py, img.naturalHeight - 1), 1, 1).data[0]; } catch (x2) { grey = null; }
-    }
-    return { x, y, depth, grey };
-  }
-
-  function previewReadout(e) {
-    const p = previewAt(e);
-    if (!p) return '';
-    let t = `x ${p.x}, y ${p.y}`;
-    if (p.depth === null || p.depth === undefined) return t;
-    if (!Number.isFinite(p.depth)) return `${t} · background`;
-    t += ` · depth ${fmt(p.depth)}`;
-    if (p.grey !== null) t += ` · grey ${p.grey}`;
-    return `${t} · split ${splitName(splitAt(p.depth))}`;
-  }
 
   // ---- start-up and public API -------------------------------------------
   // Draw what the view textbox already holds (page reload), for a little while after load.
@@ -347,6 +270,7 @@
       const rc = st.ui.canvas.getBoundingClientRect();
       return rc.left + st.ui.hist.X(S[i].start, rc.width);
     },
+    boundary: (i) => { const S = splits(); return i >= 1 && i < S.length ? S[i].start : null; }, // as dragged
     depthAtX: (clientX) => (st.ui && st.view ? st.ui.hist.D(clientX - st.ui.canvas.getBoundingClientRect().left) : null),
     splitAt: (d) => splitAt(d),
     regionColour,

@@ -20,7 +20,7 @@
   }
 
   // Grey levels and degrees keep their own tolerance values.
-  const remembered = { depth: '2', surface: '10' };
+  const remembered = { depth: '3', surface: '10' }; // 3: the sample orb with its rim (tests/test_rim.py)
   function byChanged() {
     const surface = ui.by.value === 'surface';
     remembered[surface ? 'depth' : 'surface'] = ui.tolerance.value;
@@ -28,6 +28,7 @@
     ui.tolerance.max = surface ? '90' : '64';
     ui.tolerance.title = surface ? 'degrees between the clicked pixel\'s surface direction and the others\'' : 'grey levels either side of the clicked pixel';
     ui.tolUnit.textContent = surface ? ' tolerance (°) ' : ' tolerance ';
+    ui.rimLabel.hidden = surface;
   }
 
   function build(a) {
@@ -37,15 +38,17 @@
     ui.wand = h('input', { type: 'checkbox', class: 'dd-wand' });
     ui.by = h('select', { class: 'dd-wand-by', title: 'grey: pixels of about the clicked grey level; surface: pixels facing about the same way (Normal canvas), a floor or a wall in one click', onchange: byChanged },
       h('option', { value: 'depth', text: 'by grey' }), h('option', { value: 'surface', text: 'by surface' }));
-    ui.tolerance = h('input', { type: 'number', class: 'dd-tolerance', min: '0', max: '64', step: '1', value: '2', title: 'grey levels either side of the clicked pixel' });
+    ui.tolerance = h('input', { type: 'number', class: 'dd-tolerance', min: '0', max: '64', step: '1', value: '3', title: 'grey levels either side of the clicked pixel' });
     ui.tolUnit = h('span', { text: ' tolerance ' });
+    ui.rim = h('input', { type: 'checkbox', class: 'dd-rim', checked: true });
+    ui.rimLabel = h('label', { class: 'dd-check', title: "also the object's anti-aliased edge: pixels whose depth blends it with what lies behind" }, ui.rim, ' + edge');
     ui.regionNo = h('input', { type: 'number', class: 'dd-region-no', min: '0', step: '1', value: '0' });
     ui.assign = h('button', { type: 'button', class: 'dd-assign', text: 'Assign', title: 'The selected pixels get this region', onclick: () => send([{ op: 'assign_selection', region: whole(ui.regionNo, 0) }]) });
     ui.unassign = h('button', { type: 'button', class: 'dd-unassign', text: 'No region', title: 'The selected pixels get no region', onclick: () => send([{ op: 'assign_selection', region: -1 }]) });
     ui.deselect = h('button', { type: 'button', class: 'dd-deselect', text: 'Deselect', title: 'Clear the selection', onclick: () => { setPicking(false); send([{ op: 'clear_selection' }]); } });
     ui.selInfo = h('span', { class: 'dd-read' });
     const wandBar = h('div', { class: 'dd-wandbar', title: 'click: select connected pixels of about the same grey; Shift-click adds, Alt- or Ctrl-click takes away' },
-      h('label', { class: 'dd-check' }, ui.wand, ' region wand'), ui.by, h('label', null, ui.tolUnit, ui.tolerance),
+      h('label', { class: 'dd-check' }, ui.wand, ' region wand'), ui.by, h('label', null, ui.tolUnit, ui.tolerance), ui.rimLabel,
       h('label', null, ' region ', ui.regionNo), ui.assign, ui.unassign, ui.deselect, ui.selInfo);
 
     ui.pick = h('button', { type: 'button', class: 'dd-pick-depth', text: 'Copy depth from a click…', title: 'then click where the depth to paint the selection with is (e.g. the wall behind a poking elbow)', onclick: () => setPicking(!picking) });
@@ -84,7 +87,9 @@
     if (!ui.wand.checked) return false;
     const mode = e.shiftKey ? 'add' : (e.altKey || e.ctrlKey || e.metaKey) ? 'subtract' : 'replace';
     const by = ui.by.value, tolerance = by === 'surface' ? Math.max(0, Number(ui.tolerance.value) || 0) : whole(ui.tolerance, 0);
-    api.send([{ op: 'select_at', x: p.x, y: p.y, by, tolerance, mode }]);
+    const op = { op: 'select_at', x: p.x, y: p.y, by, tolerance, mode };
+    if (by === 'depth') op.rim = ui.rim.checked;
+    api.send([op]);
     return true;
   }
 

@@ -14,7 +14,7 @@
   const GRAB = 6;            // handle hit tolerance in CSS px
 
   parts.histogram = function histogram(kit, ui) {
-    const { st, h, send, splits, splitAt, splitName, fmt, int, focused } = kit;
+    const { st, h, send, splits, splitAt, splitName, fmt, int, focused, moved } = kit;
 
     function build() {
       ui.logBox = h('input', { type: 'checkbox', title: 'Taller bars for rare depths (log scale)', onchange: () => { st.log = ui.logBox.checked; schedule(); } });
@@ -94,7 +94,9 @@
       requestAnimationFrame(() => {
         st.frame = false;
         drawHist();
-        if (st.drag && st.drag.dirty) {
+        moved(); // the preview and the table follow on the page
+        // Where the page draws the preview itself, the server hears of the drag on release.
+        if (st.drag && st.drag.dirty && !st.drawsPreview) {
           st.drag.dirty = false;
           send([{ op: 'move', boundary: st.drag.i, depth: st.drag.depth }], false);
         }

@@ -6,6 +6,8 @@
 // images do; both ControlNets enable the unit on that event, and we tick "enable" too.
 // The unit's options and the Regional Prompter's switches are set through their own
 // components' events (dropdown option press, number input, radio and checkbox click).
+// Pictures are put in with dazdepth_place.js, which shows each box first and checks the
+// picture is on screen.
 (function () {
   'use strict';
 
@@ -16,20 +18,6 @@
   }
   const q = (selector) => root().querySelector(selector);
   const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-  function pngFile(base64, name) {
-    const binary = atob(base64);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return new File([bytes], name, { type: 'image/png' });
-  }
-
-  function putFile(input, file) {
-    const transfer = new DataTransfer();
-    transfer.items.add(file);
-    input.files = transfer.files;
-    input.dispatchEvent(new Event('change', { bubbles: true }));
-  }
 
   function tick(box) {
     if (box && !box.checked) box.click();
@@ -158,21 +146,29 @@
       ' (the unit count in Settings, ControlNet; then restart)';
   }
 
+  const NOT_SHOWN = 'its picture did not show on the page (the webui has it)';
+
   async function sendUnit(tab, item) {
+    const { place, reveal } = window.dazdepthPlace;
+    const box = enableBox(tab, item.unit);
+    if (box) await reveal(box);
     if (tab === 'img2img') await showImg2imgPanel(item.unit);
-    const input = unitFileInput(tab, item.unit);
-    if (!input) return `${item.role}: ${unitMissing(tab, item.unit)}`;
-    putFile(input, pngFile(item.png, item.name));
-    await wait(100);
+    if (!unitFileInput(tab, item.unit)) return `${item.role}: ${unitMissing(tab, item.unit)}`;
+    // Shown before the next unit's tab hides it.
+    const block = unitElement(tab, item.unit, '_input_image');
+    const shown = await place(() => unitFileInput(tab, item.unit), item.png, item.name, block);
     tick(enableBox(tab, item.unit));
     const { model, missed } = await setUnitOptions(tab, item);
-    const done = `${item.role} → unit ${item.unit}${model ? ` (${model})` : ''}`;
-    return missed.length ? `${done}, not set: ${missed.join(', ')}` : done;
+    const said = [`${item.role} → unit ${item.unit}${model ? ` (${model})` : ''}`];
+    if (missed.length) said.push(`not set: ${missed.join(', ')}`);
+    if (!shown) said.push(NOT_SHOWN);
+    return said.join(', ');
   }
 
   // gradio 3: the box labelled "Upload mask here cus gradio" in #RP_mode<t2i|i2i> (not the
   // sketch box #polymask<sfx> beside it, which the Regional Prompter says not to upload to);
-  // gradio 4: the ImageEditor #polymask<sfx>, its only mask input.
+  // gradio 4: the ImageEditor #polymask<sfx> (an Image with its "Disable ImageEditor"
+  // setting), its only mask input.
   function maskInput(tab) {
     const short = tab === 'img2img' ? 'i2i' : 't2i';
     const mode = q(`#RP_mode${short}`);
@@ -223,8 +219,13 @@
     if (missed.length) done.push(`Regional Prompter: not set: ${missed.join(', ')}`);
     const input = maskInput(tab);
     if (input) {
-      putFile(input, pngFile(regions.mask, 'regions.png'));
-      done.push('region mask → Regional Prompter');
+      // It shows in #polymask: gradio 3's sketch box, which the RP draws it into, is
+      // confirmed; gradio 4's ImageEditor (WebGL) cannot be read back.
+      const box = q(`#polymask${tab === 'img2img' ? 'i2i' : 't2i'}`);
+      const confirm = !!box && !box.contains(input);
+      const mask = [() => maskInput(tab), regions.mask, 'regions.png', box, confirm];
+      const shown = await window.dazdepthPlace.place(...mask);
+      done.push(`region mask → Regional Prompter${shown ? '' : `, ${NOT_SHOWN}`}`);
     } else {
       done.push('Regional Prompter: no mask input found (is it installed?)');
     }
@@ -256,11 +257,16 @@
   async function dazdepthSend(orderJson) {
     const order = typeof orderJson === 'string' ? JSON.parse(orderJson) : orderJson;
     const done = [];
-    for (const item of order.items || []) done.push(await sendUnit(order.tab, item));
+    const items = order.items || [];
+    for (const item of items) done.push(await sendUnit(order.tab, item));
+    if (items.length > 1) {  // back to the first unit
+      await window.dazdepthPlace.reveal(unitFileInput(order.tab, items[0].unit));
+    }
     if (order.regions) done.push(...(await sendRegions(order.tab, order.regions)));
     const size = setGenerationSize(order.tab, order.size);
     if (size) done.push(size);
     done.push(...(order.note || []));
+    for (const line of (order.regions && order.regions.warnings) || []) done.push(`warning: ${line}`);
     const status = q('#dazdepth_send_status');
     if (status) status.textContent = done.join('; ');
     const switchTo = window[`switch_to_${order.tab}`];

@@ -9,7 +9,7 @@
   if (parts.table) return; // loaded twice
 
   parts.table = function table(kit, ui) {
-    const { st, h, send, fmt, int, setVal, toHex, regionColour } = kit;
+    const { st, h, send, fmt, int, setVal, toHex } = kit;
 
     function build() {
       ui.tbody = h('tbody');
@@ -31,10 +31,10 @@
       ui.total = h('span', { class: 'dd-total' });
       ui.status = h('span', { class: 'dd-status' });
       ui.auto = h('button', { type: 'button', class: 'dd-auto', text: 'Auto splits', title: 'Find the depth clusters, split between them and share the levels out (nearest get the most)', onclick: () => send([{ op: 'auto' }]) });
-      ui.regionsFromSplits = h('button', { type: 'button', class: 'dd-regions-from-splits', text: 'Regions from splits', title: 'Give every split holding pixels its own region, near to far', onclick: () => send([{ op: 'regions_from_splits' }]) });
+      ui.regionsFromSplits = h('button', { type: 'button', class: 'dd-regions-from-splits', text: 'Regions from splits', title: 'Give every split holding at least 0.1% of the pixels its own region, near to far', onclick: () => send([{ op: 'regions_from_splits' }]) });
       ui.growRegions = h('button', { type: 'button', class: 'dd-grow-regions', text: 'Grow regions 1 px', title: 'Every pixel without a region next to one takes that region: closes one-pixel seams', onclick: () => send([{ op: 'grow_regions' }]) });
-      ui.orderRegions = h('button', { type: 'button', class: 'dd-order-regions', text: 'Order regions near → far', title: 'Renumber the regions by depth, nearest first (their colours and BREAK order change; the message says what moved)', onclick: () => send([{ op: 'order_regions' }]) });
-      ui.clearEdits = h('button', { type: 'button', class: 'dd-clear-edits', text: 'Clear region edits', title: 'Forget the regions painted or split up by object: regions come from the splits again', onclick: () => send([{ op: 'clear_region_edits' }]) });
+      ui.orderRegions = h('button', { type: 'button', class: 'dd-order-regions', text: 'Order regions near → far', title: 'Renumber the regions by depth, nearest first (their colours and BREAK order change; the message says what moved). Numbers you type are never renumbered otherwise', onclick: () => send([{ op: 'order_regions' }]) });
+      ui.clearEdits = h('button', { type: 'button', class: 'dd-clear-edits', text: 'Clear region edits', title: 'Forget the regions painted or divided up: regions come from the splits again', onclick: () => send([{ op: 'clear_region_edits' }]) });
       ui.spreadEq = h('button', { type: 'button', text: 'Spread remaining equally', title: 'Give the levels not yet given out to the splits, the same number each', onclick: () => send([{ op: 'spread', how: 'equal' }]) });
       ui.spreadShare = h('button', { type: 'button', text: 'Spread by pixel share', title: 'Give the levels not yet given out to the splits, more to those with more pixels', onclick: () => send([{ op: 'spread', how: 'share' }]) });
       ui.curve = h('select', { title: 'How depth turns into grey in every split without its own curve: linear, or more levels up close (inverse)', onchange: () => send([{ op: 'curve', value: ui.curve.value }]) },
@@ -100,8 +100,12 @@
         r.test.title = s.test ? `test colour: ${s.test}` : 'no test colour';
         r.clear.disabled = !s.test;
         setVal(r.region, region);
-        r.swatch.style.background = regionColour(region) || 'transparent';
-        r.swatch.classList.toggle('dd-none', region < 0);
+        // The colour the saved mask gives this region (the view's one ordered list), not
+        // the palette entry of its number: a region with no pixel has none.
+        const planned = ((v.regions && v.regions.rows) || []).find((x) => x.region === region);
+        r.swatch.style.background = planned ? planned.colour : 'transparent';
+        r.swatch.title = planned ? `region ${region}: ${planned.colour}, BREAK section ${planned.section}` : region >= 0 ? `region ${region} holds no pixel: no colour, no BREAK section` : 'no region';
+        r.swatch.classList.toggle('dd-none', !planned);
         setVal(r.curve, s.curve || '');
         r.share.textContent = `${fmt(s.share)}%`;
         r.share.title = `${int(s.pixels)} px`;
@@ -123,6 +127,17 @@
     }
 
 
-    return { el: build(), update };
+    // While a boundary is dragged: only the ranges and counts, cheap enough for every frame.
+    function follow(S) {
+      if (ui.rows.length !== S.length) return;
+      S.forEach((s, k) => {
+        const r = ui.rows[k];
+        r.range.textContent = `${fmt(s.start)} – ${fmt(s.end)}`;
+        r.share.textContent = `${fmt(s.share)}%`;
+        r.greys.textContent = Number.isFinite(s.greys) ? s.greys : '–';
+      });
+    }
+
+    return { el: build(), update, follow };
   };
 })();

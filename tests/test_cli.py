@@ -11,6 +11,7 @@ import OpenEXR
 import pytest
 from exrdata import write_depth, write_exr
 from PIL import Image
+from readings import assert_reads_as
 
 from lib_dazdepth.cli.main import main
 from lib_dazdepth.engine.normals import decode_normals
@@ -31,6 +32,11 @@ def cli(*args, cwd: Path | None = None, stdin: str = "") -> subprocess.Completed
         timeout=120,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )
+
+
+def template_line(stdout: str) -> str:
+    (line,) = [x for x in stdout.splitlines() if x.startswith("** Regional Prompter template: ")]
+    return line.removeprefix("** Regional Prompter template: ")
 
 
 def png(path: Path) -> np.ndarray:
@@ -64,8 +70,13 @@ def test_regions_mask_noise_bits_and_out_folder(tmp_path: Path) -> None:
     near = RAMP < 150
     assert depth16.dtype == np.uint16 and (depth16[~near] == 0).all() and (depth16[near] > 0).all()
     regions = png(out / "a.regions.png")
-    assert {tuple(c) for c in regions[near]} == {(0x40, 0x80, 0x80)}
+    # region 1 is the only region: the first colour (a gap would shift every prompt)
+    assert {tuple(c) for c in regions[near]} == {(0x80, 0x40, 0x40)}
     assert (regions[~near] == 0).all()  # no region there: grey depth, which is black
+    assert "** region 1: colour #804040, BREAK section 1: (region 1)" in result.stdout
+    template = template_line(result.stdout)
+    assert template == "(base prompt) BREAK (region 1)"
+    assert_reads_as(regions, template, np.where(near, "(region 1)", "(base prompt)"))
     mask = png(out / "a.mask.png")
     np.testing.assert_array_equal(mask, np.where(near, 255, 0))
     assert load_preset(out / "a.depth.png").bounds == splits.bounds

@@ -9,8 +9,11 @@ import numpy as np
 import pytest
 from exrdata import write_depth, write_exr
 from PIL import Image
+from test_conventions import FOV, distance_canvas, scene
+from test_exr_files import DEPTH, blender
 from test_workspace import RAMP, workspace
 
+from lib_dazdepth.engine.canvases import Reading
 from lib_dazdepth.engine.mapping import MappingPlan, map_depth
 from lib_dazdepth.engine.presets import load_preset, to_document
 from lib_dazdepth.engine.splits import SplitSet
@@ -38,8 +41,27 @@ def test_loading_a_canvas_set_and_a_bad_file_keeps_the_work(tmp_path: Path) -> N
         "depth": "s-Canvas2-Depth.exr",
         "normal": "s-Canvas3-Normal.exr",
         "beauty": "s.png",
+        "ids": "(none)",
     }
-    assert json.loads(loaded.view)["layers"] == ["depth", "test", "regions", "normal", "beauty"]
+    assert json.loads(loaded.view)["layers"] == [
+        "depth",
+        "test",
+        "regions",
+        "reading",
+        "normal",
+        "beauty",
+    ]
+    assert json.loads(loaded.view)["message"] == {
+        "kind": "info",
+        "text": "Loaded s-Canvas2-Depth.exr: depth from Y (float), planar depth,"
+        " normals from R,G,B",
+    }
+    assert loaded.layers == {
+        "depth": ["(by name)", "Y"],
+        "normal": ["(by name)", "R,G,B"],
+        "beauty": ["(by name)"],  # a picture has no layers
+        "ids": ["(by name)"],
+    }
     bad = tmp_path / "x-Canvas2-Depth.exr"
     bad.write_text("not an exr")
     again = controller.load_files([bad], loaded.workspace, config)
@@ -55,7 +77,10 @@ def test_a_wrong_sized_normal_is_reported_and_left_out(tmp_path: Path) -> None:
     )
     loaded = controller.load_files([depth, normal], None, TabConfig(tmp_path))
     view = json.loads(loaded.view)
-    assert "is 5x5, the depth is 64x48; not used" in view["message"]["text"]
+    assert view["message"]["text"] == (
+        "Loaded s-Canvas2-Depth.exr: depth from Y (float), planar depth; s-Canvas3-Normal.exr:"
+        " display window (0,0)-(4,4) (5x5) is not the depth's (0,0)-(63,47) (64x48); not used"
+    )
     assert "normal" not in view["layers"]
 
 
@@ -202,3 +227,42 @@ def test_loading_with_edge_repair_gives_silhouette_pixels_back(tmp_path: Path) -
     repaired = fixed.depth_map.background.repaired
     assert repaired > 0
     assert fixed.depth_map.background.total == plain.depth_map.background.total - repaired
+
+
+def test_a_layer_per_canvas_and_what_the_depth_holds(tmp_path: Path) -> None:
+    """A Blender-like file as every canvas: the status line names what was read; a layer
+    picked in the list, inverse depth and a distance canvas with a field of view."""
+    blender(tmp_path / "b.exr")
+    files = [tmp_path / "b.exr"]
+    config = TabConfig(tmp_path / "out")
+    roles = {"depth": "b.exr", "normal": "b.exr", "beauty": "b.exr"}
+    loaded = controller.load_files(files, None, config, roles)
+    assert loaded.layers["depth"][:3] == [
+        "(by name)",
+        "ViewLayer.Depth.Z",
+        "ViewLayer.Denoising Depth.Z",
+    ]
+    assert json.loads(loaded.view)["message"]["text"] == (
+        "Loaded b.exr: depth from ViewLayer.Depth.Z (float), planar depth, normals from"
+        " ViewLayer.Normal (X,Y,Z), beauty from ViewLayer.Combined (R,G,B)"
+    )
+    reading = Reading({"normal": "ViewLayer.Denoising Normal (X,Y,Z)"}, "inverse")
+    picked = controller.load_files(files, None, config, roles, reading=reading)
+    assert picked.workspace.normal.min() >= 0.8
+    np.testing.assert_allclose(picked.workspace.depth_map.depth, 1 / DEPTH, rtol=1e-6)
+    text = json.loads(picked.view)["message"]["text"]
+    assert "inverse depth (1/z)" in text and "ViewLayer.Denoising Normal (X,Y,Z)" in text
+    stereo = write_exr(tmp_path / "s-Depth.exr", {"left.Z": DEPTH, "right.Z": DEPTH})
+    note = json.loads(controller.load_files([stereo], None, config).view)["message"]
+    assert note["text"].endswith(
+        "s-Depth.exr: used left.Z, but right.Z could be meant too (choose in the layer list)"
+    )
+
+
+def test_a_distance_canvas_in_the_tab(tmp_path: Path) -> None:
+    path = distance_canvas(tmp_path / "s-Canvas4-Distance.exr")
+    config = TabConfig(tmp_path / "out")
+    refused = json.loads(controller.load_files([path], None, config).view)["message"]
+    assert refused["kind"] == "error" and "(--fov DEGREES)" in refused["text"]
+    loaded = controller.load_files([path], None, config, reading=Reading(fov=FOV))
+    np.testing.assert_allclose(loaded.workspace.depth_map.depth, scene(), rtol=2e-7)

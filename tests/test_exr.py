@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from lib_dazdepth.engine import exr
 from lib_dazdepth.engine.errors import InputError
 from lib_dazdepth.engine.exr import list_channels, read_depth, read_rgb
 
@@ -47,16 +46,22 @@ def problem(excinfo: pytest.ExceptionInfo, path: Path) -> str:
     return message
 
 
-def spy_on_open(monkeypatch) -> list[bool]:
-    """Record header_only of every OpenEXR.File call made by the module."""
-    calls: list[bool] = []
-    real = OpenEXR.File
+def spy_on_open(monkeypatch) -> list[str]:
+    """Record how the reader opens files: "header" (OpenEXR.File, header only), "all"
+    (OpenEXR.File decoding every channel), "chosen" (InputFile: the named channels only)."""
+    calls: list[str] = []
+    real_file, real_input = OpenEXR.File, OpenEXR.InputFile
 
-    def spy(*args, **kwargs):
-        calls.append(bool(kwargs.get("header_only", False)))
-        return real(*args, **kwargs)
+    def spy_file(*args, **kwargs):
+        calls.append("header" if kwargs.get("header_only", False) else "all")
+        return real_file(*args, **kwargs)
 
-    monkeypatch.setattr(exr.OpenEXR, "File", spy)
+    def spy_input(*args, **kwargs):
+        calls.append("chosen")
+        return real_input(*args, **kwargs)
+
+    monkeypatch.setattr(OpenEXR, "File", spy_file)
+    monkeypatch.setattr(OpenEXR, "InputFile", spy_input)
     return calls
 
 
@@ -99,31 +104,32 @@ def test_uint_y(tmp_path: Path) -> None:
         ({"pass.Depth": DEPTH}, "pass.Depth"),
         ({"Y": DEPTH, "Z": SMALL, "depth": SMALL}, "Y"),
         ({"Z": DEPTH, "a.Z": SMALL, "depth": SMALL}, "Z"),
-        ({"a.Z": DEPTH, "depth": SMALL}, "a.Z"),
+        ({"a.Z": DEPTH, "depth.Z": SMALL}, "depth.Z"),
+        ({"a.Z": DEPTH, "R": SMALL, "G": SMALL, "B": SMALL}, "a.Z"),
         ({"R": SMALL, "G": SMALL, "B": SMALL, "depth": DEPTH}, "depth"),
     ],
 )
 def test_depth_channel_choice(tmp_path: Path, channels: dict, expected: str) -> None:
     image = read_depth(write(tmp_path / "c.exr", channels))
     assert image.channel == expected
-    np.testing.assert_array_equal(image.values, DEPTH)
+    np.testing.assert_array_equal(image.values, SMALL if expected == "depth.Z" else DEPTH)
 
 
 @pytest.mark.parametrize("alpha", [False, True])
-def test_grey_rgb_depth(tmp_path: Path, alpha: bool) -> None:
+def test_grey_rgb_depth_is_read_when_asked(tmp_path: Path, alpha: bool) -> None:
+    """R of an RGB layer is one component of a vector: only taken when named."""
     channels = {"R": DEPTH, "G": DEPTH.copy(), "B": DEPTH.copy()}
     if alpha:
         channels["A"] = np.ones_like(DEPTH)
-    image = read_depth(write(tmp_path / "grey.exr", channels))
+    path = write(tmp_path / "grey.exr", channels)
+    with pytest.raises(InputError) as excinfo:
+        read_depth(path)
+    message = problem(excinfo, path)
+    assert "no depth channel found" in message
+    assert "(a grey depth stored as RGB: --channel R)" in message
+    image = read_depth(path, channel="R")
     assert image.channel == "R"
     np.testing.assert_array_equal(image.values, DEPTH)
-
-
-def test_grey_rgb_with_nan_is_still_grey(tmp_path: Path) -> None:
-    data = DEPTH.copy()
-    data[0, 0] = np.nan
-    image = read_depth(write(tmp_path / "g.exr", {"R": data, "G": data, "B": data}))
-    assert np.isnan(image.values[0, 0])
 
 
 def test_colour_rgb_is_refused(tmp_path: Path) -> None:
@@ -131,9 +137,7 @@ def test_colour_rgb_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as excinfo:
         read_depth(path)
     message = problem(excinfo, path)
-    assert "no depth channel found" in message
-    assert "differ" in message
-    assert "part 0: B, G, R" in message
+    assert "no depth channel found; channels: part 0: B, G, R" in message
     assert "--channel" in message
 
 
@@ -207,24 +211,35 @@ def test_compressions_scanline_and_tiled(tmp_path: Path, compression, tiled: boo
     np.testing.assert_array_equal(image.values, DEPTH)
 
 
-def test_offset_data_window(tmp_path: Path) -> None:
+def test_offset_data_window_inside_the_display_window(tmp_path: Path) -> None:
     path = write(
         tmp_path / "o.exr",
         {"Z": SMALL},
         dataWindow=window(5, 7, 8, 9),
-        displayWindow=window(0, 0, 15, 15),
+        displayWindow=window(0, 0, 15, 11),
     )
     image = read_depth(path)
     assert image.origin == (5, 7)
-    assert image.values.shape == (3, 4)
-    np.testing.assert_array_equal(image.values, SMALL)
+    assert image.values.shape == (12, 16)
+    np.testing.assert_array_equal(image.values[7:10, 5:9], SMALL)
+    outside = np.ones((12, 16), dtype=bool)
+    outside[7:10, 5:9] = False
+    assert np.isnan(image.values[outside]).all()
+    assert image.uncovered() == 12 * 16 - 12
 
 
 def test_negative_offset_data_window(tmp_path: Path) -> None:
-    path = write(tmp_path / "n.exr", {"Y": SMALL}, dataWindow=window(-2, -1, 1, 1))
+    """Data from (-2, -1) to (1, 1) in a display window from (-2, -1) to (1, 1)."""
+    path = write(
+        tmp_path / "n.exr",
+        {"Y": SMALL},
+        dataWindow=window(-2, -1, 1, 1),
+        displayWindow=window(-2, -1, 1, 1),
+    )
     image = read_depth(path)
     assert image.origin == (-2, -1)
     np.testing.assert_array_equal(image.values, SMALL)
+    assert image.notes() == []
 
 
 def multipart(path: Path) -> Path:
@@ -267,8 +282,8 @@ def test_multipart_part_without_depth(tmp_path: Path) -> None:
     with pytest.raises(InputError) as excinfo:
         read_depth(path, part="beauty")
     message = problem(excinfo, path)
-    assert "part 0 (beauty): B, G, R" in message
-    assert "depth" not in message.split("channels:")[1]
+    assert "no depth channel found; channels: part 0 (beauty): B, G, R —" in message
+    assert "depth" not in message.split("channels:")[1].split("—")[0]
 
 
 @pytest.mark.parametrize(
@@ -298,7 +313,7 @@ def test_list_channels_does_not_decode(tmp_path: Path, monkeypatch) -> None:
     path = write(tmp_path / "s.exr", {"Y": SMALL})
     calls = spy_on_open(monkeypatch)
     list_channels(path)
-    assert calls == [True]
+    assert calls == ["header"]
 
 
 # ----------------------------------------------------------------------------- rgb
@@ -325,9 +340,9 @@ def test_rgb_half_exact(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("names", "expected"),
     [
-        (("Normal.R", "Normal.G", "Normal.B"), "Normal.R,Normal.G,Normal.B"),
+        (("Normal.R", "Normal.G", "Normal.B"), "Normal"),
         (("X", "Y", "Z"), "X,Y,Z"),
-        (("normal.x", "normal.y", "normal.z"), "normal.x,normal.y,normal.z"),
+        (("normal.x", "normal.y", "normal.z"), "normal"),
     ],
 )
 def test_rgb_other_names(tmp_path: Path, names: tuple[str, str, str], expected: str) -> None:
@@ -353,5 +368,5 @@ def test_rgb_missing(tmp_path: Path) -> None:
     with pytest.raises(InputError) as excinfo:
         read_rgb(path)
     message = problem(excinfo, path)
-    assert "no R, G, B" in message
-    assert "part 0: G, R, Y" in message
+    assert "no normal layer found; channels: part 0: G, R, Y" in message
+    assert "--normal-channel" in message

@@ -15,10 +15,10 @@ from lib_dazdepth.engine.exr import list_channels, read_depth, read_rgb
 
 
 def test_decodes_once(tmp_path: Path, monkeypatch) -> None:
-    path = write(tmp_path / "g.exr", {"R": DEPTH, "G": DEPTH, "B": DEPTH})
+    path = write(tmp_path / "g.exr", {"R": DEPTH, "G": DEPTH, "B": DEPTH, "Z": SMALL})
     calls = spy_on_open(monkeypatch)
     read_depth(path)
-    assert calls == [True, False]
+    assert calls == ["header", "chosen"]
 
 
 def test_missing_file(tmp_path: Path) -> None:
@@ -113,7 +113,7 @@ def test_deep_refused(tmp_path: Path, storage, monkeypatch) -> None:
         with pytest.raises(InputError) as excinfo:
             reader(path)
         assert "deep EXR images are not supported" in problem(excinfo, path)
-    assert all(calls)  # header only
+    assert set(calls) == {"header"}
 
 
 def test_too_large_fails_before_decoding(tmp_path: Path, monkeypatch) -> None:
@@ -125,17 +125,46 @@ def test_too_large_fails_before_decoding(tmp_path: Path, monkeypatch) -> None:
         message = problem(excinfo, path)
         assert "too large" in message
         assert "4x3" in message
-    assert calls == [True, True]
+    assert calls == ["header", "header"]
     assert read_depth(path, max_pixels=12).values.shape == (3, 4)
 
 
-def test_too_many_samples(tmp_path: Path) -> None:
+def test_many_channels_decode_only_the_chosen_one(tmp_path: Path, monkeypatch) -> None:
+    """Nine more channels than needed: only Y is decoded, so the size limit is Y's."""
     channels = {f"c{i:02d}": SMALL for i in range(9)}
     channels["Y"] = DEPTH
     path = write(tmp_path / "many.exr", channels)
+    asked: list[list[str]] = []
+    real = OpenEXR.InputFile
+
+    class Spy:
+        def __init__(self, name):
+            self.file = real(name)
+
+        def header(self):
+            return self.file.header()
+
+        def channels(self, names, **rows):
+            asked.append(list(names))
+            return self.file.channels(names, **rows)
+
+        def close(self):
+            self.file.close()
+
+    monkeypatch.setattr(OpenEXR, "InputFile", Spy)
+    np.testing.assert_array_equal(read_depth(path, max_pixels=12).values, DEPTH)
+    assert asked == [["Y"]]
+
+
+def test_too_many_samples_when_every_part_is_decoded(tmp_path: Path) -> None:
+    """A later part can only be decoded with every other: then the total is capped."""
+    extra = OpenEXR.Part({}, {f"c{i:02d}": SMALL for i in range(9)}, "extra")
+    depth = OpenEXR.Part({}, {"Y": DEPTH}, "depth")
+    path = tmp_path / "parts.exr"
+    OpenEXR.File([extra, depth]).write(str(path))
     with pytest.raises(InputError) as excinfo:
         read_depth(path, max_pixels=12)
-    assert "too large" in problem(excinfo, path)
+    assert "too large: 120 samples in all channels and parts" in problem(excinfo, path)
     np.testing.assert_array_equal(read_depth(path, max_pixels=15).values, DEPTH)
 
 
@@ -164,3 +193,25 @@ def test_errors_are_input_errors_for_pathlike_and_str(tmp_path: Path) -> None:
         with pytest.raises(InputError) as excinfo:
             read_depth(arg)
         assert excinfo.value.path == str(path)
+
+
+def test_a_daz_canvas_is_the_packages_own_array(tmp_path: Path, monkeypatch) -> None:
+    """Y alone, or R,G,B alone: OpenEXR.File decodes exactly what is wanted (R,G,B as one
+    interleaved array), so its arrays are used as they are; anything more is read by name."""
+    rgb = {"R": SMALL, "G": -SMALL, "B": DEPTH}
+    paths = [
+        write(tmp_path / "d.exr", {"Y": DEPTH}),
+        write(tmp_path / "n.exr", dict(rgb)),
+        write(tmp_path / "a.exr", {**rgb, "A": SMALL}),
+    ]
+    calls = spy_on_open(monkeypatch)
+    depth = read_depth(paths[0])
+    assert calls == ["header", "all"] and depth.values.flags.writeable
+    calls.clear()
+    normal = read_rgb(paths[1])
+    assert calls == ["header", "all"]
+    assert normal.values.flags.c_contiguous and normal.values.base is None
+    np.testing.assert_array_equal(normal.values, np.stack([SMALL, -SMALL, DEPTH], axis=-1))
+    calls.clear()
+    read_rgb(paths[2])
+    assert calls == ["header", "chosen"]

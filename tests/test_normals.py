@@ -201,3 +201,19 @@ def test_round_trip_random_field_mean_error():
     err = _angles(n, back.astype(np.float64))
     assert err.max() < 0.5
     assert err.mean() < 0.25
+
+
+def test_blocks_of_rows_give_the_same_map(monkeypatch) -> None:
+    """The map is encoded a block of rows at a time; any block size gives the same bytes."""
+    from lib_dazdepth.engine import normals as module
+
+    rng = np.random.default_rng(11)
+    vectors = rng.normal(size=(23, 9, 3)).astype(np.float32)
+    vectors[3, 4] = np.nan
+    background = rng.random((23, 9)) < 0.1
+    whole = encode_normals(vectors, NormalSettings(flip_y=True), background)
+    monkeypatch.setattr(module, "BLOCK_PIXELS", 20)  # two rows at a time, and a short last
+    np.testing.assert_array_equal(
+        encode_normals(vectors, NormalSettings(flip_y=True), background), whole
+    )
+    assert tuple(whole[3, 4]) == (128, 128, 255)

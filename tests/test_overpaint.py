@@ -132,8 +132,7 @@ def test_overpaint_commands_in_the_workspace_and_undo() -> None:
     assert ws.selection.sum() == 1  # the elbow alone: its grey differs from the figure's
     ws.apply([{"op": "paint_depth", "x": 0, "y": 0}])  # the wall behind it
     assert ws.depth_map.depth[2, 2] == 500.0
-    assert ws.layer("depth")[2, 2] == wall_grey // 2 + 128  # still selected: lightened
-    ws.apply([{"op": "clear_selection"}])
+    assert ws.selection is None  # done with: the preview shows the wall's grey there
     assert ws.layer("depth")[2, 2] == wall_grey
     painted = ws.depth_map
     ws.apply([{"op": "undo"}])
@@ -143,18 +142,26 @@ def test_overpaint_commands_in_the_workspace_and_undo() -> None:
     ws.apply([{"op": "redo"}])
     assert ws.depth_map is painted and ws.depth_map.depth[2, 2] == 500.0
     figure = (slice(2, 4), slice(4, 6))
-    ws.apply([{"op": "select_at", "x": 4, "y": 2}, {"op": "paint_depth", "to": "far_end"}])
-    assert ws.selection.sum() == 4
+    ws.apply([{"op": "select_at", "x": 4, "y": 2}])
+    picked = ws.selection
+    assert picked.sum() == 4
+
+    def paint_again(op: dict) -> None:  # each paint ends the selection: select it anew
+        ws.selection = picked
+        ws.apply([op])
+        assert ws.selection is None
+
+    paint_again({"op": "paint_depth", "to": "far_end"})
     far = ws.depth_map.depth[figure]
     assert (far == far[0, 0]).all() and 500.0 <= far[0, 0] < ws.splits.bounds[-1]  # one split
-    ws.apply([{"op": "paint_depth", "to": "no_hit"}])
+    paint_again({"op": "paint_depth", "to": "no_hit"})
     assert not ws.depth_map.valid[figure].any() and ws.depth_map.background.hidden == 4
-    ws.apply([{"op": "paint_depth", "to": "far_end"}])  # hidden pixels have no split
+    paint_again({"op": "paint_depth", "to": "far_end"})  # hidden pixels have no split
     assert not ws.depth_map.valid[figure].any()
-    ws.apply([{"op": "paint_depth", "to": "original"}])
+    paint_again({"op": "paint_depth", "to": "original"})
     assert (ws.depth_map.depth[figure] == 100.0).all() and ws.depth_map.valid[figure].all()
     assert ws.depth_map.depth[2, 2] == 500.0  # the elbow's edit stays
-    ws.apply([{"op": "paint_depth", "x": 4, "y": 5}])  # picked on no hit: hidden
+    paint_again({"op": "paint_depth", "x": 4, "y": 5})  # picked on no hit: hidden
     assert not ws.depth_map.valid[figure].any()
     ws.apply([{"op": "clear_depth_edits"}])
     assert ws.depth_edits is None and ws.depth_map is ws.original
@@ -165,10 +172,12 @@ def test_a_refused_overpaint_changes_nothing() -> None:
     with pytest.raises(CommandError, match="nothing is selected"):
         ws.apply([{"op": "paint_depth", "x": 0, "y": 0}])
     ws.apply([{"op": "select_at", "x": 2, "y": 2}, {"op": "paint_depth", "x": 0, "y": 0}])
-    before = (ws.depth_edits, ws.depth_map, len(ws.undo_stack))
+    ws.apply([{"op": "select_at", "x": 4, "y": 2}])
+    before = (ws.depth_edits, ws.depth_map, len(ws.undo_stack), ws.selection)
     with pytest.raises(CommandError, match="paint to 'sideways'"):
-        ws.apply([{"op": "paint_depth", "to": "original"}, {"op": "paint_depth", "to": "sideways"}])
+        ws.apply([{"op": "paint_depth", "to": "far_end"}, {"op": "paint_depth", "to": "sideways"}])
     assert ws.depth_edits is before[0] and ws.depth_map is before[1]
+    assert ws.selection is before[3]  # refused: the selection stays for another try
     assert len(ws.undo_stack) == before[2]
     everything = {"op": "select_at", "x": 0, "y": 0, "tolerance": 255}
     with pytest.raises(CommandError, match="hide every pixel"):

@@ -15,7 +15,6 @@ from test_controller import write_set
 from test_workspace import workspace
 
 from lib_dazdepth.editing.saving import save_maps
-from lib_dazdepth.engine.canvases import recognise
 from lib_dazdepth.ui import controller
 from lib_dazdepth.ui.controller import TabConfig
 from lib_dazdepth.ui.pages import Pages
@@ -123,14 +122,15 @@ def test_every_edit_on_a_shared_scene_leaves_the_other_page_as_it_was(tmp_path: 
     files = write_set(tmp_path)
     config = TabConfig(outputs=tmp_path / "out")
     read = ReadOnce()
-    mine, _ = controller.open_workspace(recognise(files), config, read=read)
-    other, _ = controller.open_workspace(recognise(files), config, read=read)
+    mine = controller.load_files(files, None, config, read=read).workspace
+    other = controller.load_files(files, None, config, read=read).workspace
     before = other.depth_map.depth.copy(), other.normal.copy(), other.beauty.copy()
     mine.apply([{"op": "add", "depth": 150}, {"op": "regions_from_splits"}])
-    for layer in ("depth", "test", "regions", "normal", "beauty"):
+    for layer in ("depth", "test", "regions", "reading", "normal", "beauty"):
         mine.apply([{"op": "show", "layer": layer}])
         assert mine.layer(layer) is not None
-    mine.apply([{"op": "select_at", "x": 5, "y": 5}, {"op": "paint_depth", "x": 60, "y": 40}])
+    mine.apply([{"op": "select_at", "x": 5, "y": 5, "rim": True, "tolerance": 3}])
+    mine.apply([{"op": "paint_depth", "x": 60, "y": 40}])
     mine.apply([{"op": "select_at", "x": 5, "y": 5}, {"op": "assign_selection", "region": 3}])
     mine.apply([{"op": "divide", "split": 0, "min_pixels": 4}])
     mine.apply([{"op": "order_regions"}, {"op": "auto"}, {"op": "undo"}, {"op": "redo"}])

@@ -14,9 +14,12 @@ import numpy as np
 import pytest
 from exrdata import write_depth
 from PIL import Image
+from readings import assert_reads_as
 from test_overpaint import overpainted_session
 
 from lib_dazdepth.cli.main import main
+from lib_dazdepth.engine.depthmap import from_array
+from lib_dazdepth.engine.maps import png_maps, rgb8_png
 from lib_dazdepth.engine.payload import (
     PayloadError,
     PayloadRequest,
@@ -27,6 +30,7 @@ from lib_dazdepth.engine.payload import (
     txt2img_payload,
 )
 from lib_dazdepth.engine.presets import dumps
+from lib_dazdepth.engine.region_plan import build_plan
 from lib_dazdepth.engine.sample import write_sample
 from lib_dazdepth.engine.splits import SplitSet
 from lib_dazdepth.ui import controller
@@ -90,11 +94,18 @@ def test_models_match_by_name_part_or_exactly() -> None:
     assert match_model("canny", MODELS) is None
 
 
+PLAN = build_plan({0: 10, 1: 10, 2: 10}, SPLITS)
+
+
 def test_prompt_template_has_a_break_section_per_region_in_colour_order() -> None:
-    assert region_prompt(SPLITS, "masterpiece") == (
+    assert region_prompt(PLAN, "masterpiece") == (
         "masterpiece\nBREAK\na wizard\nBREAK\nstone floor\nBREAK\n(region 2)"
     )
-    assert region_prompt(SplitSet.from_bounds([1, 2], [256]), "plain") == "plain"
+    assert region_prompt(PLAN, "masterpiece", use_base=False) == (
+        "masterpiece, a wizard\nBREAK\nmasterpiece, stone floor\nBREAK\nmasterpiece, (region 2)"
+    )
+    plain = SplitSet.from_bounds([1, 2], [256])
+    assert region_prompt(build_plan({}, plain), "plain") == "plain"
 
 
 def test_regional_prompter_gets_its_twenty_values_in_order() -> None:
@@ -114,7 +125,7 @@ def test_regional_prompter_gets_its_twenty_values_in_order() -> None:
 @pytest.mark.parametrize(("host", "none"), [("a1111", "none"), ("forge", "None")])
 def test_payload_units_follow_the_documented_shape(host, none) -> None:
     maps = {"depth": b"D", "normal": b"N", "beauty": b"B", "regions": b"R"}
-    payload = txt2img_payload(PayloadRequest(maps, SPLITS, "base", "ugly", 768, 768), MODELS, host)
+    payload = txt2img_payload(PayloadRequest(maps, PLAN, "base", "ugly", 768, 768), MODELS, host)
     units = payload["alwayson_scripts"]["ControlNet"]["args"]
     assert units[0] == {
         "enabled": True,
@@ -138,11 +149,11 @@ def test_payload_units_follow_the_documented_shape(host, none) -> None:
 
 def test_units_not_used_are_sent_disabled_and_a_missing_model_is_named() -> None:
     units = {"depth": UnitSettings(2, "depth")}
-    payload = txt2img_payload(PayloadRequest({"depth": b"D"}, SPLITS, units=units), MODELS, "a1111")
+    payload = txt2img_payload(PayloadRequest({"depth": b"D"}, PLAN, units=units), MODELS, "a1111")
     assert payload["alwayson_scripts"]["ControlNet"]["args"][:2] == [{"enabled": False}] * 2
     with pytest.raises(PayloadError, match="no ControlNet model matching 'canny'"):
         txt2img_payload(
-            PayloadRequest({"depth": b"D"}, SPLITS, units={"depth": UnitSettings(0, "canny")}),
+            PayloadRequest({"depth": b"D"}, PLAN, units={"depth": UnitSettings(0, "canny")}),
             MODELS,
             "forge",
         )
@@ -281,3 +292,50 @@ def test_send_applies_the_presets_region_and_depth_edits(webui, tmp_path: Path) 
     with Image.open(saved["mirror-Canvas2-Depth.regions.png"]) as image:
         np.testing.assert_array_equal(np.asarray(sent_mask), np.asarray(image))
     assert payload["prompt"] == "(base prompt)\nBREAK\n(region 0)"
+    # the wand's region edit, read as the Regional Prompter reads the mask and prompt sent
+    edits = state.region_edits
+    expected = np.where(edits == 0, "(region 0)", "(base prompt)")
+    assert_reads_as(np.asarray(sent_mask.convert("RGB")), payload["prompt"], expected)
+
+
+def test_send_auto_splits_as_the_command_line_does(webui, tmp_path: Path, capsys) -> None:
+    handler, url = webui
+    sample = write_sample(tmp_path / "scene", size=48)
+    out = tmp_path / "maps"
+    assert main([str(sample.depth_exr), "--auto", "--out", str(out)]) == 0
+    with Image.open(out / "sample_scene-Canvas2-Depth.depth.png") as image:
+        cli_depth = np.asarray(image)
+    args = ["send", str(sample.depth_exr), "--webui", url, "--auto", "--out", str(tmp_path)]
+    assert main(args) == 0
+    (payload,) = handler.received
+    image = payload["alwayson_scripts"]["ControlNet"]["args"][0]["image"]
+    sent = np.asarray(Image.open(io.BytesIO(base64.b64decode(image))))[..., 0]
+    np.testing.assert_array_equal(sent, cli_depth)
+    assert len(np.unique(sent)) > len(np.unique(np.asarray(default_depth(sample.depth_exr))))
+    with pytest.raises(SystemExit):
+        main(["send", str(sample.depth_exr), "--webui", url, "--auto", "--preset", "p.json"])
+    assert "--auto and --preset both choose the splits" in capsys.readouterr().err
+
+
+def default_depth(path: Path) -> np.ndarray:
+    from lib_dazdepth.engine.depthmap import load_depth_map
+    from lib_dazdepth.engine.maps import png_maps
+
+    maps = png_maps(load_depth_map(path), SplitSet.default(*load_depth_map(path).range)).maps
+    return np.asarray(Image.open(io.BytesIO(maps["depth"])))
+
+
+def test_every_map_sent_to_controlnet_is_8_bit_rgb() -> None:
+    """Never 16-bit: a webui image box would keep almost none of its greys."""
+    depth = np.linspace(100, 600, 48, dtype=np.float32).reshape(6, 8)
+    depth_map = from_array(depth)
+    normals = np.zeros((6, 8, 3), np.float32)
+    normals[..., 2] = 1
+    beauty = np.zeros((6, 8, 3), np.uint8)
+    maps = png_maps(depth_map, SPLITS, normals, beauty).maps
+    assert set(maps) == {"depth", "regions", "normal", "beauty"}
+    for data in maps.values():
+        with Image.open(io.BytesIO(data)) as image:
+            assert (image.mode, image.size) == ("RGB", (8, 6))
+    with pytest.raises(ValueError, match="ControlNet gets 8-bit RGB, not uint16"):
+        rgb8_png(np.zeros((6, 8, 3), np.uint16))

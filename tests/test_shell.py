@@ -257,3 +257,19 @@ def test_regions_gives_each_split_with_pixels_a_region(tmp_path) -> None:
     lines = run(shell, out, "regions")
     assert [s.region for s in shell.session.splits.splits] == [0, -1, 1]
     assert "region: 0" in lines[0] and "region" not in lines[1]
+
+
+def test_add_outside_the_range_keeps_the_references_success_and_warns(tmp_path) -> None:
+    """63 depths from 101.59 to 200 (the 100 is no hit): ``add 50`` cuts at 101.597, making
+    a split 0.01 wide that keeps the 256 levels."""
+    shell, out = make_shell(tmp_path)
+    assert run(shell, out, "add 50") == [
+        "Success",
+        "** warning: 50 is outside the depth range 101.59–200.0, so the cut is at 101.597:"
+        " split 0 holds 1 pixels, split 1 62",
+    ]
+    assert run(shell, out, "add 150") == ["Success"]
+    assert run(shell, out, "add 150.5") == [
+        "Success",
+        "** warning: split 2 holds no pixels; the range is 101.59–200.0",
+    ]

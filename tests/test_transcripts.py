@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 import subprocess
 import sys
@@ -11,6 +12,11 @@ import numpy as np
 import pytest
 from exrdata import seed_scenes
 from PIL import Image
+from readings import assert_reads_as
+
+from lib_dazdepth.engine.depthmap import load_depth_map
+from lib_dazdepth.engine.maps import REGIONS_KEY
+from lib_dazdepth.engine.outputs import read_text_chunks
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSCRIPTS = sorted((Path(__file__).parent / "transcripts").glob("*.txt"))
@@ -93,6 +99,13 @@ def test_session_outputs_are_written_beside_the_input(tmp_path: Path) -> None:
         "ruin_scene-Canvas2-Depth.regions.png",
         "simple_example-Canvas2-Depth.depth.png",
     } == names
-    regions = np.asarray(Image.open(tmp_path / "ruin_scene-Canvas2-Depth.regions.png"))
+    written = tmp_path / "ruin_scene-Canvas2-Depth.regions.png"
+    regions = np.asarray(Image.open(written))
     colours = {tuple(c) for c in regions.reshape(-1, 3)}
     assert colours == {(0x80, 0x40, 0x40), (0x40, 0x80, 0x80), (0x60, 0x80, 0x40)}
+    # read with its own template as the Regional Prompter reads it: each split's pixels get
+    # its region's section (000 "Default" is region 0, 001 region 1, 002 region 2)
+    template = json.loads(read_text_chunks(written)[REGIONS_KEY])["template"]
+    depth = load_depth_map(tmp_path / "ruin_scene-Canvas2-Depth.exr").depth
+    words = np.select([depth < 450.0, depth < 2321.72], ["Default", "(region 1)"], "(region 2)")
+    assert_reads_as(regions, template, words)

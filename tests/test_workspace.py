@@ -165,7 +165,8 @@ def test_the_view_carries_what_the_front_end_draws() -> None:
     grid = np.frombuffer(base64.b64decode(view["grid"]["data"]), "<f4")
     assert grid.size == view["grid"]["width"] * view["grid"]["height"] == RAMP.size
     np.testing.assert_array_equal(grid.reshape(48, 64), RAMP)
-    assert view["layers"] == ["depth", "test", "regions"]
+    assert view["layers"] == ["depth", "test", "regions", "reading"]
+    assert view["regions"] == {"rows": [], "empty": [], "template": "", "warnings": []}
 
 
 def test_zoom_gives_a_finer_histogram_of_the_range() -> None:
@@ -203,10 +204,11 @@ def test_divide_gives_each_part_of_a_split_its_own_region_and_undo_takes_it_back
     ws.apply([{"op": "add", "depth": 300}, {"op": "regions_from_splits"}])
     assert [s.region for s in ws.splits.splits] == [0, 1]
     ws.apply([{"op": "divide", "split": 0, "min_pixels": 2}])
-    # figure one, figure two: new regions; the speck joins the wall's region (1 -> 0 now)
-    assert [s.region for s in ws.splits.splits] == [-1, 0]
+    # figure one, figure two: new regions after those in use; the speck joins the wall's
+    # region, which keeps its number (no number the artist set moves)
+    assert [s.region for s in ws.splits.splits] == [-1, 1]
     edits = ws.region_edits
-    assert edits[1, 1] == 1 and edits[1, 5] == 2 and edits[5, 0] == 0
+    assert edits[1, 1] == 2 and edits[1, 5] == 3 and edits[5, 0] == 1
     assert edits[0, 0] == INHERIT
     regions = ws.layer("regions")
     assert regions.shape == (6, 8, 3)
@@ -274,10 +276,12 @@ def test_click_select_then_assign_a_region_and_undo() -> None:
     # figure two is region 2; the flags keep 0 (figures' split) and 1 (wall)
     assert ws.region_edits[1, 5] == 2 and ws.region_edits[1, 1] == -2
     assert [s.region for s in ws.splits.splits] == [0, 1]
-    ws.apply([{"op": "assign_selection", "region": -1}])  # clear: no region there
-    assert ws.region_edits[1, 5] == -1
+    assert ws.selection is None  # assigned: done with
+    ws.apply([{"op": "select_at", "x": 5, "y": 1}, {"op": "assign_selection", "region": -1}])
+    assert ws.region_edits[1, 5] == -1  # no region there now
     ws.apply([{"op": "undo"}, {"op": "undo"}])
     assert ws.region_edits is None
+    ws.apply([{"op": "select_at", "x": 5, "y": 1}])
     with pytest.raises(CommandError, match="outside the 8x6 image"):
         ws.apply([{"op": "select_at", "x": 8, "y": 0}])
     assert ws.selection.sum() == 6  # a failed command keeps the selection

@@ -8,6 +8,8 @@ and Ctrl-C stops with nothing half-written (workers clean up their temporary fil
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import multiprocessing
 import os
 import signal
@@ -29,8 +31,10 @@ from ..engine.batch import (
     run_frame,
     union_splits,
 )
+from ..engine.depthmap import load_depth_map
 from ..engine.errors import DazDepthError
-from ..engine.maps import MapOptions
+from ..engine.ids import check_size, number_objects, read_ids
+from ..engine.maps import MapOptions, sixteen_bit_note
 from ..engine.outputs import Output, json_bytes, write_outputs
 from ..engine.presets import load_preset, to_document
 
@@ -83,12 +87,15 @@ class Progress:
 
 
 def _worker_start() -> None:
-    # Ctrl-C is the parent's to handle; terminate() arrives as SIGTERM, which is turned
-    # into KeyboardInterrupt so a frame being written removes its temporary files.
+    # Ctrl-C is the parent's to handle (SIGINT stays blocked, as the parent blocked it
+    # while starting the pool, until it is ignored here); terminate() arrives as SIGTERM,
+    # turned into SystemExit: a frame being written removes its temporary files on the
+    # way out, and a worker leaving by SystemExit prints no traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
     def stop(signum, frame):
-        raise KeyboardInterrupt
+        raise SystemExit(130)
 
     signal.signal(signal.SIGTERM, stop)
 
@@ -106,7 +113,11 @@ def stream(function: Callable, items: list, jobs: int) -> Iterator:
     if jobs <= 1 or len(items) <= 1:
         yield from map(function, items)
         return
-    pool = multiprocessing.Pool(min(jobs, len(items)), initializer=_worker_start)
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:  # a Ctrl-C while the workers start waits until they ignore it
+        pool = multiprocessing.Pool(min(jobs, len(items)), initializer=_worker_start)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     try:
         yield from pool.imap_unordered(function, items)
         pool.close()
@@ -133,6 +144,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
     p.add_argument("--force", action="store_true", help="redo frames already done")
     p.add_argument("--regions", action="store_true")
+    p.add_argument(
+        "--regions-from-ids",
+        action="store_true",
+        help="with --regions: a region per object of each frame's ID canvas (paired by name);"
+        " objects keep the preset's ID table, else the first frame's, near to far",
+    )
     p.add_argument("--mask", action="store_true")
     p.add_argument("--bits", type=int, choices=(8, 16), default=8)
     p.add_argument("--background-threshold", type=float, default=1e9)
@@ -145,6 +162,8 @@ def main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) ->
         parser().error("--jobs must be at least 1")
     if bool(args.preset) == bool(args.union):
         parser().error("give either --preset FILE or --union")
+    if args.regions_from_ids and not args.regions:
+        parser().error("--regions-from-ids gives the regions of --regions: add --regions")
     frames = pair_frames(expand(args.inputs))
     if not frames:
         raise DazDepthError("no Depth canvases among the inputs (names like *-Depth.exr)")
@@ -154,10 +173,35 @@ def main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) ->
         out_dir=out_dir,
         options=MapOptions(args.bits, args.regions, args.mask),
         background=BackgroundSettings(args.background_threshold),
+        ids=args.regions_from_ids,
     )
     if args.union:
         job = derive_union(frames, job, args.jobs, out)
+    if args.bits == 16:
+        out.write(sixteen_bit_note("every NAME.depth.png") + "\n")
+    if job.ids and not job.splits.id_regions:
+        job = derive_ids(frames, job, out)
     return run_batch(frames, job, args.jobs, args.force, out, err)
+
+
+def derive_ids(frames: list[Frame], job: BatchJob, out: TextIO) -> BatchJob:
+    """The ID table from the first frame with an ID canvas (its objects near to far),
+    kept for every frame and saved with the splits as the output folder's preset."""
+    first = next((f for f in frames if f.ids), None)
+    if first is None:
+        raise DazDepthError("--regions-from-ids: no frame has an ID canvas (e.g. *-ObjectId.exr)")
+    depth_map = load_depth_map(first.depth, settings=job.background, max_pixels=job.max_pixels)
+    objects = read_ids(list(first.ids), job.max_pixels)
+    check_size(objects, depth_map)
+    splits = job.splits.with_id_regions(number_objects(objects, depth_map))
+    (written,) = write_outputs(
+        [Output(job.out_dir / "batch-preset.json", data=json_bytes(to_document(splits)))]
+    )
+    out.write(
+        f"** {len(splits.id_regions)} objects of frame {first.key} → regions, kept for every"
+        f" frame; saved as {written.path}\n"
+    )
+    return dataclasses.replace(job, splits=splits)
 
 
 def derive_union(frames: list[Frame], job: BatchJob, jobs: int, out: TextIO) -> BatchJob:
@@ -175,7 +219,7 @@ def derive_union(frames: list[Frame], job: BatchJob, jobs: int, out: TextIO) -> 
         f"** preset over all frames: {splits.bounds[0]} to {splits.bounds[-1]},"
         f" saved as {written.path}\n"
     )
-    return BatchJob(splits, job.out_dir, job.options, job.background, job.max_pixels)
+    return dataclasses.replace(job, splits=splits)
 
 
 def run_batch(
@@ -184,37 +228,44 @@ def run_batch(
     manifest = Manifest(job.out_dir)
     progress = Progress(len(frames), err)
     tasks = [(f, job, None if force else manifest.frames.get(f.key)) for f in frames]
-    clipped_frames = clipped_pixels = 0
+    clipped = [0, 0]  # frames, pixels
+
+    def handle(result: FrameResult) -> None:
+        if result.status == "failed":
+            progress.note(f"error: {result.message}")
+        elif result.status == "done":
+            manifest.record(result.key, result.fingerprint)
+            if result.message:
+                progress.note(result.message)
+        if result.clipped:
+            clipped[0] += 1
+            clipped[1] += result.clipped
+            progress.note(
+                f"** frame {result.key}: {result.clipped} pixels outside the"
+                " preset's range, clamped"
+            )
+        progress.step(result)
+
     try:
-        for result in stream(_run, tasks, jobs):
-            if result.status == "failed":
-                progress.note(f"error: {result.message}")
-            elif result.status == "done":
-                manifest.record(result.key, result.fingerprint)
-                if result.message:
-                    progress.note(result.message)
-            if result.clipped:
-                clipped_frames += 1
-                clipped_pixels += result.clipped
-                progress.note(
-                    f"** frame {result.key}: {result.clipped} pixels outside the"
-                    " preset's range, clamped"
-                )
-            progress.step(result)
+        with contextlib.closing(stream(_run, tasks, jobs)) as results:  # any exit stops workers
+            for result in results:
+                handle(result)
     except KeyboardInterrupt:
         progress.close()
         err.write(f"interrupted: {progress.counts['done']} frames written; run again to go on\n")
         return 130
+    except DazDepthError:  # the manifest cannot be written (a full disk): nothing else can
+        progress.close()
+        raise
     progress.close()
     counts = progress.counts
     summary = (
         f"batch: {len(frames)} frames: {counts['done']} done, {counts['skipped']}"
         f" skipped (done before), {counts['failed']} failed"
     )
-    if clipped_pixels:
+    if clipped[1]:
         summary += (
-            f"; {clipped_pixels} pixels in {clipped_frames} frames lie outside the"
-            " preset's range (clamped)"
+            f"; {clipped[1]} pixels in {clipped[0]} frames lie outside the preset's range (clamped)"
         )
     out.write(summary + "\n")
     return 2 if counts["failed"] else 0

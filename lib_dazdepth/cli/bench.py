@@ -3,9 +3,8 @@
 Every figure is printed with a ratio against a baseline measured in the same run, so the
 numbers mean something on any machine:
 
-- read, map and write, each alone, and the whole command-line run (a fresh process);
-- the whole run against the floor it cannot beat: reading the EXR plus writing a PNG
-  of the same size, and against Python starting with numpy, OpenEXR and Pillow;
+- read, map and write, each alone; the whole command-line run, the reader's memory, PNG
+  writing and the sample generator against their baselines (``bench_io``);
 - the mapping against a straightforward per-pixel pure-Python version of the reference
   mapping (timed on a slice of the pixels, scaled per pixel);
 - a split edit as the live UI does it (sorted index) against mapping from scratch.
@@ -16,17 +15,14 @@ Benchmarks are not tests: nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
-import io
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 from ..engine.autosplit import auto_splits
 from ..engine.depthmap import load_depth_map
@@ -34,59 +30,13 @@ from ..engine.exr import read_depth
 from ..engine.index import DepthIndex
 from ..engine.mapping import MappingPlan, grey8, map_depth
 from ..engine.maps import MapOptions, depth_outputs
-from ..engine.outputs import PNG_LEVEL, write_outputs
+from ..engine.outputs import write_outputs
 from ..engine.presets import dumps
 from ..engine.sample import write_sample
 from ..engine.splits import SplitSet
+from .bench_io import bench_io, best_of, sample_generator
 
 PURE_PYTHON_PIXELS = 200_000
-
-
-def best_of(repeat: int, action: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-# Run in a fresh process; report its own peak memory on stderr's last line (VmHWM: the
-# rusage figure would include the benchmark's own memory, inherited across exec).
-MEASURED = """
-import runpy, sys
-sys.argv = {argv!r}
-try:
-    {body}
-except SystemExit:
-    pass
-peak = [l for l in open("/proc/self/status") if l.startswith("VmHWM")][0].split()[1]
-sys.stderr.write("\\n" + peak + "\\n")
-"""
-FLOOR = """import numpy as np, OpenEXR
-    from PIL import Image
-    y = OpenEXR.File(sys.argv[1], separate_channels=True).parts[0].channels["Y"].pixels
-    grey = (y > 0).astype(np.uint8)
-    Image.fromarray(grey).save(sys.argv[2], compress_level={level})""".replace("\n    ", "; ")
-
-
-def process_seconds(argv: list[str], body: str, repeat: int) -> tuple[float, float]:
-    """Median wall time of a fresh Python process running ``body``, and its peak MB."""
-    times, peak = [], 0.0
-    root = str(Path(__file__).resolve().parent.parent)
-    script = MEASURED.format(argv=argv, body=body)
-    for _ in range(repeat):
-        start = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-c", script],
-            check=True,
-            capture_output=True,
-            text=True,
-            env={"PYTHONPATH": root, "PATH": "/usr/bin:/bin"},
-        )
-        times.append(time.perf_counter() - start)
-        peak = max(peak, int(done.stderr.split()[-1]) / 1024)
-    return statistics.median(times), peak
 
 
 def reference_mapping(values: list[float], splits: SplitSet) -> list[int]:
@@ -133,16 +83,6 @@ def bench_size(size: int, folder: Path, repeat: int) -> None:
     outputs = depth_outputs(depth_map, splits, MapOptions(), out / "x")
     write = best_of(repeat, lambda: write_outputs(outputs))
     grey = outputs[-1].image
-    plain_png = best_of(
-        repeat,
-        lambda: Image.fromarray(grey).save(io.BytesIO(), format="PNG", compress_level=PNG_LEVEL),
-    )
-
-    run_cli = "runpy.run_module('lib_dazdepth', run_name='__main__')"
-    whole, peak = process_seconds(["x", exr, "--out", str(out)], run_cli, repeat)
-    floor_body = FLOOR.format(level=PNG_LEVEL)
-    floor, floor_peak = process_seconds(["x", exr, str(out / "floor.png")], floor_body, repeat)
-    imports, _ = process_seconds(["x"], "import numpy, OpenEXR, PIL.Image", repeat)
 
     values = depth_map.valid_values()[:PURE_PYTHON_PIXELS].astype(np.float64).tolist()
     pure = best_of(1, lambda: reference_mapping(values, splits))
@@ -157,17 +97,7 @@ def bench_size(size: int, folder: Path, repeat: int) -> None:
     )
     print(line("map + render the depth PNG's pixels", mapping))
     print(line("write outputs (PNG, atomic)", write))
-    print(line("whole CLI run, fresh process", whole, None, f"   peak memory {peak:.0f} MB"))
-    print(
-        line(
-            "  floor: a process that reads + writes",
-            floor,
-            None,
-            f"   peak memory {floor_peak:.0f} MB  (PNG alone {plain_png * 1000:.0f} ms)",
-        )
-    )
-    print(f"  {'  whole run / floor':<44}{whole / floor:9.2f}x")
-    print(line("  of which Python + numpy/OpenEXR/Pillow", imports))
+    bench_io(paths, grey, folder, size, repeat)
     print(
         line(
             "mapping, vectorised (4 splits)",
@@ -247,6 +177,9 @@ def bench_tab(depth_map, splits: SplitSet, full_map: float) -> None:
     )
     print(line("tab: allocation edit, command to view JSON", statistics.median(allocations)))
     bench_clicks(workspace, full_map)
+    from .bench_regions import bench_regions
+
+    bench_regions(workspace, full_map)
 
 
 def bench_clicks(workspace, full_map: float) -> None:
@@ -332,15 +265,24 @@ def main(argv: list[str] | None = None) -> int:
         metavar="FRAMES",
         help="frames for the batch figures (0 skips them)",
     )
+    parser.add_argument(
+        "--sample",
+        default="",
+        metavar="SIZES",
+        help="also time the sample generator alone at these sizes, e.g. 8192",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     print(
         f"Daz Depth benchmark: Python {sys.version.split()[0]}, numpy {np.__version__};"
-        " best of {0} (processes: median of {0})".format(args.repeat)
+        " best of {0}, fresh processes too".format(args.repeat)
     )
     with tempfile.TemporaryDirectory(prefix="dazdepth-bench-") as folder:
         for size in sizes:
             bench_size(size, Path(folder), args.repeat)
         if args.batch:
             bench_batch(Path(folder), args.batch)
+        for size in (int(s) for s in args.sample.split(",") if s.strip()):
+            print(f"\n== sample generator at {size}x{size}")
+            sample_generator(Path(folder), size)
     return 0

@@ -16,18 +16,20 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
-from ..editing.edits import PresetEdits, load_edits_for
-from ..editing.overpaint import apply_depth_edits
-from ..engine.autosplit import auto_splits
 from ..engine.background import BackgroundSettings
+from ..engine.conventions import AUTO
+from ..engine.conventions import CONVENTIONS as DEPTH_CONVENTIONS
 from ..engine.depthmap import DepthMap, load_depth_map
 from ..engine.errors import DazDepthError
-from ..engine.exr import DEFAULT_MAX_PIXELS, quietly, read_rgb
-from ..engine.histogram import depth_histogram, reference_lines
-from ..engine.maps import MapOptions, depth_outputs
+from ..engine.exr import DEFAULT_MAX_PIXELS, quietly
+from ..engine.ids import IdObjects, check_size, number_objects, read_ids
+from ..engine.mapping import MappingError
+from ..engine.maps import MapOptions, map_outputs, sixteen_bit_note
 from ..engine.normals import CONVENTIONS, NormalSettings, encode_normals
 from ..engine.outputs import Output, output_path, write_outputs
 from ..engine.presets import load_preset
+from ..engine.region_checks import region_warnings
+from ..engine.render import RegionOutput
 from ..engine.splits import SplitSet
 from .arguments import positive_whole
 
@@ -75,6 +77,14 @@ def convert_parser() -> argparse.ArgumentParser:
     add("--interactive", action="store_true", help="edit splits in a shell before writing")
     add("--regions", "--region", action="store_true", help="also write NAME.regions.png")
     add(
+        "--regions-from",
+        action="append",
+        metavar="FILE",
+        help="with --regions: an ID canvas (Object Id, Material Id, ...; EXR or PNG) gives"
+        " each object its own region, near to far (after the preset's ID table); repeat"
+        " for one Alpha canvas per object",
+    )
+    add(
         "--compress_map",
         "--compress-map",
         action="store_true",
@@ -97,8 +107,30 @@ def convert_parser() -> argparse.ArgumentParser:
     )
     add("--bits", type=int, choices=(8, 16), default=8, help="depth PNG bit depth")
     add("--out", metavar="DIR", help="write outputs here instead of beside each input")
-    add("--channel", help="EXR channel holding depth (default: Y, Z, *.Z, depth, grey R)")
+    add(
+        "--channel",
+        help="EXR channel holding depth (default: the one named for depth: Y, Z, depth, *.Depth.Z)",
+    )
+    add(
+        "--normal-channel",
+        metavar="LAYER",
+        help="EXR layer holding normals, or three channels A,B,C (default: one named for normals,"
+        " else R,G,B)",
+    )
     add("--part", help="EXR part (index or name) holding depth")
+    add(
+        "--depth-is",
+        choices=(AUTO, *DEPTH_CONVENTIONS),
+        default=AUTO,
+        help="what the depth canvas holds: planar depth, inverse depth 1/z (0 = no hit) or"
+        " distance from the camera (auto: distance for *-Distance.exr, else depth)",
+    )
+    add(
+        "--fov",
+        type=positive,
+        metavar="DEGREES",
+        help="horizontal field of view, to make distance planar when the EXR has no camera",
+    )
     add(
         "--background-threshold",
         type=positive,
@@ -137,12 +169,18 @@ class Converter:
     def __init__(self, args: argparse.Namespace, out=sys.stdout, err=sys.stderr, stdin=None):
         self.args, self.out, self.err, self.stdin = args, out, err, stdin
         self.protected = {Path(p) for p in args.exrfile}
+        self.claimed: set[Path] = set()  # written in this run: never written twice
         self.options = MapOptions(args.bits, args.regions, args.mask, args.noise, args.seed)
         tolerance = None if args.edge_tolerance < 0 else args.edge_tolerance
         self.background = BackgroundSettings(
             args.background_threshold, tolerance, args.repair_edges
         )
         self.preset = load_preset(args.preset) if args.preset else None
+        if args.preset:
+            from ..editing.edits import named_sidecars
+
+            named_sidecars(Path(args.preset))  # a bad edits name is refused before any work
+        self.ids = [Path(p) for p in args.regions_from or []]
 
     def say(self, *lines: str) -> None:
         for line in lines:
@@ -155,6 +193,9 @@ class Converter:
                 status = max(status, self.convert(Path(name)))
             except DazDepthError as error:
                 self.err.write(f"error: {error}\n")
+                status = 2
+            except MappingError as error:  # e.g. --curve inverse on depths at or below 0
+                self.err.write(f"error: {name}: {error}\n")
                 status = 2
         return status
 
@@ -172,7 +213,14 @@ class Converter:
             part=part_value(self.args.part),
             settings=self.background,
             max_pixels=self.args.max_pixels,
+            convention=self.args.depth_is,
+            fov=self.args.fov,
         )
+        source = depth_map.source
+        if source is not None:
+            if self.args.verbose:
+                self.say(f"** {path.name}: {source.describe()}")
+            self.say(*(f"** warning: {path.name}: {note}" for note in source.notes()))
         if depth_map.background.total:
             share = depth_map.background.total / depth_map.depth.size * 100
             self.say(
@@ -196,24 +244,64 @@ class Converter:
                 "(did you allocate too many levels?)",
             )
             return 2
-        edits = PresetEdits()
+        region_edits = None
         if self.preset is not None:
+            # What a plain run does not use is imported when used: a run starts faster.
+            from ..editing.edits import load_edits_for
+            from ..editing.overpaint import apply_depth_edits
+
             edits = load_edits_for(Path(self.args.preset), depth_map.shape)
-            depth_map = apply_depth_edits(depth_map, edits.depth)
+            depth_map, region_edits = apply_depth_edits(depth_map, edits.depth), edits.regions
             if edits.depth is not None:
                 painted = int(np.count_nonzero(~np.isnan(edits.depth)))
                 self.say(f"** depth edits from the preset: {painted} pixels overpainted")
             self.report_clipping(depth_map, splits)
-        outputs = depth_outputs(
-            depth_map, splits.record_offsets(), self.options, stem, self.args.out, edits.regions
+        objects = None
+        if splits.id_regions and not self.ids and self.options.regions:
+            self.say("** the preset's regions come from an ID canvas: give it with --regions-from")
+        if self.ids:
+            objects = self.objects(depth_map)
+            table = number_objects(objects, depth_map, dict(splits.id_regions))
+            splits = splits.with_id_regions(table)
+        outputs, regions = map_outputs(
+            depth_map,
+            splits.record_offsets(),
+            self.options,
+            stem,
+            self.args.out,
+            region_edits,
+            objects,
         )
         self.write(outputs)
+        if regions is not None:
+            self.report_regions(regions)
         return 0
+
+    def objects(self, depth_map: DepthMap) -> IdObjects:
+        objects = quietly(read_ids, self.ids, self.args.max_pixels)
+        check_size(objects, depth_map)
+        return objects
+
+    def report_regions(self, regions: RegionOutput) -> None:
+        """Region -> colour -> BREAK section -> label, the template and the warnings."""
+        plan = regions.plan
+        for row in plan.rows():
+            self.say(
+                f"** region {row['region']}: colour {row['colour']}, BREAK section"
+                f" {row['section']}: {row['words']}"
+            )
+        template = plan.template()
+        if len(plan):
+            self.say(f"** Regional Prompter template: {' '.join(template.split())}")
+        for line in region_warnings(plan, regions.image, template):
+            self.say(f"** warning: {line}")
 
     def starting_splits(self, depth_map: DepthMap) -> SplitSet:
         if self.preset is not None:
             return self.preset
         if self.args.auto:
+            from ..engine.autosplit import auto_splits
+
             return auto_splits(
                 depth_map.valid_values(), compress=self.args.compress_map, curve=self.args.curve
             )
@@ -221,6 +309,8 @@ class Converter:
         return splits.with_compress(self.args.compress_map)
 
     def histogram(self, depth_map: DepthMap) -> None:
+        from ..engine.histogram import depth_histogram, reference_lines
+
         hist = depth_histogram(depth_map.valid_values(), background=depth_map.background.total)
         self.say(*reference_lines(hist))
 
@@ -234,11 +324,13 @@ class Converter:
             )
 
     def write(self, outputs: list[Output]) -> None:
-        for written in write_outputs(outputs, self.protected):
+        for output, written in zip(outputs, write_outputs(outputs, self.protected, self.claimed)):
             if written.renamed:
                 self.say(written.note())
             if self.args.verbose:
                 self.say(f"** wrote {written.path}")
+            if output.image is not None and output.image.dtype == np.uint16:
+                self.say(sixteen_bit_note(written.path.name))
 
     def interactive(self, depth_map: DepthMap) -> int:
         from .shell import DepthShell, Session
@@ -263,9 +355,18 @@ class Converter:
         return 0
 
     def convert_normal(self, path: Path, stem: Path) -> int:
+        from ..engine.canvases import read_normal_image
+
         image = quietly(
-            read_rgb, path, part=part_value(self.args.part), max_pixels=self.args.max_pixels
+            read_normal_image,
+            path,
+            max_pixels=self.args.max_pixels,
+            layer=self.args.normal_channel,
+            part=part_value(self.args.part),
         )
+        if self.args.verbose:
+            self.say(f"** {path.name}: normals from {image.label} ({image.pixel_type})")
+        self.say(*(f"** warning: {path.name}: {note}" for note in image.notes()))
         settings = NormalSettings(
             self.args.normal_convention, self.args.flip_x, self.args.flip_y, self.args.flip_z
         )
@@ -321,6 +422,8 @@ def main(
         args = parser.parse_args(argv)
         if args.auto and args.preset:
             parser.error("--auto and --preset both choose the splits: give one of them")
+        if args.regions_from and not args.regions:
+            parser.error("--regions-from gives the regions of --regions: add --regions")
         return Converter(args, stdin=stdin).run()
     except DazDepthError as error:
         sys.stderr.write(f"error: {error}\n")

@@ -17,18 +17,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ..editing.edits import PresetEdits, load_edits_for
 from ..editing.overpaint import apply_depth_edits
+from ..engine.autosplit import auto_splits
 from ..engine.batch import expand
-from ..engine.canvases import read_beauty, read_normals, recognise
-from ..engine.depthmap import load_depth_map
+from ..engine.canvases import load_set, recognise
 from ..engine.errors import DazDepthError
-from ..engine.maps import png_maps
+from ..engine.ids import check_size, number_objects, read_ids
+from ..engine.maps import PngMaps, png_maps
 from ..engine.outputs import Output, write_outputs
-from ..engine.payload import PayloadError, PayloadRequest, generation_size, txt2img_payload
+from ..engine.payload import (
+    PayloadError,
+    PayloadRequest,
+    generation_size,
+    region_prompt,
+    txt2img_payload,
+)
 from ..engine.presets import load_preset
+from ..engine.region_checks import region_warnings
 from ..engine.splits import SplitSet
 from .arguments import positive_whole
 
@@ -101,28 +107,45 @@ class Webui:
 
 @dataclass(frozen=True)
 class Rendered:
-    maps: dict[str, bytes]  # PNG bytes by role
+    maps: PngMaps  # PNG bytes by role, and the plan the regions mask was painted from
     splits: SplitSet  # the setup used
     stem: str  # the depth file's name without extension
-    region_edits: np.ndarray | None = None
 
 
-def render_maps(paths: list[Path], preset: Path | None) -> Rendered:
-    """The PNGs to send, from the canvases and a preset with its edits (or the default
-    splits)."""
+def render_maps(
+    paths: list[Path],
+    preset: Path | None,
+    auto: bool = False,
+    regions_from: list[Path] | None = None,
+) -> Rendered:
+    """The PNGs to send, from the canvases and a preset with its edits (or automatic
+    splits, or the default ones). ``regions_from``: ID canvases giving a region per object
+    (the preset's ID table first, new objects near to far after it); without them, a
+    preset with an ID table takes the ID canvas among the canvases, as the tab did."""
     canvases = recognise(paths)
     if canvases.depth is None:
         raise DazDepthError("no Depth canvas among the inputs (a name like *-Depth.exr)")
-    depth_map = load_depth_map(canvases.depth)
+    loaded = load_set(canvases)  # the Normal and Beauty canvases must line up with it
+    if loaded.problems:
+        raise loaded.problems[0]
+    depth_map = loaded.depth
     splits, edits = SplitSet.default(depth_map.min, depth_map.max), PresetEdits()
     if preset is not None:
         splits = load_preset(preset)
         edits = load_edits_for(preset, depth_map.shape)
         depth_map = apply_depth_edits(depth_map, edits.depth)
-    normals = read_normals(canvases.normal) if canvases.normal else None
-    beauty = read_beauty(canvases.beauty) if canvases.beauty else None
-    maps = png_maps(depth_map, splits, normals, beauty, edits.regions)
-    return Rendered(maps, splits, depth_map.stem, edits.regions)
+    elif auto:
+        splits = auto_splits(depth_map.valid_values())
+    objects = None
+    if not regions_from and splits.id_regions:  # the preset's regions come from IDs
+        regions_from = canvases.id_paths()
+    if regions_from:
+        objects = read_ids(regions_from)
+        check_size(objects, depth_map)
+        splits = splits.with_id_regions(number_objects(objects, depth_map, dict(splits.id_regions)))
+    normals, beauty = loaded.extras.get("normal"), loaded.extras.get("beauty")
+    maps = png_maps(depth_map, splits, normals, beauty, edits.regions, objects)
+    return Rendered(maps, splits, depth_map.stem)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -133,6 +156,24 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("canvases", nargs="+", help="canvas files or a canvases folder")
     p.add_argument("--webui", required=True, help="the webui's URL, e.g. http://127.0.0.1:7860")
     p.add_argument("--preset", help="split setup (JSON or a depth PNG we wrote)")
+    p.add_argument(
+        "--auto",
+        action="store_true",
+        help="without --preset: find the depth clusters, split and allocate automatically",
+    )
+    p.add_argument(
+        "--regions-from",
+        action="append",
+        metavar="FILE",
+        help="an ID canvas (Object Id, Material Id, ...; EXR or PNG): a region per object;"
+        " repeat for one Alpha canvas per object",
+    )
+    p.add_argument(
+        "--no-base-prompt",
+        action="store_true",
+        help='the Regional Prompter without "use base prompt" (uncoloured pixels then'
+        " take the first region's prompt)",
+    )
     p.add_argument("--prompt", default="")
     p.add_argument("--negative", default="", help="negative prompt")
     p.add_argument("--width", type=positive_whole)
@@ -145,20 +186,36 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str], out=sys.stdout) -> int:
-    args = parser().parse_args(argv)
-    rendered = render_maps(expand(args.canvases), Path(args.preset) if args.preset else None)
-    width, height = generation_size(rendered.maps["depth"])
+def main(argv: list[str], out=None, err=None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr  # as they are now (tests replace them)
+    arguments = parser()
+    args = arguments.parse_args(argv)
+    if args.auto and args.preset:
+        arguments.error("--auto and --preset both choose the splits: give one of them")
+    rendered = render_maps(
+        expand(args.canvases),
+        Path(args.preset) if args.preset else None,
+        args.auto,
+        [Path(p) for p in args.regions_from or []],
+    )
+    width, height = generation_size(rendered.maps.maps["depth"])
+    use_base = not args.no_base_prompt
     request = PayloadRequest(
-        maps=rendered.maps,
-        splits=rendered.splits,
-        region_edits=rendered.region_edits,
+        maps=rendered.maps.maps,
+        plan=rendered.maps.plan,
         prompt=args.prompt,
         negative_prompt=args.negative,
         width=args.width or width,
         height=args.height or height,
         extra={"steps": args.steps, "seed": args.seed},
+        use_base=use_base,
     )
+    plan = rendered.maps.plan
+    if plan is not None and len(plan):
+        prompt = region_prompt(plan, args.prompt, use_base)
+        size = (request.width, request.height)
+        for line in region_warnings(plan, rendered.maps.mask, prompt, use_base, size):
+            err.write(f"warning: {line}\n")
     webui = Webui(args.webui, args.auth)
     host = webui.host()
     try:

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from ..editing.edits import named_sidecars
 from ..engine.autosplit import auto_splits
 from ..engine.depthmap import DepthMap
 from ..engine.errors import DazDepthError
 from ..engine.histogram import depth_histogram, reference_lines
 from ..engine.mapping import MappingError
-from ..engine.maps import MapOptions, depth_outputs, test_outputs
+from ..engine.maps import MapOptions, depth_outputs, sixteen_bit_note, test_outputs
 from ..engine.outputs import Output, json_bytes, write_outputs
 from ..engine.presets import load_preset, to_document
 from ..engine.regions import split_pixel_counts, splits_as_regions
@@ -54,6 +55,19 @@ def words(args: str, usage: str, counts: tuple[int, ...], rest: bool = False) ->
     return parts
 
 
+def file_name(args: str, usage: str, optional: bool = False) -> str:
+    """A file name typed after a command (quoted or trailing words); the usage line when
+    it is missing or cannot name a file (a folder, NUL)."""
+    parts = words(args, usage, (0, 1) if optional else (1,), rest=True)
+    name = parts[0] if parts else ""
+    if not name:
+        return name
+    base = os.path.basename(name)
+    if "\0" in name or base in ("", ".", "..") or os.path.splitext(base)[0] == "":
+        raise UsageError(f"{usage}: {name!r} is not a file name")
+    return name
+
+
 def whole(text: str, usage: str) -> int:
     try:
         return int(text)
@@ -75,6 +89,23 @@ def typed_tolerance(text: str) -> float:
     """Half a unit of the last digit typed: ``132`` matches 132.0, ``93.47`` 93.46874..."""
     digits = text.strip().lower().split("e")[0].partition(".")[2]
     return 0.5 * 10 ** -len(digits) if digits else 0.5
+
+
+def cut_warning(depth_map: DepthMap, before: SplitSet, after: SplitSet, depth: float) -> str:
+    """The reference's ``add`` trap: a depth outside the range is moved inside, making a
+    split 0.01 wide, and the levels stay with it. Say so, and when a split holds nothing."""
+    low, high = depth_map.min, depth_map.max
+    cut = next(b for b in after.bounds if b not in before.bounds)
+    index = after.bounds.index(cut) - 1
+    counts = split_pixel_counts(depth_map.valid_values(), after.bounds)[index : index + 2]
+    span = f"{round(low, 2)}–{round(high, 2)}"
+    if not low <= depth <= high:
+        return (
+            f"** warning: {depth:g} is outside the depth range {span}, so the cut is at"
+            f" {cut:g}: split {index} holds {counts[0]} pixels, split {index + 1} {counts[1]}"
+        )
+    empty = [index + k for k in (0, 1) if not counts[k]]
+    return f"** warning: split {empty[0]} holds no pixels; the range is {span}" if empty else ""
 
 
 class DepthShell(cmd.Cmd):
@@ -130,9 +161,16 @@ class DepthShell(cmd.Cmd):
             return bool(super().onecmd(line))
         except (UsageError, SplitError, MappingError, DazDepthError) as error:
             self.say(str(error))
-        except Exception as error:  # the session must survive anything
-            self.say(f"Error - {type(error).__name__}: {error}")
+        except Exception:  # the session must survive anything: show how the command goes
+            self.say(self.usage_of(line))
         return False
+
+    def usage_of(self, line: str) -> str:
+        """The usage line of ``line``'s command, from its help text ("... WRITE [{name}]")."""
+        name = self.parseline(line)[0] or ""
+        doc = getattr(getattr(self, f"do_{name}", None), "__doc__", None) or ""
+        usage = doc.rpartition(". ")[2].strip() if ". " in doc else ""
+        return f"Error - {usage}" if usage else f"Error - {name or line}: cannot do that"
 
     def emptyline(self) -> bool:
         return False
@@ -201,8 +239,12 @@ class DepthShell(cmd.Cmd):
         "Add a split at a specified depth. ADD {depth}"
         usage = "Error - ADD {depth}"
         depth = number(words(args, usage, (1,))[0], usage)
+        before = self.splits
         self.change(self.splits.add(depth), f"add {args}")
-        self.say("Success")
+        self.say("Success")  # the reference's word, even for the trap below
+        warning = cut_warning(self.session.depth_map, before, self.splits, depth)
+        if warning:
+            self.say(warning)
 
     def do_split(self, args: str) -> None:
         "Synonym for ADD."
@@ -312,8 +354,8 @@ class DepthShell(cmd.Cmd):
         self.say(f"Undone: {what}")
 
     # --- files ---------------------------------------------------------------------
-    def _stem(self, args: str) -> tuple[Path, Path | None]:
-        name = " ".join(shlex.split(args)) if args.strip() else ""
+    def _stem(self, args: str, usage: str) -> tuple[Path, Path | None]:
+        name = file_name(args, usage, optional=True)
         if name:
             return Path(os.path.splitext(name)[0]), None
         return Path(self.session.depth_map.path).with_suffix(""), self.session.out_dir
@@ -328,24 +370,29 @@ class DepthShell(cmd.Cmd):
             )
             return
         recorded = self.splits.record_offsets()
-        written = write_outputs(outputs_for(recorded), self.session.protected)
+        outputs = outputs_for(recorded)
+        written = write_outputs(outputs, self.session.protected)
         self.session.splits = recorded
         self.say(*(w.note() for w in written if w.renamed))
+        deep = [w for o, w in zip(outputs, written) if o.image is not None and o.image.itemsize > 1]
+        self.say(*(sixteen_bit_note(w.path.name) for w in deep))
 
     def do_test(self, args: str) -> None:
         "Write a test map: splits painted their TEST colour. TEST [{filename}]"
-        stem, out_dir = self._stem(args)
+        stem, out_dir = self._stem(args, "Error - TEST [{filename}]")
         self._write(lambda s: test_outputs(self.session.depth_map, s, stem, out_dir))
 
     def do_write(self, args: str) -> None:
         "Write the depth map (and regions/mask if asked for). WRITE [{filename}]"
-        stem, out_dir = self._stem(args)
+        stem, out_dir = self._stem(args, "Error - WRITE [{filename}]")
         opts = self.session.options
         self._write(lambda s: depth_outputs(self.session.depth_map, s, opts, stem, out_dir))
 
     def do_save(self, args: str) -> None:
         "Save the split setup as a JSON preset. SAVE {file.json}"
-        (name,) = words(args, "Error - SAVE {file.json}", (1,), rest=True)
+        name = file_name(args, "Error - SAVE {file.json}")
+        if not name.lower().endswith(".json"):
+            raise UsageError("Error - SAVE {file.json}: a preset is saved under a .json name")
         document = to_document(self.splits, {"file": Path(self.session.depth_map.path).name})
         written = write_outputs(
             [Output(Path(name), data=json_bytes(document))], self.session.protected
@@ -354,8 +401,9 @@ class DepthShell(cmd.Cmd):
 
     def do_load(self, args: str) -> None:
         "Load a split setup from a JSON preset or a depth PNG we wrote. LOAD {file}"
-        (name,) = words(args, "Error - LOAD {file}", (1,), rest=True)
+        name = file_name(args, "Error - LOAD {file}")
         splits = load_preset(name)
+        named_sidecars(Path(name))  # the same checks as everywhere, though edits stay unused
         self.change(splits, f"load {name}")
         self.say(f"Loaded {len(splits)} splits from {name}")
 

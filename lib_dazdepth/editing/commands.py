@@ -1,16 +1,30 @@
-"""Commands on pixels, read from the tab's operations: the wand and depth overpaint."""
+"""Commands on pixels, read from the tab's operations: the wand, depth overpaint and the
+region commands."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from ..engine.depthmap import DepthMap
+from ..engine.ids import IdObjects
 from ..engine.regions import select_connected, select_surface
+from ..engine.rim import with_rim
 from ..engine.splits import SplitSet
 from .overpaint import far_end_depths, paint, picked_depth, restore
+from .region_edits import (
+    Changed,
+    Edits,
+    assign,
+    divide_split,
+    grow_regions,
+    order_regions,
+    regions_from_ids,
+    regions_from_splits,
+)
 
 
 def whole(value: Any, name: str) -> int:
@@ -20,6 +34,23 @@ def whole(value: Any, name: str) -> int:
     return int(number)
 
 
+def depth_value(value: Any) -> float:
+    depth = float(value)
+    if not math.isfinite(depth):
+        raise ValueError(f"{value!r} is not a depth")
+    return depth
+
+
+def zoom_range(lo: Any, hi: Any) -> tuple[float, float] | None:
+    """The histogram's zoom: both depths, or neither (no zoom)."""
+    if lo is None and hi is None:
+        return None
+    low, high = depth_value(lo), depth_value(hi)
+    if not low < high:
+        raise ValueError("zoom needs lo < hi")
+    return low, high
+
+
 def wand(
     depth_map: DepthMap,
     levels: Callable[[], np.ndarray],
@@ -27,12 +58,17 @@ def wand(
     op: dict[str, Any],
 ) -> np.ndarray:
     """The pixels a click selects: by grey level (``levels()``: the full-size 8-bit map;
-    tolerance in levels) or by surface direction on the Normal canvas (in degrees)."""
+    tolerance in levels; ``rim``: with the anti-aliased edge, engine/rim.py) or by
+    surface direction on the Normal canvas (in degrees)."""
     x, y = whole(op["x"], "x"), whole(op["y"], "y")
     by = op.get("by", "depth")
     if by == "depth":
         tolerance = whole(op.get("tolerance", 0), "tolerance")
-        return select_connected(levels(), depth_map.valid, x, y, tolerance)
+        grey = levels()
+        picked = select_connected(grey, depth_map.valid, x, y, tolerance)
+        if not op.get("rim", False):
+            return picked
+        return with_rim(picked, depth_map.depth, depth_map.valid, grey, tolerance)
     if by != "surface":
         raise ValueError(f"select by {by!r}: use depth or surface")
     if normal is None:
@@ -63,3 +99,49 @@ def overpaint(
     if to == "original":
         return restore(edits, selection)
     raise ValueError(f"paint to {to!r}: use picked, far_end, no_hit or original")
+
+
+REGION_OPS = (
+    "divide",
+    "grow_regions",
+    "order_regions",
+    "assign_selection",
+    "regions_from_splits",
+    "regions_from_ids",
+    "label_region",
+    "clear_region_edits",
+)
+
+
+def region_command(
+    op: dict,
+    depth_map: DepthMap,
+    splits: SplitSet,
+    edits: Edits,
+    objects: IdObjects | None,
+    selection: np.ndarray | None,
+) -> Changed:
+    """One of REGION_OPS (docs/ui-protocol.md) on the session's regions."""
+    kind = op["op"]
+    if kind == "divide":
+        smallest = whole(
+            op.get("min_pixels", max(16, int(depth_map.valid.sum()) // 1000)), "min_pixels"
+        )
+        divided = divide_split(depth_map, splits, edits, int(op["split"]), smallest, objects)
+        return Changed(*divided, "")
+    if kind == "grow_regions":
+        return Changed(splits, grow_regions(depth_map, splits, edits, objects), "")
+    if kind == "order_regions":
+        return order_regions(depth_map, splits, edits, objects)
+    if kind == "assign_selection":
+        return Changed(splits, assign(edits, selection, int(op["region"])), "")
+    if kind == "regions_from_splits":
+        return regions_from_splits(depth_map, splits, edits)
+    if kind == "regions_from_ids":
+        return regions_from_ids(depth_map, splits, edits, objects)
+    if kind == "label_region":
+        labelled = splits.with_region_label(int(op["region"]), str(op.get("value") or ""))
+        return Changed(labelled, edits, "")
+    if kind == "clear_region_edits":
+        return Changed(splits, None, "")
+    raise ValueError(f"unknown operation {kind!r}")

@@ -19,8 +19,11 @@ import numpy as np
 from PIL import Image
 
 from ..engine.errors import InputError
+from ..engine.files import is_plain_file_name, open_image, open_regular
 from ..engine.outputs import Output
+from ..engine.presets import read_document
 from ..engine.regions import INHERIT
+from ..engine.splits import MAX_REGION
 from .overpaint import NO_HIT, UNEDITED
 
 EDITS_KEY = "region_edits"
@@ -76,37 +79,52 @@ def depth_edits_output(preset: Path, edits: np.ndarray) -> Output:
 
 
 def named_sidecars(preset: Path) -> dict[str, str]:
-    """The sidecars a JSON preset names, by key (a depth PNG names none)."""
+    """The sidecars a JSON preset names, by key (a depth PNG names none). A name must be
+    a file beside the preset: one InputError naming the preset and the key otherwise."""
     try:
-        with preset.open("rb") as handle:
-            if handle.read(8).startswith(b"\x89PNG"):
-                return {}
-        document = json.loads(preset.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        document = read_document(preset) or {}
+    except InputError:
         return {}  # load_preset reports what is wrong with the preset itself
-    if not isinstance(document, dict):
-        return {}
-    names = {key: document.get(key) for key in (EDITS_KEY, DEPTH_EDITS_KEY)}
-    return {key: name for key, name in names.items() if isinstance(name, str) and name}
+    names = {}
+    for key in (EDITS_KEY, DEPTH_EDITS_KEY):
+        name = document.get(key)
+        if name is None or name == "":
+            continue
+        if not isinstance(name, str) or not is_plain_file_name(name):
+            shown = repr(name) if len(repr(name)) <= 40 else repr(name)[:37] + "..."
+            raise InputError(preset, f'"{key}" {shown} must name a file beside the preset')
+        names[key] = name
+    return names
 
 
 def _read_16bit(path: Path, shape: tuple[int, int], what: str) -> tuple[np.ndarray, dict]:
+    """The pixels, once the header says they are 16-bit grey of the canvas's size: a
+    header claiming another size is refused before anything is decoded."""
     try:
-        with Image.open(path) as image:
+        fd = open_regular(path, f"{what} file")
+    except InputError as error:
+        if "No such file" in error.problem:
+            raise InputError(path, f"the {what} file named by the preset is missing") from None
+        raise
+    canvas = f"{shape[1]}x{shape[0]}"
+    try:
+        with open(fd, "rb") as handle, open_image(handle, ("PNG",)) as image:
+            mode, size = image.mode, image.size
+            if mode not in ("I;16", "I;16B", "I"):
+                raise InputError(path, f"{what} must be a 16-bit grey PNG, not {mode}")
+            if (size[1], size[0]) != tuple(shape):
+                problem = f"{what} are {size[0]}x{size[1]} but the depth canvas is {canvas}"
+                raise InputError(path, problem)
             image.load()
-            mode, size, info = image.mode, image.size, dict(image.info)
+            info = dict(image.info)
             data = np.asarray(image)
-    except FileNotFoundError:
-        raise InputError(path, f"the {what} file named by the preset is missing") from None
+    except Image.DecompressionBombError:
+        problem = f"{what}: the PNG header claims a huge image; the depth canvas is {canvas}"
+        raise InputError(path, problem) from None
     except (OSError, ValueError, SyntaxError) as error:
-        raise InputError(path, f"unreadable {what} ({error})") from None
-    if mode not in ("I;16", "I;16B", "I") or data.ndim != 2:
+        raise InputError(path, f"unreadable {what} ({str(error)[:120]})") from None
+    if data.ndim != 2:
         raise InputError(path, f"{what} must be a 16-bit grey PNG, not {mode}")
-    if data.shape != tuple(shape):
-        raise InputError(
-            path,
-            f"{what} are {size[0]}x{size[1]} but the depth canvas is {shape[1]}x{shape[0]}",
-        )
     return data, info
 
 
@@ -114,6 +132,9 @@ def read_edits(path: Path, shape: tuple[int, int]) -> np.ndarray:
     """The region edits in ``path``; one InputError naming the file when it is not ours
     or not the canvas's size."""
     data, _ = _read_16bit(path, shape, "region edits")
+    if data.size and int(data.max()) > MAX_REGION + OFFSET:
+        problem = f"region edits use region {int(data.max()) - OFFSET}; at most {MAX_REGION}"
+        raise InputError(path, problem)
     return (data.astype(np.int32) - OFFSET).astype(np.int16)
 
 

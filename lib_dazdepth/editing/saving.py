@@ -8,6 +8,7 @@ number free for all of them), so a set saved together is recognisable as one.
 from __future__ import annotations
 
 import datetime
+import os
 from pathlib import Path
 
 from ..engine.maps import MapOptions, depth_outputs, has_regions, test_outputs
@@ -35,7 +36,7 @@ def free_stem(folder: Path, name: str, kinds: list[str]) -> Path:
     number = 0
     while True:
         stem = folder / (name if number == 0 else f"{name}.{number}")
-        if not any(_target(stem, kind).exists() for kind in kinds):
+        if not any(os.path.lexists(_target(stem, kind)) for kind in kinds):
             return stem
         number += 1
 
@@ -54,14 +55,14 @@ def save_maps(
     splits = workspace.splits.record_offsets()
     dm = workspace.depth_map
     edits = workspace.region_edits
-    regions = has_regions(splits, edits)
+    regions = has_regions(splits, edits, workspace.objects)
     tests = any(s.test_colour for s in splits.splits)
     kinds = ["depth", "mask"] + ["regions"] * regions + ["test"] * tests
     kinds += ["normal"] * (workspace.normal is not None) + ["preset"]
     kinds += _edit_kinds(workspace)
     stem = free_stem(folder, Path(dm.path).stem, kinds)
     options = MapOptions(regions=regions, mask=True)
-    outputs = depth_outputs(dm, splits, options, stem, edits=edits)
+    outputs = depth_outputs(dm, splits, options, stem, edits=edits, objects=workspace.objects)
     if tests:
         outputs += test_outputs(dm, splits, stem)
     if workspace.normal is not None:

@@ -12,7 +12,8 @@ import numpy as np
 from PIL import Image
 
 from ..engine.splits import MAX_LEVELS, SplitSet
-from .workspace import GRID_MAX, Workspace, sample_rows_cols
+from .region_preview import legend, region_summary
+from .workspace import Workspace
 
 
 def png_data_url(image: np.ndarray) -> str:
@@ -22,13 +23,23 @@ def png_data_url(image: np.ndarray) -> str:
 
 
 def depth_grid(workspace: Workspace) -> dict[str, Any]:
-    """Depth at a coarse resolution for the hover readout; NaN on background."""
-    dm = workspace.depth_map
-    rows, cols = sample_rows_cols(dm.height, dm.width, GRID_MAX)
-    grid = dm.depth[np.ix_(rows, cols)].astype("<f4")
-    grid[~dm.valid[np.ix_(rows, cols)]] = np.nan
+    """The preview's depth samples, float32 cm (NaN on background): the page reads them
+    out under the pointer and maps them itself while a boundary is dragged (the same
+    arithmetic as ``engine.index``, so the same greys as ``preview``)."""
+    grid = workspace.small_depth.astype("<f4")  # a copy
+    grid[~workspace.small_valid] = np.nan
     data = base64.b64encode(grid.tobytes()).decode("ascii")
-    return {"width": int(cols.size), "height": int(rows.size), "data": data}
+    return {"width": grid.shape[1], "height": grid.shape[0], "data": data}
+
+
+def selection_mask(workspace: Workspace) -> dict[str, Any] | None:
+    """The wand's selection at preview size, a PNG white where selected (the page draws
+    it over any layer), or None without one."""
+    picked = workspace.sampled(workspace.selection)
+    if picked is None or not picked.any():
+        return None
+    mask = np.where(picked, np.uint8(255), np.uint8(0))
+    return {"width": mask.shape[1], "height": mask.shape[0], "src": png_data_url(mask)}
 
 
 def message(kind: str, text: str) -> dict[str, str]:
@@ -55,6 +66,8 @@ def build_view(
     note: dict[str, str] | None = None,
     with_grid: bool = False,
 ) -> dict[str, Any]:
+    """The view JSON (docs/ui-protocol.md); ``with_grid``: with the depth samples and the
+    render, sent when the depth changed."""
     if workspace is None:
         return empty_view(seq, note)
     ws, dm = workspace, workspace.depth_map
@@ -76,6 +89,7 @@ def build_view(
                 ("depth", True),
                 ("normal", ws.normal is not None),
                 ("beauty", ws.beauty is not None),
+                ("ids", ws.objects is not None),
             )
         },
         "range": {"min": dm.min, "max": dm.max},
@@ -99,14 +113,29 @@ def build_view(
             "src": png_data_url(layer),
             "stale": stale,
         },
+        "selection": selection_mask(ws),
         "region_edits": ws.region_edits is not None,
         "painted_pixels": ws.painted_pixels,
         "selected_pixels": int(np.count_nonzero(ws.selection)) if ws.selection is not None else 0,
         "can_undo": bool(ws.undo_stack),
         "can_redo": bool(ws.redo_stack),
     }
+    plan, problem = ws.region_plan()
+    view["regions"] = region_summary(plan, problem, dm)
+    objects = ws.objects
+    view["ids"] = (
+        {"source": objects.source, "objects": len(objects.keys), "used": bool(splits.id_regions)}
+        if objects is not None
+        else None
+    )
+    if ws.show == "reading":
+        view["reading"] = legend(ws.regions.reading(ws.region_inputs()))
     if with_grid:
         view["grid"] = depth_grid(ws)
+        beauty = ws.layer("beauty")
+        if beauty is not None:
+            view["beauty"] = {"width": beauty.shape[1], "height": beauty.shape[0]}
+            view["beauty"]["src"] = png_data_url(beauty)
     return view
 
 

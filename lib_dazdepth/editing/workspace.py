@@ -7,7 +7,6 @@ so a drag recomputes only the splits it changes; saving maps the full image.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -17,18 +16,20 @@ from ..engine.autosplit import auto_splits
 from ..engine.canvases import CanvasSet
 from ..engine.depthmap import DepthMap
 from ..engine.errors import DazDepthError
+from ..engine.ids import IdObjects
 from ..engine.index import DepthIndex
 from ..engine.mapping import Mapped, MappingError, MappingPlan
 from ..engine.normals import NormalSettings, encode_normals
-from ..engine.regions import combine, split_pixel_counts, splits_as_regions
-from ..engine.render import region_image, test_image
+from ..engine.region_plan import RegionPlan
+from ..engine.regions import combine
+from ..engine.render import test_image
 from ..engine.splits import CURVES, SplitError, SplitSet, cut_sharing, spread
-from .commands import overpaint, wand, whole
+from .commands import REGION_OPS, depth_value, overpaint, region_command, wand, whole, zoom_range
 from .overpaint import apply_depth_edits
-from .region_edits import assign, divide_split, grey_levels, grow_regions, order_regions
+from .region_edits import grey_levels
+from .region_preview import RegionInputs, RegionPreview
 
 PREVIEW_MAX = 1024  # long side of the live preview
-GRID_MAX = 256  # long side of the depth grid sent for the hover readout
 HISTOGRAM_BINS = 400
 UNDO_LIMIT = 200
 DEPTH_STATES = 2  # this depth map and the one before, with their preview indexes (undo)
@@ -67,6 +68,7 @@ class Workspace:
     region_edits: np.ndarray | None = None  # full-size int16 (regions.py), replaced, not edited
     selection: np.ndarray | None = None  # full-size bool: the magic wand's pixels
     depth_edits: np.ndarray | None = None  # full-size float32 (overpaint.py), replaced
+    objects: IdObjects | None = None  # the ID canvas's objects (ids.py), full size
     undo_stack: list[Snapshot] = field(default_factory=list)
     redo_stack: list[Snapshot] = field(default_factory=list)
 
@@ -78,6 +80,8 @@ class Workspace:
             self.splits = SplitSet.default(dm.min, dm.max)
         self.sample = sample_rows_cols(dm.height, dm.width, PREVIEW_MAX)
         self._sampled: list[tuple[np.ndarray, np.ndarray]] = []
+        self.regions = RegionPreview()
+        self.note = ""  # what the last command did, when it says (Order regions ...)
         self._painted: tuple[np.ndarray | None, int] = (None, 0)  # edits, pixels painted
         self._index_depth()
 
@@ -148,18 +152,14 @@ class Workspace:
         return self._mapped
 
     def layer(self, name: str) -> np.ndarray | None:
-        """The preview image of a layer, the selection (if any) lightened: uint8 (H, W) or
-        (H, W, 3)."""
+        """The preview image of a layer: uint8 (H, W) or (H, W, 3). The wand's selection is
+        not in it: the page draws that over whatever is shown. Over 256 levels it is the
+        last map that fit, until they fit again."""
         image = self._layer(name)
-        if image is None:  # over 256 levels: the last map that fit, until they fit again
+        if image is None:
             return self._last_good.get(name)
         self._last_good[name] = image
-        if self.selection is None:
-            return image
-        picked = self.sampled(self.selection)
-        lit = image.copy()
-        lit[picked] = lit[picked] // 2 + 128
-        return lit
+        return image
 
     def _layer(self, name: str) -> np.ndarray | None:
         if name in ("normal", "beauty"):
@@ -170,8 +170,19 @@ class Workspace:
         if name == "test":
             return test_image(mapped, self.splits)
         if name == "regions":
-            return region_image(mapped, self.splits, self.sampled(self.region_edits))
+            return self.regions.layer(
+                self.region_inputs(), self.sample, mapped.split, mapped.grey8()
+            )
+        if name == "reading":
+            return self.regions.reading_layer(self.region_inputs(), self.sample, mapped.grey8())
         return mapped.grey8()
+
+    def region_inputs(self) -> RegionInputs:
+        return RegionInputs(self.depth_map, self.splits, self.region_edits, self.objects)
+
+    def region_plan(self) -> tuple[RegionPlan | None, str | None]:
+        """The full-size plan (the saved mask's), or None and why."""
+        return self.regions.plan(self.region_inputs(), self.sample)
 
     def sampled(self, full: np.ndarray | None) -> np.ndarray | None:
         """A full-size edit array (replaced, never changed in place) at preview size; the
@@ -186,7 +197,7 @@ class Workspace:
         return small
 
     def layers(self) -> list[str]:
-        names = ["depth", "test", "regions"]
+        names = ["depth", "test", "regions", "reading"]
         return names + [n for n in ("normal", "beauty") if getattr(self, n) is not None]
 
     def _static_layer(self, name: str) -> np.ndarray | None:
@@ -251,6 +262,7 @@ class Workspace:
         before = (self.splits, self.selected, self.show, self.zoom, self.region_edits)
         selection, depth_edits = self.selection, self.depth_edits
         stacks = (list(self.undo_stack), list(self.redo_stack))
+        self.note = ""
         try:
             for op in ops:
                 self._apply_one(op)
@@ -274,10 +286,10 @@ class Workspace:
         kind = op["op"]
         s = self.splits
         if kind == "move":
-            self.splits = s.move_boundary(int(op["boundary"]), _depth(op["depth"]))
+            self.splits = s.move_boundary(int(op["boundary"]), depth_value(op["depth"]))
         elif kind == "add":
-            self.splits = cut_sharing(s, _depth(op["depth"]), self.index.sorted_values)
-            self.selected = s.index_for(_depth(op["depth"])) or 0
+            self.splits = cut_sharing(s, depth_value(op["depth"]), self.index.sorted_values)
+            self.selected = s.index_for(depth_value(op["depth"])) or 0
         elif kind == "remove":
             self.splits = s.remove(int(op["split"]))[0]
         elif kind == "allocate":
@@ -288,38 +300,26 @@ class Workspace:
             values = self.depth_map.valid_values()
             self.splits = auto_splits(values, compress=s.compress, curve=s.curve)
             self.selected = 0
-        elif kind == "divide":
-            smallest = op.get("min_pixels", max(16, self.valid_pixels // 1000))
-            self.splits, self.region_edits = divide_split(
-                self.depth_map,
-                s,
-                self.region_edits,
-                int(op["split"]),
-                whole(smallest, "min_pixels"),
+        elif kind in REGION_OPS:
+            done = region_command(
+                op, self.depth_map, s, self.region_edits, self.objects, self.selection
             )
-        elif kind == "grow_regions":
-            self.region_edits = grow_regions(self.depth_map, s, self.region_edits)
-        elif kind == "order_regions":
-            self.splits, self.region_edits = order_regions(self.depth_map, s, self.region_edits)
+            self.splits, self.region_edits = done.splits, done.edits
+            self.note = "; ".join(n for n in (self.note, done.note) if n)
+            if kind == "assign_selection":
+                self.selection = None  # done with: the page shows the result, not the selection
         elif kind == "select_at":
             picked = wand(self.depth_map, self._full_grey, self.normal, op)
             self.selection = combine(self.selection, picked, str(op.get("mode", "replace")))
-        elif kind == "assign_selection":
-            region = int(op["region"])
-            self.splits, self.region_edits = assign(s, self.region_edits, self.selection, region)
         elif kind == "paint_depth":
             self._set_depth_edits(
                 overpaint(self.depth_map, s, self.depth_edits, self.selection, op)
             )
+            self.selection = None
         elif kind == "clear_depth_edits":
             self._set_depth_edits(None)
         elif kind == "clear_selection":
             self.selection = None
-        elif kind == "clear_region_edits":
-            self.region_edits = None
-        elif kind == "regions_from_splits":
-            pixels = split_pixel_counts(self.depth_map.valid_values(), s.bounds)
-            self.splits = splits_as_regions(s, pixels)
         elif kind == "spread":
             self.splits = spread(s, op["how"], self._shares())
         elif kind == "select":
@@ -330,7 +330,7 @@ class Workspace:
                 raise ValueError(f"no {op['layer']} layer")
             self.show = op["layer"]
         elif kind == "zoom":
-            self.zoom = _zoom(op.get("lo"), op.get("hi"))
+            self.zoom = zoom_range(op.get("lo"), op.get("hi"))
         elif kind == "curve":
             self.splits = s.with_curve(str(op["value"]))
         elif kind == "compress":
@@ -377,22 +377,6 @@ class Workspace:
         self.redo_stack = []
         self.splits = splits
         self.selected = 0
-
-
-def _depth(value: Any) -> float:
-    depth = float(value)
-    if not math.isfinite(depth):
-        raise ValueError(f"{value!r} is not a depth")
-    return depth
-
-
-def _zoom(lo: Any, hi: Any) -> tuple[float, float] | None:
-    if lo is None and hi is None:
-        return None
-    low, high = _depth(lo), _depth(hi)
-    if not low < high:
-        raise ValueError("zoom needs lo < hi")
-    return low, high
 
 
 def _message(error: Exception) -> str:

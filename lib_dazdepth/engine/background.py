@@ -39,11 +39,12 @@ class BackgroundReport:
     repaired: int = 0  # of the above, edge pixels given back their object's depth
     hidden: int = 0  # object pixels a depth edit made no hit (overpaint.py)
     revealed: int = 0  # of the first four, pixels a depth edit gave a depth
+    no_data: int = 0  # outside the EXR's data window (not counted in non_finite)
 
     @property
     def total(self) -> int:
         found = self.non_finite + self.non_positive + self.too_far + self.edge_mixes
-        return found - self.repaired + self.hidden - self.revealed
+        return found + self.no_data - self.repaired + self.hidden - self.revealed
 
     def describe(self) -> str:
         parts = [
@@ -51,6 +52,7 @@ class BackgroundReport:
             (self.non_finite, "not finite"),
             (self.non_positive, "zero or negative"),
             (self.edge_mixes, "edge mixes with no hit"),
+            (self.no_data, "outside the data window"),
         ]
         text = ", ".join(f"{n} {what}" for n, what in parts if n)
         notes = [

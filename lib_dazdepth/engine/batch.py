@@ -9,35 +9,43 @@ fingerprint of its inputs, preset and options, so a rerun skips it.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import hashlib
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .background import BackgroundSettings
-from .canvases import role_of
+from .canvases import read_extra, role_of
 from .depthmap import load_depth_map
-from .errors import DazDepthError, InputError
-from .exr import DEFAULT_MAX_PIXELS, read_rgb
-from .maps import MapOptions, depth_outputs
+from .errors import DazDepthError, InputError, OutputError
+from .exr import DEFAULT_MAX_PIXELS
+from .files import kind_of, read_capped
+from .ids import ID_WORDS, check_size, read_ids
+from .maps import MapOptions, map_outputs
 from .normals import NormalSettings, encode_normals
 from .outputs import Output, output_path, temp_beside, write_outputs
 from .presets import dumps
 from .splits import SplitSet
 
 MANIFEST = ".dazdepth-batch.json"
-CANVAS_PART = re.compile(r"-canvas\d+-(depth|normal|beauty)", re.IGNORECASE)
-ROLE_WORD = re.compile(r"[-_ .](depth|normal|beauty)$", re.IGNORECASE)
+MANIFEST_BYTES = 64 * 1024 * 1024
+ROLE_WORDS = f"depth|normal|beauty|{ID_WORDS}|alpha"
+CANVAS_PART = re.compile(rf"-canvas\d+-({ROLE_WORDS})(?![a-z])", re.IGNORECASE)
+ROLE_WORD = re.compile(rf"[-_ .]({ROLE_WORDS})$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Frame:
-    key: str
+    key: str  # the frame's name, after its folder (relative to the inputs' common folder)
     depth: Path
     normal: Path | None = None
+    folder: str = ""  # that relative folder ("" for the common folder): outputs mirror it
+    ids: tuple[Path, ...] = ()  # its ID canvas, or its Alpha canvases (one per object)
 
 
 @dataclass(frozen=True)
@@ -59,10 +67,16 @@ def expand(inputs: list[str]) -> list[Path]:
         for match in map(Path, matches):
             if match.is_dir():
                 found.update(p for p in match.rglob("*") if p.is_file())
-            elif match.exists():
-                found.add(match)
-            else:
-                raise InputError(match, "file not found")
+                continue
+            try:
+                mode = match.stat().st_mode
+            except FileNotFoundError:
+                raise InputError(match, "file not found") from None
+            except OSError as error:
+                raise InputError(match, f"cannot read ({error.strerror})") from None
+            if not stat.S_ISREG(mode):  # a FIFO would hang the frame's reader
+                raise InputError(match, f"is {kind_of(mode)}, not a regular file")
+            found.add(match)
     return sorted(found)
 
 
@@ -70,7 +84,8 @@ def canvas_role(path: Path) -> str | None:
     """depth/normal/beauty, also for numbered frames (``anim-Canvas2-Depth.0007.exr``)."""
     match = CANVAS_PART.search(path.name)
     if match and path.suffix.lower() == ".exr":
-        return match.group(1).lower()
+        word = match.group(1).lower()
+        return word if word in ("depth", "normal", "beauty") else "ids"
     return role_of(path)
 
 
@@ -81,14 +96,56 @@ def frame_key(path: Path) -> str:
 
 
 def pair_frames(paths: list[Path]) -> list[Frame]:
-    """One frame per Depth canvas, with the Normal canvas of the same key if there is one."""
-    found: dict[str, dict[str, Path]] = {"depth": {}, "normal": {}}
-    for path in paths:
-        role = canvas_role(path)
-        if role in found:
-            found[role].setdefault(frame_key(path), path)
+    """One frame per Depth canvas, with the Normal canvas and the ID canvases of the same key
+    in the same folder if there are any. Keys include the folder (relative to the canvases'
+    common folder), so frames of one name in two folders are two frames; two canvases of one
+    role for one frame (``a.exr`` and ``a.EXR``) are refused rather than one silently dropped."""
+    roles = {path: canvas_role(path) for path in paths}
+    depth_folders = [p.parent for p, role in roles.items() if role == "depth"]
+    root = Path(os.path.commonpath([str(f) for f in depth_folders])) if depth_folders else None
+    found: dict[str, dict[tuple[str, str], Path]] = {"depth": {}, "normal": {}}
+    ids: dict[tuple[str, str], list[Path]] = {}
+    for path, role in roles.items():
+        if role not in found and role != "ids":
+            continue
+        folder = _relative_folder(path.parent, root)
+        if folder is None:  # a canvas outside the depth canvases' folders
+            continue
+        slot = (folder, frame_key(path))
+        if role == "ids":
+            ids.setdefault(slot, []).append(path)
+            continue
+        other = found[role].setdefault(slot, path)
+        if other != path:
+            raise InputError(path, f"and {other} are both the {role} canvas of one frame")
     depths, normals = found["depth"], found["normal"]
-    return [Frame(key, depths[key], normals.get(key)) for key in sorted(depths)]
+    return [
+        Frame(
+            f"{folder}/{key}" if folder else key,
+            depths[folder, key],
+            normals.get((folder, key)),
+            folder,
+            tuple(_id_set(ids.get((folder, key), []))),
+        )
+        for folder, key in sorted(depths)
+    ]
+
+
+def _relative_folder(folder: Path, root: Path | None) -> str | None:
+    if root is None:
+        return None
+    try:
+        relative = folder.relative_to(root).as_posix()
+    except ValueError:
+        return None
+    return "" if relative == "." else relative
+
+
+def _id_set(paths: list[Path]) -> list[Path]:
+    """One ID canvas (the first by name that is not an Alpha canvas), else the Alphas."""
+    ordered = sorted(paths, key=lambda p: p.name)
+    single = [p for p in ordered if not re.search(r"alpha", p.name, re.IGNORECASE)]
+    return single[:1] or ordered
 
 
 @dataclass(frozen=True)
@@ -98,6 +155,7 @@ class BatchJob:
     options: MapOptions = field(default_factory=MapOptions)
     background: BackgroundSettings = field(default_factory=BackgroundSettings)
     max_pixels: int = DEFAULT_MAX_PIXELS
+    ids: bool = False  # regions from each frame's ID canvas, by the splits' ID table
 
     def settings_digest(self) -> str:
         text = dumps(self.splits) + repr((self.options, self.background))
@@ -106,15 +164,20 @@ class BatchJob:
 
 def fingerprint(frame: Frame, job: BatchJob) -> str:
     parts = [job.settings_digest()]
-    for path in (frame.depth, frame.normal):
+    for path in (frame.depth, frame.normal, *(frame.ids if job.ids else ())):
         if path is not None:
             info = path.stat()
             parts.append(f"{path.resolve()}:{info.st_size}:{info.st_mtime_ns}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 
 
+def frame_folder(frame: Frame, job: BatchJob) -> Path:
+    """Where a frame's outputs go: the output folder, mirroring the frame's own folder."""
+    return job.out_dir / frame.folder if frame.folder else job.out_dir
+
+
 def frame_outputs(frame: Frame, job: BatchJob) -> list[Path]:
-    stem = job.out_dir / frame.depth.with_suffix("").name
+    stem = frame_folder(frame, job) / frame.depth.with_suffix("").name
     kinds = ["depth"] + ["regions"] * job.options.regions + ["mask"] * job.options.mask
     paths = [output_path(stem, kind) for kind in kinds]
     if frame.normal is not None:
@@ -124,7 +187,7 @@ def frame_outputs(frame: Frame, job: BatchJob) -> list[Path]:
 
 def normal_output(frame: Frame, job: BatchJob) -> Path:
     """Named after the Normal canvas, as the single-file command names it."""
-    return output_path(job.out_dir / frame.normal.with_suffix("").name, "normal")
+    return output_path(frame_folder(frame, job) / frame.normal.with_suffix("").name, "normal")
 
 
 def run_frame(frame: Frame, job: BatchJob, done_before: str | None = None) -> FrameResult:
@@ -135,19 +198,37 @@ def run_frame(frame: Frame, job: BatchJob, done_before: str | None = None) -> Fr
             return FrameResult(frame.key, "skipped", fingerprint=stamp)
         depth_map = load_depth_map(frame.depth, settings=job.background, max_pixels=job.max_pixels)
         below, beyond = depth_map.outside(job.splits.bounds)
-        stem = job.out_dir / frame.depth.with_suffix("").name
-        outputs = depth_outputs(depth_map, job.splits, job.options, stem)
+        stem = frame_folder(frame, job) / frame.depth.with_suffix("").name
+        objects, notes = None, []
+        if job.ids and job.options.regions:
+            if not frame.ids:
+                raise InputError(frame.depth, "has no ID canvas beside it (for regions)")
+            objects = read_ids(list(frame.ids), job.max_pixels)
+            check_size(objects, depth_map)
+            table = dict(job.splits.id_regions)
+            unknown = [k for k, n in zip(objects.keys, objects.pixels()) if n and k not in table]
+            if unknown:
+                notes.append(
+                    f"frame {frame.key}: {len(unknown)} objects not in the ID table have no region"
+                )
+        outputs, regions = map_outputs(depth_map, job.splits, job.options, stem, objects=objects)
+        if regions is not None and regions.plan.empty:
+            numbers = ", ".join(str(n) for n, _ in regions.plan.empty)
+            notes.append(
+                f"frame {frame.key}: region {numbers} holds no pixel; this frame's regions"
+                " PNG carries the template that fits it"
+            )
         if frame.normal is not None:
-            normals = read_rgb(frame.normal, max_pixels=job.max_pixels).values
-            if normals.shape[:2] != depth_map.shape:
-                raise InputError(frame.normal, "is not the size of its depth canvas")
+            normals = read_extra("normal", frame.normal, depth_map, job.max_pixels).values
             rgb = encode_normals(normals, NormalSettings(), ~depth_map.valid)
             outputs.append(Output(normal_output(frame, job), rgb))
         written = write_outputs(outputs, {frame.depth, *([frame.normal] * bool(frame.normal))})
         renamed = [w.note() for w in written if w.renamed]
-        return FrameResult(frame.key, "done", "; ".join(renamed), below + beyond, stamp)
-    except (DazDepthError, ValueError) as error:
+        return FrameResult(frame.key, "done", "; ".join(notes + renamed), below + beyond, stamp)
+    except (DazDepthError, ValueError, ArithmeticError) as error:
         return FrameResult(frame.key, "failed", str(error))
+    except MemoryError:
+        return FrameResult(frame.key, "failed", f"{frame.depth}: out of memory")
 
 
 def union_splits(ranges: list[tuple[float, float]]) -> SplitSet:
@@ -169,10 +250,11 @@ class Manifest:
     def __init__(self, folder: Path) -> None:
         self.path = folder / MANIFEST
         self.frames: dict[str, str] = {}
-        if self.path.exists():
+        if os.path.lexists(self.path):
             try:
-                self.frames = dict(json.loads(self.path.read_text()).get("frames", {}))
-            except (ValueError, AttributeError, TypeError):
+                text = read_capped(self.path, MANIFEST_BYTES, "batch manifest")
+                self.frames = dict(json.loads(text).get("frames", {}))
+            except (DazDepthError, ValueError, AttributeError, TypeError):
                 self.frames = {}  # a damaged manifest only costs a redo
 
     def record(self, key: str, stamp: str) -> None:
@@ -180,8 +262,20 @@ class Manifest:
         self.save()
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = temp_beside(self.path)
-        with os.fdopen(fd, "w") as handle:
-            json.dump({"format": "daz-depth-batch", "frames": self.frames}, handle)
-        os.replace(temp, self.path)
+        """Rewrite the manifest atomically: on any failure (a full disk) the old one stays
+        valid, the temporary file is removed, and one OutputError says what happened."""
+        temp = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = temp_beside(self.path)
+            with os.fdopen(fd, "w") as handle:
+                json.dump({"format": "daz-depth-batch", "frames": self.frames}, handle)
+            os.replace(temp, self.path)
+        except BaseException as error:
+            if temp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
+            if isinstance(error, OSError):
+                problem = f"cannot record the finished frames ({error.strerror or error})"
+                raise OutputError(self.path, problem) from None
+            raise

@@ -9,10 +9,41 @@ from pathlib import Path
 import numpy as np
 
 from .background import BackgroundReport, BackgroundSettings, classify
+from .conventions import AUTO, DESCRIPTIONS, Camera, convention_for, to_planar
 from .edges import repair_edges
 from .errors import InputError
-from .exr import DEFAULT_MAX_PIXELS, read_depth
+from .exr import DEFAULT_MAX_PIXELS, ExrImage, Window, guess_note, read_depth, window_note
 from .mapping import outside
+
+
+@dataclass(frozen=True)
+class DepthSource:
+    """Where a depth map's numbers came from, for messages and for lining canvases up."""
+
+    label: str  # the channel, as messages name it: "Y", "ViewLayer.Depth.Z (part 1)"
+    pixel_type: str  # "half" | "float" | "uint"
+    convention: str  # "depth" | "inverse" | "distance" (conventions.py)
+    display: Window
+    data: Window
+    camera: str = ""  # for distance: "the header's camera", "a 40° horizontal field of view"
+    also: tuple[str, ...] = ()  # other channels the names allow as surely: a guess was made
+    others: tuple[str, ...] = ()  # every other channel the names allow
+    uncovered: int = 0  # pixels of the display window without data
+
+    def notes(self, hint: str = "with --channel") -> list[str]:
+        """Warnings, one line each: a guessed channel (``hint``: how to choose another),
+        a data window that is not the display window."""
+        found = [guess_note(self.label, self.also, hint)] if self.also else []
+        if self.data != self.display:
+            found.append(window_note(self.data, self.display, self.uncovered))
+        return found
+
+    def describe(self) -> str:
+        """``depth from ViewLayer.Depth.Z (float), planar depth``."""
+        how = DESCRIPTIONS[self.convention]
+        if self.camera:
+            how += f" made planar with {self.camera}"
+        return f"depth from {self.label} ({self.pixel_type}), {how}"
 
 
 @dataclass(frozen=True)
@@ -24,6 +55,7 @@ class DepthMap:
     channel: str = "Y"
     min: float = np.nan  # nearest valid depth, as the Python float of the stored float32
     max: float = np.nan  # farthest valid depth
+    source: DepthSource | None = None  # None for an array not read from an EXR
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -74,19 +106,43 @@ def from_array(
     path: str = "<array>",
     settings: BackgroundSettings | None = None,
     channel: str = "Y",
+    source: DepthSource | None = None,
+    no_data: int = 0,
 ) -> DepthMap:
+    """``no_data``: how many of the NaN pixels lie outside the file's data window."""
     depth = np.ascontiguousarray(depth, dtype=np.float32)
     if depth.ndim != 2 or depth.size == 0:
         raise InputError(path, "depth must be a non-empty 2-D image")
     found = classify(depth, settings)
     valid, report = found.valid, found.report
+    if no_data:
+        report = dataclasses.replace(
+            report, non_finite=report.non_finite - no_data, no_data=no_data
+        )
     if settings is not None and settings.repair_edges and report.total:
         depth, valid, count = repair_edges(depth, valid)
         report = dataclasses.replace(report, repaired=count)
     if found.nearest > found.farthest:
         problem = f"every pixel is background ({report.describe()}); nothing to map"
         raise InputError(path, problem)
-    return DepthMap(path, depth, valid, report, channel, found.nearest, found.farthest)
+    return DepthMap(path, depth, valid, report, channel, found.nearest, found.farthest, source)
+
+
+def camera_for(image: ExrImage, fov: float | None) -> tuple[Camera, str]:
+    """The camera for turning distance into depth: the header's, else the given field of
+    view; InputError when there is neither."""
+    if image.to_ndc is not None:
+        return Camera(to_ndc=image.to_ndc), "the header's camera"
+    if fov is None:
+        raise InputError(
+            image.path,
+            "holds distance from the camera, not planar depth: give the camera's horizontal"
+            " field of view (--fov DEGREES), the file has no camera matrices",
+        )
+    if not 0 < fov < 180:
+        raise InputError(image.path, f"field of view {fov:g}° is not between 0 and 180")
+    camera = Camera(fov=float(fov), pixel_aspect=image.pixel_aspect)
+    return camera, camera.describe()
 
 
 def load_depth_map(
@@ -96,6 +152,29 @@ def load_depth_map(
     part: int | str | None = None,
     settings: BackgroundSettings | None = None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    convention: str = AUTO,
+    fov: float | None = None,
 ) -> DepthMap:
+    """Read a depth canvas (``exr.read_depth``) as planar depth: ``convention`` says what
+    its numbers are (``conventions.py``; ``auto`` goes by the name: ``*-Distance.exr`` is
+    distance), ``fov`` the horizontal field of view in degrees when a distance canvas's
+    header has no camera. Raises InputError."""
     image = read_depth(path, channel=channel, part=part, max_pixels=max_pixels)
-    return from_array(image.values, str(path), settings, image.channel)
+    try:
+        kind = convention_for(path, convention)
+    except ValueError as error:
+        raise InputError(path, str(error)) from None
+    camera, how = camera_for(image, fov) if kind == "distance" else (None, "")
+    to_planar(image.values, kind, camera, image.display)
+    source = DepthSource(
+        image.label or image.channel,
+        image.pixel_type,
+        kind,
+        image.display,
+        image.data,
+        how,
+        image.also,
+        image.others,
+        image.uncovered(),
+    )
+    return from_array(image.values, str(path), settings, image.channel, source, image.uncovered())

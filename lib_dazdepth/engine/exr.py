@@ -2,8 +2,9 @@
 
 Every failure becomes one :class:`~lib_dazdepth.engine.errors.InputError` with a one-line
 message. The header is read first (cheap) so that deep images, oversized images and
-missing channels are refused before any pixel is decoded; the pixels are then decoded
-once. The ``OpenEXR`` package decodes every channel of every part in that one pass.
+missing channels are refused before any pixel is decoded. Which channel holds what is
+decided from the names (``layers``); only those channels are decoded (``exr_pixels``),
+into an image the size of the display window.
 """
 
 from __future__ import annotations
@@ -18,31 +19,72 @@ from typing import Any
 import numpy as np
 import OpenEXR
 
+from . import layers
+from .conventions import camera_from_header
 from .errors import InputError
+from .exr_pixels import Request, Window, decode
+from .files import open_regular
+from .layers import Candidate, PartChannels
 
 DEFAULT_MAX_PIXELS = 8192 * 8192
 EXR_MAGIC = b"\x76\x2f\x31\x01"
-# A file may hold many channels and parts: all are decoded, so cap the total too.
+# Decoding another part than the first decodes every channel of every part: cap the total.
 SAMPLES_PER_PIXEL_BUDGET = 8
-PIXEL_TYPES = {
-    np.dtype(np.float16): "half",
-    np.dtype(np.float32): "float",
-    np.dtype(np.uint32): "uint",
-}
-RGB_TRIPLES = (("R", "G", "B"), ("X", "Y", "Z"), ("x", "y", "z"))
+FLAGS = {"depth": "--channel", "normal": "--normal-channel", "beauty": "--beauty-channel"}
 
 
 @dataclass(frozen=True)
 class ExrImage:
-    """One channel (depth) or three channels (rgb) of an EXR, as float32."""
+    """Channels of one part of an EXR, as float32, the size of the display window."""
 
     path: str
-    values: np.ndarray  # depth: (H, W) float32; rgb: (H, W, 3) float32
-    channel: str  # e.g. "Y", "depth.Z", "R,G,B"
+    values: np.ndarray  # depth: (H, W) float32; normal/beauty: (H, W, 3) float32
+    channel: str  # the channel or the triple's layer: "Y", "ViewLayer.Depth.Z", "R,G,B"
     part: int  # index of the part used
     part_name: str  # "" when the part is unnamed
     pixel_type: str  # stored type: "half" | "float" | "uint" (comma-joined if mixed)
-    origin: tuple[int, int]  # data window min (x, y)
+    display: Window  # the image: values[0, 0] is its top left pixel
+    data: Window  # where the file has pixels; the rest is no hit (depth) or 0
+    label: str = ""  # the channel as messages name it (with its part in a multipart file)
+    also: tuple[str, ...] = ()  # other channels the names allow as surely: a guess was made
+    others: tuple[str, ...] = ()  # every other channel the names allow, best first
+    to_ndc: np.ndarray | None = None  # the header's camera (conventions.camera_from_header)
+    pixel_aspect: float = 1.0
+    role: str = "depth"  # what it was read as: depth, normal, beauty
+
+    @property
+    def origin(self) -> tuple[int, int]:
+        """The data window's top left corner, in the file's pixel coordinates."""
+        return self.data.origin
+
+    def uncovered(self) -> int:
+        """Pixels of the display window outside the data window."""
+        inner = self.data.overlap(self.display)
+        return self.display.width * self.display.height - (
+            inner.width * inner.height if inner else 0
+        )
+
+    def notes(self, hint: str | None = None) -> list[str]:
+        """What the user should know, one line each without the file's name: a guessed
+        channel (``hint`` says how to choose another; by default the command line's flag),
+        a data window that is not the display window."""
+        found = []
+        if self.also:
+            found.append(guess_note(self.label, self.also, hint or f"with {FLAGS[self.role]}"))
+        if self.data != self.display:
+            found.append(window_note(self.data, self.display, self.uncovered()))
+        return found
+
+
+def guess_note(label: str, also: Sequence[str], hint: str) -> str:
+    return f"used {label}, but {', '.join(also)} could be meant too (choose {hint})"
+
+
+def window_note(data: Window, display: Window, uncovered: int) -> str:
+    return (
+        f"data window {data} differs from the display window {display}:"
+        f" the image is {display.size_text()}, {uncovered} pixels without data"
+    )
 
 
 @dataclass(frozen=True)
@@ -51,9 +93,11 @@ class _PartInfo:
     name: str
     channels: list[str]
     sampling: dict[str, tuple[int, int]]
-    origin: tuple[int, int]
-    size: tuple[int, int]  # (width, height)
+    data: Window
+    display: Window
     deep: bool
+    tile_rows: int
+    header: dict
 
 
 def quietly(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -101,8 +145,9 @@ def _check_file(path: str) -> None:
         raise InputError(path, "file not found")
     if os.path.isdir(path):
         raise InputError(path, "is a directory, not an EXR file")
+    fd = open_regular(path, "EXR file")  # a FIFO would hang, a device never end
     try:
-        with open(path, "rb") as handle:
+        with os.fdopen(fd, "rb") as handle:
             magic = handle.read(len(EXR_MAGIC))
     except OSError as exc:
         raise InputError(path, f"cannot read file ({exc.strerror or _short(exc)})") from None
@@ -112,41 +157,44 @@ def _check_file(path: str) -> None:
         raise InputError(path, "not an OpenEXR file")
 
 
-def _open(path: str, header_only: bool) -> Any:
-    try:
-        return OpenEXR.File(path, separate_channels=True, header_only=header_only)
-    except Exception as exc:  # the package raises RuntimeError, IndexError, ...
-        what = "cannot read header" if header_only else "cannot decode pixels"
-        raise InputError(path, f"truncated or corrupt EXR ({what}: {_short(exc)})") from None
+def _window(path: str, header: dict, key: str) -> Window:
+    lo, hi = header[key]
+    box = Window(int(lo[0]), int(lo[1]), int(hi[0]), int(hi[1]))
+    if box.x1 < box.x0 or box.y1 < box.y0:
+        what = "data" if key == "dataWindow" else "display"
+        raise InputError(path, f"empty or invalid {what} window {box}")
+    return box
 
 
 def _part_info(path: str, index: int, header: dict) -> _PartInfo:
     try:
-        lo, hi = header["dataWindow"]
-        x0, y0, x1, y1 = int(lo[0]), int(lo[1]), int(hi[0]), int(hi[1])
+        data = _window(path, header, "dataWindow")
+        display = _window(path, header, "displayWindow") if "displayWindow" in header else data
         chans = list(header["channels"])
         storage = header.get("type")
+        tiles = header.get("tiles")
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise InputError(path, f"truncated or corrupt EXR (bad header: {_short(exc)})") from None
-    if x1 < x0 or y1 < y0:
-        raise InputError(path, f"empty or invalid data window ({x0},{y0})-({x1},{y1})")
     return _PartInfo(
         index=index,
         name=str(header.get("name", "") or ""),
         channels=[c.name for c in chans],
         sampling={c.name: (int(c.xSampling), int(c.ySampling)) for c in chans},
-        origin=(x0, y0),
-        size=(x1 - x0 + 1, y1 - y0 + 1),
+        data=data,
+        display=display,
         deep=storage in (OpenEXR.deepscanline, OpenEXR.deeptile),
+        tile_rows=int(tiles.ySize) if tiles is not None else 0,
+        header=header,
     )
 
 
 def _read_parts(path: str) -> list[_PartInfo]:
-    exr = _open(path, header_only=True)
     try:
+        exr = OpenEXR.File(path, separate_channels=True, header_only=True)
         headers = [part.header for part in exr.parts]
-    except Exception as exc:
-        raise InputError(path, f"truncated or corrupt EXR ({_short(exc)})") from None
+    except Exception as exc:  # the package raises RuntimeError, IndexError, ...
+        what = f"cannot read header: {_short(exc)}"
+        raise InputError(path, f"truncated or corrupt EXR ({what})") from None
     if not headers:
         raise InputError(path, "truncated or corrupt EXR (no image parts)")
     return [_part_info(path, i, h) for i, h in enumerate(headers)]
@@ -156,12 +204,16 @@ def _check_limits(path: str, parts: list[_PartInfo], max_pixels: int) -> None:
     if any(p.deep for p in parts):
         raise InputError(path, "deep EXR images are not supported")
     for p in parts:
-        width, height = p.size
-        if width * height > max_pixels:
-            raise InputError(
-                path, f"image too large: {width}x{height} pixels (limit {max_pixels} pixels)"
-            )
-    samples = sum(p.size[0] * p.size[1] * len(p.channels) for p in parts)
+        for box in (p.data, p.display):
+            if box.width * box.height > max_pixels:
+                raise InputError(
+                    path, f"image too large: {box.size_text()} pixels (limit {max_pixels} pixels)"
+                )
+
+
+def _check_budget(path: str, parts: list[_PartInfo], max_pixels: int) -> None:
+    """For a read that decodes every channel of every part."""
+    samples = sum(p.data.width * p.data.height * len(p.channels) for p in parts)
     if samples > max_pixels * SAMPLES_PER_PIXEL_BUDGET:
         raise InputError(path, f"image too large: {samples} samples in all channels and parts")
 
@@ -188,136 +240,99 @@ def _describe(parts: Sequence[_PartInfo]) -> str:
     return "channels: " + "; ".join(one(p) for p in parts)
 
 
-def list_channels(path: str | os.PathLike) -> list[tuple[int, str, list[str]]]:
-    """(part index, part name, channel names) for each part, from the header only."""
+def _named(parts: Sequence[_PartInfo]) -> list[PartChannels]:
+    return [PartChannels(p.index, p.name, tuple(p.channels)) for p in parts]
+
+
+def _headers(path: str | os.PathLike, max_pixels: int | None = None) -> tuple[str, list[_PartInfo]]:
     spath = os.fspath(path)
     _check_file(spath)
-    return [(p.index, p.name, list(p.channels)) for p in _read_parts(spath)]
+    parts = _read_parts(spath)
+    if max_pixels is not None:
+        _check_limits(spath, parts, max_pixels)
+    return spath, parts
 
 
-# ----------------------------------------------------------------------------- choices
-
-Rule = Callable[[str], bool]
-
-
-def _depth_rules() -> list[Rule]:
-    return [
-        lambda n: n == "Y",
-        lambda n: n == "Z",
-        lambda n: n.endswith(".Z"),
-        lambda n: n.lower() == "depth" or n.lower().endswith(".depth"),
-    ]
+def list_channels(path: str | os.PathLike) -> list[tuple[int, str, list[str]]]:
+    """(part index, part name, channel names) for each part, from the header only."""
+    _, parts = _headers(path)
+    return [(p.index, p.name, list(p.channels)) for p in parts]
 
 
-def _find_named(parts: Sequence[_PartInfo], rules: list[Rule]) -> tuple[_PartInfo, str] | None:
-    """The first rule wins over all parts; within a rule, parts and channels in order."""
-    for rule in rules:
-        for p in parts:
-            for name in p.channels:
-                if rule(name):
-                    return p, name
-    return None
+def channel_choices(path: str | os.PathLike, role: str) -> list[Candidate]:
+    """What the user may pick for a role in this file, best first (``layers.choices``);
+    from the header only."""
+    _, parts = _headers(path)
+    return layers.choices(role, _named(parts))
 
 
-def _find_triple(channels: list[str], suffixes: tuple[str, str, str]) -> list[str] | None:
-    if all(s in channels for s in suffixes):
-        return list(suffixes)
-    for name in channels:
-        if name.endswith("." + suffixes[0]):
-            layer = name[: -len(suffixes[0])]
-            names = [layer + s for s in suffixes]
-            if all(n in channels for n in names):
-                return names
-    return None
+# ----------------------------------------------------------------------------- reading
 
 
-def _find_rgb(parts: Sequence[_PartInfo]) -> tuple[_PartInfo, list[str]] | None:
-    for suffixes in RGB_TRIPLES:
-        for p in parts:
-            names = _find_triple(p.channels, suffixes)
-            if names:
-                return p, names
-    return None
+def _choose(
+    path: str, role: str, searched: list[_PartInfo], wanted: str | None
+) -> tuple[Candidate, list[Candidate]]:
+    named = _named(searched)
+    if wanted is not None:
+        found = layers.chosen(role, named, wanted)
+        if found is None:
+            what = "channel" if role == "depth" else "layer or channels"
+            raise InputError(path, f"no {what} {wanted!r}; {_describe(searched)}")
+        return found, []
+    found_all = layers.candidates(role, named)
+    if not found_all:
+        what = {"depth": "depth channel", "normal": "normal layer", "beauty": "RGB layer"}[role]
+        hint = ""
+        if role == "depth" and any({"R", "G", "B"} <= set(p.channels) for p in searched):
+            hint = " (a grey depth stored as RGB: --channel R)"
+        raise InputError(
+            path,
+            f"no {what} found; {_describe(searched)} — choose one with {FLAGS[role]}{hint}",
+        )
+    return found_all[0], found_all[1:]
 
 
-def _check_sampling(path: str, info: _PartInfo, names: list[str]) -> None:
-    for name in names:
+def _read(
+    path: str | os.PathLike,
+    role: str,
+    wanted: str | None,
+    part: int | str | None,
+    max_pixels: int,
+    legacy: bool = True,
+) -> ExrImage:
+    spath, parts = _headers(path, max_pixels)
+    searched = _select_parts(spath, parts, part)
+    found, rest = _choose(spath, role, searched, wanted)
+    info = parts[found.part]
+    for name in found.channels:
         xs, ys = info.sampling.get(name, (1, 1))
         if (xs, ys) != (1, 1):
             raise InputError(
-                path, f"channel {name} is subsampled ({xs}x{ys}); subsampled channels unsupported"
+                spath, f"channel {name} is subsampled ({xs}x{ys}); subsampled channels unsupported"
             )
-
-
-# ----------------------------------------------------------------------------- pixels
-
-
-def _part_pixels(path: str, exr: Any, index: int) -> dict[str, np.ndarray]:
-    """The decoded arrays of one part of an already decoded file.
-
-    On bad pixel data the package prints a warning and leaves the part out of
-    ``parts`` instead of raising, so a missing part means a damaged file.
-    """
-    try:
-        parts = exr.parts
-        if index >= len(parts):
-            raise InputError(path, "truncated or corrupt EXR (pixel data cannot be decoded)")
-        return {name: channel.pixels for name, channel in parts[index].channels.items()}
-    except InputError:
-        raise
-    except Exception as exc:
-        raise InputError(path, f"truncated or corrupt EXR ({_short(exc)})") from None
-
-
-def _to_float(path: str, info: _PartInfo, name: str, pixels: Any) -> tuple[np.ndarray, str]:
-    width, height = info.size
-    kind = PIXEL_TYPES.get(getattr(pixels, "dtype", None))
-    if kind is None:
-        raise InputError(path, f"channel {name} has an unsupported pixel type")
-    if pixels.shape != (height, width):
-        raise InputError(path, f"truncated or corrupt EXR (channel {name} has wrong size)")
-    return pixels.astype(np.float32, copy=False), kind
-
-
-def _channel_arrays(
-    path: str, info: _PartInfo, names: list[str], decoded: dict[str, np.ndarray]
-) -> tuple[list[np.ndarray], str]:
-    arrays, kinds = [], []
-    for name in names:
-        if name not in decoded:
-            raise InputError(path, f"truncated or corrupt EXR (channel {name} not decoded)")
-        array, kind = _to_float(path, info, name, decoded[name])
-        arrays.append(array)
-        kinds.append(kind)
-    kind = kinds[0] if len(set(kinds)) == 1 else ",".join(kinds)
-    return arrays, kind
-
-
-def _image(path: str, info: _PartInfo, values: np.ndarray, channel: str, kind: str) -> ExrImage:
-    return ExrImage(path, values, channel, info.index, info.name, kind, info.origin)
-
-
-# ----------------------------------------------------------------------------- public
-
-
-def _grey_candidates(parts: Sequence[_PartInfo]) -> list[_PartInfo]:
-    return [p for p in parts if all(c in p.channels for c in "RGB")]
-
-
-def _read_grey(path: str, candidates: list[_PartInfo], searched: list[_PartInfo]) -> ExrImage:
-    """The R channel of the first part whose R, G and B are exactly equal."""
-    for info in candidates:
-        _check_sampling(path, info, ["R", "G", "B"])
-    exr = _open(path, header_only=False)
-    for info in candidates:
-        decoded = _part_pixels(path, exr, info.index)
-        (red, green, blue), kind = _channel_arrays(path, info, ["R", "G", "B"], decoded)
-        if np.array_equal(red, green, equal_nan=True) and np.array_equal(red, blue, equal_nan=True):
-            return _image(path, info, red, "R", kind)
-    raise InputError(
-        path,
-        f"no depth channel found (R, G, B differ, so not a grey depth); {_describe(searched)}"
-        " — choose one with --channel",
+    if found.part != 0 or not legacy or not hasattr(OpenEXR, "InputFile"):
+        _check_budget(spath, parts, max_pixels)
+    whole = len(parts) == 1 and set(found.channels) == set(info.channels) and legacy
+    request = Request(
+        spath, info.index, found.channels, info.data, info.display, info.tile_rows, whole
+    )
+    values, kind = decode(request, np.nan if role == "depth" else 0.0, legacy)
+    also = layers.ambiguous([found, *rest])
+    return ExrImage(
+        path=spath,
+        values=values,
+        channel=found.name,
+        part=info.index,
+        part_name=info.name,
+        pixel_type=kind,
+        display=info.display,
+        data=info.data,
+        label=found.label,
+        also=tuple(c.label for c in also),
+        others=tuple(c.label for c in rest),
+        to_ndc=camera_from_header(info.header),
+        pixel_aspect=float(info.header.get("pixelAspectRatio", 1.0) or 1.0),
+        role=role,
     )
 
 
@@ -326,61 +341,48 @@ def read_depth(
     channel: str | None = None,
     part: int | str | None = None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    legacy: bool = True,
 ) -> ExrImage:
-    """Read one depth channel as a 2-D float32 array; NaN and inf are kept as stored.
+    """Read one depth channel as an (H, W) float32 array the size of the display window;
+    NaN (no hit) where the data window does not reach; NaN and inf kept as stored.
 
-    Without ``channel``: ``Y`` (Daz), else ``Z``, else ``*.Z``, else ``depth``/``*.depth``,
-    else ``R`` of a part whose R, G and B are equal. Each rule is tried on every searched
-    part (all parts in order, or only ``part``) before the next rule.
+    Without ``channel``, the channel whose name says depth most surely (``layers.depth_rank``:
+    Daz's ``Y``, ``Z``, ``depth``, ``*.Depth.Z``, ...), over every searched part (all, or only
+    ``part``); never a component of a vector layer. ``channel`` names any channel (``R`` of
+    a grey RGB depth) or a layer of one channel. ``legacy=False`` decodes through
+    ``OpenEXR.File`` only (as without the package's ``InputFile``).
     """
-    spath = os.fspath(path)
-    _check_file(spath)
-    parts = _read_parts(spath)
-    _check_limits(spath, parts, max_pixels)
-    searched = _select_parts(spath, parts, part)
-    if channel is not None:
-        found = _find_named(searched, [lambda n: n == channel])
-        if found is None:
-            raise InputError(spath, f"no channel {channel!r}; {_describe(searched)}")
-    else:
-        found = _find_named(searched, _depth_rules())
-    if found is None:
-        grey = _grey_candidates(searched)
-        if grey:
-            return _read_grey(spath, grey, searched)
-        raise InputError(
-            spath, f"no depth channel found; {_describe(searched)} — choose one with --channel"
-        )
-    info, name = found
-    _check_sampling(spath, info, [name])
-    decoded = _part_pixels(spath, _open(spath, header_only=False), info.index)
-    (values,), kind = _channel_arrays(spath, info, [name], decoded)
-    return _image(spath, info, values, name, kind)
+    return _read(path, "depth", channel, part, max_pixels, legacy)
 
 
 def read_rgb(
     path: str | os.PathLike,
     part: int | str | None = None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    role: str = "normal",
+    layer: str | None = None,
+    legacy: bool = True,
 ) -> ExrImage:
-    """Read three channels (normal or beauty canvases) as an (H, W, 3) float32 array.
+    """Read a triple (normal or beauty canvas) as one (H, W, 3) float32 array the size of the
+    display window; 0 where the data window does not reach.
 
-    Tried in order: ``R,G,B``, then ``X,Y,Z``, then ``x,y,z``; each first as plain names,
-    then with one layer prefix (``layer.R`` ...), on every searched part.
+    ``role="normal"``: a layer named for normals (``N``, ``Normal``, ``ViewLayer.Normal``),
+    else one whose name holds the word (``Denoising Normal``), else the root R,G,B or X,Y,Z
+    (a Daz Normal canvas). ``role="beauty"``: the root R,G,B, else a layer named for it
+    (``Combined``), else any R,G,B layer. ``layer`` names the layer (``""`` or ``RGB`` for
+    the root) or three channels joined by commas.
     """
-    spath = os.fspath(path)
-    _check_file(spath)
-    parts = _read_parts(spath)
-    _check_limits(spath, parts, max_pixels)
-    searched = _select_parts(spath, parts, part)
-    found = _find_rgb(searched)
-    if found is None:
-        raise InputError(spath, f"no R, G, B (or X, Y, Z) channels found; {_describe(searched)}")
-    info, names = found
-    _check_sampling(spath, info, names)
-    decoded = _part_pixels(spath, _open(spath, header_only=False), info.index)
-    arrays, kind = _channel_arrays(spath, info, names, decoded)
-    return _image(spath, info, np.stack(arrays, axis=-1), ",".join(names), kind)
+    if role not in ("normal", "beauty"):
+        raise ValueError(f"role: normal or beauty, got {role!r}")
+    return _read(path, role, layer, part, max_pixels, legacy)
 
 
-__all__ = ["DEFAULT_MAX_PIXELS", "ExrImage", "list_channels", "read_depth", "read_rgb"]
+__all__ = [
+    "DEFAULT_MAX_PIXELS",
+    "ExrImage",
+    "Window",
+    "channel_choices",
+    "list_channels",
+    "read_depth",
+    "read_rgb",
+]

@@ -17,6 +17,7 @@ import numpy as np
 CONVENTIONS = ("normalbae", "legacy")
 
 _MIN_LENGTH = 1e-6  # shorter vectors carry no direction: background
+BLOCK_PIXELS = 1 << 18  # pixels encoded at a time, to keep the temporaries small
 _BACKGROUND = {"normalbae": (128, 128, 255), "legacy": (255, 128, 128)}
 # output channel -> (input component, sign): channel = round((1 + sign * n) / 2 * 255)
 _LAYOUT = {
@@ -77,9 +78,21 @@ def encode_normals(
                 f"got {background.shape} {background.dtype}"
             )
 
+    out = np.empty((height, width, 3), dtype=np.uint8)
+    rows = max(1, BLOCK_PIXELS // width)
+    for top in range(0, height, rows):
+        block = slice(top, top + rows)
+        mask = background[block] if background is not None else None
+        _encode_block(normals[block], settings, mask, out[block])
+    return out
+
+
+def _encode_block(
+    normals: np.ndarray, settings: NormalSettings, background: np.ndarray | None, out: np.ndarray
+) -> None:
+    """encode_normals on a block of rows: its float32 temporaries stay small."""
     n = normals if normals.dtype == np.float32 else normals.astype(np.float32)
     flips = (settings.flip_x, settings.flip_y, settings.flip_z)
-    out = np.empty((height, width, 3), dtype=np.uint8)
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         # hypot neither overflows nor underflows; it is inf if any component is inf
         length = np.hypot(n[..., 0], n[..., 1])
@@ -88,7 +101,7 @@ def encode_normals(
         if background is not None:
             invalid |= background
         np.divide(1.0, length, out=length)  # now the inverse length
-        channel = np.empty((height, width), dtype=np.float32)
+        channel = np.empty(length.shape, dtype=np.float32)
         for k, ((comp, sign), bg) in enumerate(
             zip(_LAYOUT[settings.convention], _BACKGROUND[settings.convention])
         ):
@@ -104,7 +117,6 @@ def encode_normals(
             np.clip(channel, 0.0, 255.0, out=channel)
             np.copyto(channel, bg, where=invalid)
             out[..., k] = channel
-    return out
 
 
 def decode_normals(rgb: np.ndarray, convention: str = "normalbae") -> np.ndarray:

@@ -12,19 +12,22 @@ import contextlib
 import functools
 import json
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, PngImagePlugin
+from PIL import Image
 
 from .. import __version__
 from .errors import OutputError
+from .png import write_png
 
 SOFTWARE = "Daz Depth"
 SETUP_KEY = "dazdepth"  # text chunk holding the split setup as JSON
 PNG_LEVEL = 1  # zlib level: depth maps compress well even at 1, and it is 2x faster
+# PNGs are written by png.py: the Up filter and zlib, several times faster than Pillow.
 
 
 @dataclass(frozen=True)
@@ -35,17 +38,22 @@ class Output:
     data: bytes | None = None  # or raw bytes (a JSON preset)
 
 
+NOT_OURS = "exists and is not ours"
+CLAIMED = "was written for another input in this run"
+
+
 @dataclass(frozen=True)
 class Written:
     path: Path
     wanted: Path
+    reason: str = NOT_OURS  # why ``wanted`` was not used, when it was not
 
     @property
     def renamed(self) -> bool:
         return self.path != self.wanted
 
     def note(self) -> str:
-        return f"** {self.wanted.name} exists and is not ours; wrote {self.path.name} instead"
+        return f"** {self.wanted.name} {self.reason}; wrote {self.path.name} instead"
 
 
 def output_path(stem: str | Path, kind: str, out_dir: str | Path | None = None) -> Path:
@@ -56,24 +64,57 @@ def output_path(stem: str | Path, kind: str, out_dir: str | Path | None = None) 
 
 
 def is_ours(path: Path) -> bool:
-    """A PNG we wrote (Software chunk) or a preset JSON we wrote."""
+    """A regular file that is a PNG we wrote (Software chunk) or a preset JSON we wrote.
+    A symbolic link, a FIFO or a device is never ours (and is never opened here)."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
     try:
-        if path.suffix.lower() == ".json":
-            with path.open("rb") as handle:
-                return b'"format": "daz-depth-splits"' in handle.read(4096)
-        with Image.open(path) as image:
-            return str(image.info.get("Software", "")).startswith(SOFTWARE)
-    except (OSError, ValueError, SyntaxError):
+        fd = os.open(path, flags)
+    except (OSError, ValueError):
         return False
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return False
+            os.set_blocking(fd, True)
+            if path.suffix.lower() == ".json":
+                return b'"format": "daz-depth-splits"' in handle.read(4096)
+            with Image.open(handle) as image:
+                return str(image.info.get("Software", "")).startswith(SOFTWARE)
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+            return False
 
 
-def free_target(wanted: Path, protected: set[Path]) -> Path:
-    """``wanted`` if we may write there, else the first free numbered sibling."""
-    candidate, number = wanted, 0
+def refusal(candidate: Path, protected: set[Path], claimed: set[Path]) -> str | None:
+    """Why we may not write at ``candidate`` (None: we may)."""
+    resolved = candidate.resolve()
+    if resolved in claimed:
+        return CLAIMED
+    if resolved in protected:
+        return NOT_OURS
+    try:
+        mode = os.lstat(candidate).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return NOT_OURS
+    if stat.S_ISLNK(mode):
+        return "is a symbolic link (never followed or replaced)"
+    if not stat.S_ISREG(mode):
+        return "is not a regular file"
+    return None if is_ours(candidate) else NOT_OURS
+
+
+def free_target(
+    wanted: Path, protected: set[Path], claimed: set[Path] = frozenset()
+) -> tuple[Path, str]:
+    """``wanted`` if we may write there, else the first free numbered sibling; with the
+    reason ``wanted`` was refused ("" when it was not)."""
+    candidate, number, first = wanted, 0, ""
     while True:
-        resolved = candidate.resolve()
-        if resolved not in protected and (not candidate.exists() or is_ours(candidate)):
-            return candidate
+        reason = refusal(candidate, protected, claimed)
+        if reason is None:
+            return candidate, first
+        first = first or reason
         number += 1
         stem, dot, rest = wanted.name.partition(".")
         candidate = wanted.with_name(f"{stem}.{number}{dot}{rest}")
@@ -98,16 +139,12 @@ def temp_beside(target: Path) -> tuple[int, str]:
 
 
 def encode_png(image: np.ndarray, handle, text: dict[str, str]) -> None:
-    info = PngImagePlugin.PngInfo()
-    info.add_text("Software", f"{SOFTWARE} {__version__}")
-    for key, value in text.items():
-        info.add_text(key, value, zip=len(value) > 512)
     if image.dtype == np.uint16 and image.ndim != 2:
         raise ValueError("16-bit images must be single-channel")
     if image.dtype != np.uint16:
         image = image.astype(np.uint8, copy=False)
-    picture = Image.fromarray(np.ascontiguousarray(image))  # uint16 gives mode I;16
-    picture.save(handle, format="PNG", pnginfo=info, compress_level=PNG_LEVEL)
+    chunks = {"Software": f"{SOFTWARE} {__version__}", **text}
+    write_png(handle, image, chunks, PNG_LEVEL)
 
 
 def ensure_folder(folder: Path) -> None:
@@ -119,34 +156,43 @@ def ensure_folder(folder: Path) -> None:
         raise OutputError(folder, "the output folder is not writable")
 
 
-def write_outputs(outputs: Iterable[Output], protected: Iterable[Path] = ()) -> list[Written]:
-    """Write every output or none; return where each went."""
+def write_outputs(
+    outputs: Iterable[Output], protected: Iterable[Path] = (), claimed: set[Path] | None = None
+) -> list[Written]:
+    """Write every output or none; return where each went. ``claimed`` holds the paths
+    written earlier in the same run (resolved); this call adds its own, so two inputs of
+    one run never write the same name."""
     outputs = list(outputs)
     guarded = {Path(p).resolve() for p in protected}
+    earlier = claimed if claimed is not None else set()
     for folder in {o.path.parent for o in outputs}:
         ensure_folder(folder)
-    staged: list[tuple[str, Path, Path]] = []
+    staged: list[tuple[str, Path, Path, str]] = []
+    current: Path | str = "output"
     try:
         for output in outputs:
-            target = free_target(output.path, guarded)
+            current = output.path
+            target, reason = free_target(output.path, guarded, earlier)
             guarded.add(target.resolve())  # two outputs never share a name
+            current = target
             fd, temp = temp_beside(target)
-            staged.append((temp, target, output.path))
+            staged.append((temp, target, output.path, reason))
             with os.fdopen(fd, "wb") as handle:
                 if output.data is not None:
                     handle.write(output.data)
                 else:
                     encode_png(output.image, handle, output.text)
-        for temp, target, _ in staged:
+        for temp, target, _, _ in staged:
             os.replace(temp, target)
     except OSError as error:
-        _discard(temp for temp, _, _ in staged)
-        where = error.filename or (staged[-1][1] if staged else "output")
+        _discard(temp for temp, *_ in staged)
+        where = current  # the output's name, never the temporary one
         raise OutputError(where, f"cannot write ({error.strerror or error})") from None
     except BaseException:
-        _discard(temp for temp, _, _ in staged)
+        _discard(temp for temp, *_ in staged)
         raise
-    return [Written(target, wanted) for _, target, wanted in staged]
+    earlier.update(target.resolve() for _, target, _, _ in staged)
+    return [Written(target, wanted, reason or NOT_OURS) for _, target, wanted, reason in staged]
 
 
 def _discard(paths: Iterable[str]) -> None:

@@ -14,11 +14,9 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from PIL import Image
 
-from .maps import has_regions
-from .splits import SplitSet
+from .region_plan import RegionPlan
 
 HOSTS = ("a1111", "forge")
 CONTROL_MODES = ("Balanced", "My prompt is more important", "ControlNet is more important")
@@ -90,20 +88,11 @@ def disabled_unit() -> dict:
     return {"enabled": False}
 
 
-def region_prompt(splits: SplitSet, base: str = "", edits: np.ndarray | None = None) -> str:
-    """The prompt template: a base prompt, then one BREAK section per region, in region
-    order (the Regional Prompter's colour order), each prefilled with its splits' labels
-    (regions made by region edits have no split: a placeholder)."""
-    regions = {s.region for s in splits.splits if s.region >= 0}
-    if edits is not None and edits.max() >= 0:
-        regions.add(int(edits.max()))
-    if not regions:
-        return base
-    sections = [base or "(base prompt)"]
-    for region in range(max(regions) + 1):
-        labels = [s.label for s in splits.splits if s.region == region and s.label]
-        sections.append(", ".join(labels) or f"(region {region})")
-    return "\nBREAK\n".join(sections)
+def region_prompt(plan: RegionPlan, base: str = "", use_base: bool = True) -> str:
+    """The prompt template: the base prompt (when used), then one BREAK section per region
+    in the plan's order (the mask's colour order), each prefilled with its region's label
+    (a placeholder naming the region when it has none)."""
+    return plan.template(base, use_base)
 
 
 BASE_RATIO = "0.2"  # the Regional Prompter's share of the base prompt (the seed's setting)
@@ -140,14 +129,14 @@ def regional_prompter_args(
 @dataclass(frozen=True)
 class PayloadRequest:
     maps: dict[str, bytes]  # "depth", "normal", "beauty", "regions": PNG bytes
-    splits: SplitSet
+    plan: RegionPlan | None = None  # the plan the "regions" mask was painted from
     prompt: str = ""
     negative_prompt: str = ""
     width: int = 512
     height: int = 512
     units: dict[str, UnitSettings] = field(default_factory=default_units)
     extra: dict[str, Any] = field(default_factory=dict)  # more txt2img fields, as given
-    region_edits: np.ndarray | None = None  # regions.py, over the splits' region flags
+    use_base: bool = True  # the Regional Prompter's "use base prompt"
 
 
 class PayloadError(ValueError):
@@ -172,9 +161,12 @@ def txt2img_payload(request: PayloadRequest, models: list[str], host: str) -> di
         units[settings.unit] = controlnet_unit(request.maps[role], settings, model, host)
     scripts: dict[str, Any] = {"ControlNet": {"args": units}}
     prompt = request.prompt
-    if "regions" in request.maps and has_regions(request.splits, request.region_edits):
-        scripts["Regional Prompter"] = {"args": regional_prompter_args(request.maps["regions"])}
-        prompt = region_prompt(request.splits, request.prompt, request.region_edits)
+    plan = request.plan
+    if "regions" in request.maps and plan is not None and len(plan):
+        mask = request.maps["regions"]
+        args = regional_prompter_args(mask, use_base=request.use_base)
+        scripts["Regional Prompter"] = {"args": args}
+        prompt = region_prompt(plan, request.prompt, request.use_base)
     return {
         **request.extra,
         "prompt": prompt,
@@ -188,6 +180,10 @@ def txt2img_payload(request: PayloadRequest, models: list[str], host: str) -> di
 def generation_size(png: bytes, longest: int = 1024) -> tuple[int, int]:
     """The depth's aspect, the long side at most ``longest``, multiples of 8."""
     with Image.open(io.BytesIO(png)) as image:
-        width, height = image.size
+        return fitted_size(*image.size, longest)
+
+
+def fitted_size(width: int, height: int, longest: int = 1024) -> tuple[int, int]:
+    """``width`` x ``height``'s aspect, the long side at most ``longest``, multiples of 8."""
     scale = min(1.0, longest / max(width, height))
     return max(8, round(width * scale / 8) * 8), max(8, round(height * scale / 8) * 8)

@@ -109,14 +109,18 @@ def absorb_islands(regions: np.ndarray, labels: np.ndarray, min_pixels: int) -> 
     return np.where(taken != NONE, taken, regions).astype(regions.dtype)
 
 
-def divide(regions: np.ndarray, inside: np.ndarray, min_pixels: int = 0) -> np.ndarray:
-    """Each connected part of ``inside`` becomes a new region, numbered after those in use;
-    parts under ``min_pixels`` join the region that borders them most."""
+def divide(
+    regions: np.ndarray, inside: np.ndarray, min_pixels: int = 0, first: int | None = None
+) -> np.ndarray:
+    """Each connected part of ``inside`` becomes a new region, numbered from ``first``
+    (default: after those in use); parts under ``min_pixels`` join the region that borders
+    them most."""
     labels, count = label_components(inside)
     if count == 0:
         return regions
     out = regions.copy()
-    out[inside] = max(int(regions.max()), NONE) + labels[inside]
+    start = max(int(regions.max()), NONE) + 1 if first is None else first
+    out[inside] = start - 1 + labels[inside]
     if min_pixels > 1:
         out = absorb_islands(out, labels, min_pixels)
     return out
@@ -192,24 +196,30 @@ def split_pixel_counts(values: np.ndarray, bounds: tuple[float, ...]) -> list[in
     return np.bincount(index, minlength=len(bounds) - 1).tolist()
 
 
-def splits_as_regions(splits: SplitSet, pixels: list[int]) -> SplitSet:
-    """Every split holding pixels gets its own region, numbered near to far; empty splits
-    get none (the seed's ruins example, in one step)."""
+SMALL_SPLIT_SHARE = 0.001  # "Regions from splits": under 0.1% of the pixels, no region
+
+
+def small_splits(pixels: list[int], min_share: float = SMALL_SPLIT_SHARE) -> list[int]:
+    """Splits holding pixels, but fewer than ``min_share`` of all of them."""
+    total = sum(pixels)
+    return [i for i, count in enumerate(pixels) if 0 < count < min_share * total]
+
+
+def splits_as_regions(
+    splits: SplitSet, pixels: list[int], min_share: float = SMALL_SPLIT_SHARE
+) -> SplitSet:
+    """Every split holding at least ``min_share`` of the pixels gets its own region,
+    numbered near to far; empty and smaller splits get none (the seed's ruins example, in
+    one step, without a region for a sliver of edge pixels)."""
+    small = set(small_splits(pixels, min_share))
     number = 0
     for index, count in enumerate(pixels):
-        if count:
+        if count and index not in small:
             splits = splits.set_flag(index, "region", str(number))
             number += 1
         else:
             splits = splits.clear_flag(index, "region")
     return splits
-
-
-def compact(flags: list[int], edits: np.ndarray) -> tuple[list[int], np.ndarray]:
-    """Region numbers in use by the flags or the edits, renumbered 0, 1, ... in order."""
-    used = sorted({f for f in flags if f >= 0} | set(np.unique(edits[edits >= 0]).tolist()))
-    mapping = {old: new for new, old in enumerate(used)}
-    return [mapping.get(f, f) for f in flags], relabel(edits, mapping)
 
 
 def select_connected(

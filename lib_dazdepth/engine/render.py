@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from .ids import IdObjects
 from .mapping import BLACK, Mapped
-from .palette import RGB, parse_colour, region_colours
-from .regions import compose, from_splits
+from .palette import RGB, parse_colour
+from .region_plan import RegionPlan, build_plan
+from .region_sources import number_counts, override, region_numbers
 from .splits import SplitSet
 
 
@@ -43,17 +47,37 @@ def test_image(mapped: Mapped, splits: SplitSet) -> np.ndarray:
     return paint(mapped.grey8(), _need_split(mapped), colours)
 
 
-def region_image(mapped: Mapped, splits: SplitSet, edits: np.ndarray | None = None) -> np.ndarray:
-    """Regional Prompter mask: each pixel's region colour (the split's ``region`` flag, or
-    the region edits over it); grey depth where it has none."""
-    regions = region_map(mapped, splits, edits)
-    count = int(regions.max()) + 1
-    return paint(mapped.grey8(), regions, list(region_colours(count)) if count > 0 else [])
+@dataclass(frozen=True)
+class RegionOutput:
+    """A full-size Regional Prompter mask and the plan it was painted from: the template
+    and the payloads come from the same plan (region_plan.py)."""
+
+    image: np.ndarray  # (H, W, 3) uint8: palette colour i for the plan's i-th region
+    plan: RegionPlan
 
 
-def region_map(mapped: Mapped, splits: SplitSet, edits: np.ndarray | None = None) -> np.ndarray:
+def region_output(
+    mapped: Mapped,
+    splits: SplitSet,
+    edits: np.ndarray | None = None,
+    objects: IdObjects | None = None,
+) -> RegionOutput:
+    """The mask of a full-size mapping: each pixel's region (the split's ``region`` flag,
+    the ID canvas's objects over it, the region edits over both) in its plan colour; grey
+    depth where it has none. Raises RegionPlanError over 256 regions."""
+    numbers = region_map(mapped, splits, edits, objects)
+    plan = build_plan(number_counts(numbers), splits)
+    return RegionOutput(plan.image(mapped.grey8(), numbers), plan)
+
+
+def region_map(
+    mapped: Mapped,
+    splits: SplitSet,
+    edits: np.ndarray | None = None,
+    objects: IdObjects | None = None,
+) -> np.ndarray:
     """Region number per pixel (``regions.NONE`` for none)."""
-    return compose(from_splits(_need_split(mapped), [s.region for s in splits.splits]), edits)
+    return region_numbers(_need_split(mapped), splits, override(splits, objects, edits))
 
 
 def mask_image(mapped: Mapped) -> np.ndarray:

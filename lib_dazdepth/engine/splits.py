@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -20,6 +21,10 @@ import numpy as np
 from .palette import parse_colour
 
 MAX_LEVELS = 256
+MAX_SPLITS = 1024  # far more than 256 levels can use; bounds a preset's cost
+MAX_REGION = 255  # the Regional Prompter palette has 256 distinct colours (palette.py)
+MAX_FLAG_TEXT = 256  # characters in a flag's value (a label, a colour, a note)
+MAX_FLAGS = 32  # flags on one split
 EPSILON = 0.01
 CURVES = ("linear", "inverse", "rank")
 # Flags with a meaning; any other flag is kept as free text, as in the reference.
@@ -78,6 +83,10 @@ class Split:
 def check_flag(key: str, value: str) -> str:
     """Validate a flag value; return it normalised. Raises SplitError."""
     key = key.lower()
+    if not key or len(key) > 64 or not key.isprintable():
+        raise SplitError("Error - a flag name is 1 to 64 printable characters")
+    if len(value) > MAX_FLAG_TEXT or "\0" in value:
+        raise SplitError(f"Error - {key} is longer than {MAX_FLAG_TEXT} characters")
     if key == "offset":
         raise SplitError("Error - offset is computed when a map is made; it cannot be set")
     if key == "test":
@@ -89,12 +98,14 @@ def check_flag(key: str, value: str) -> str:
             ) from None
         return value
     if key == "region":
-        try:
-            region = int(value)
-        except ValueError:
-            region = -2
-        if region < -1:
-            raise SplitError(f"Error - region {value!r} must be a whole number, -1 for none")
+        text = value.strip()
+        region = int(text) if re.fullmatch(r"-?[0-9]{1,4}", text) else -2
+        if not -1 <= region <= MAX_REGION:
+            shown = value if len(value) <= 20 else value[:17] + "..."
+            raise SplitError(
+                f"Error - region {shown!r} must be a whole number from 0 to {MAX_REGION},"
+                " -1 for none"
+            )
         return str(region)
     if key == "curve":
         if value.lower() not in CURVES:
@@ -108,10 +119,16 @@ class SplitSet:
     splits: tuple[Split, ...]
     compress: bool = False
     curve: str = "linear"
+    # Region names: a label per region number (region_plan.py), and the region of each
+    # object of an ID canvas by its key (ids.py), sorted; both kept in presets.
+    region_labels: tuple[tuple[int, str], ...] = ()
+    id_regions: tuple[tuple[str, int], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.splits:
             raise SplitError("Error - a split setup needs at least one split")
+        if len(self.splits) > MAX_SPLITS:
+            raise SplitError(f"Error - more than {MAX_SPLITS} splits")
         for i, split in enumerate(self.splits):
             if not (math.isfinite(split.start) and math.isfinite(split.end)):
                 raise SplitError(f"Error - split {i} has a non-finite boundary")
@@ -123,6 +140,9 @@ class SplitSet:
                 raise SplitError(f"Error - split {i} does not start where split {i - 1} ends")
         if self.curve not in ("linear", "inverse"):
             raise SplitError(f"Error - global curve {self.curve!r} must be linear or inverse")
+        numbers = [n for n, _ in self.region_labels] + [n for _, n in self.id_regions]
+        if any(not isinstance(n, int) or n < 0 for n in numbers):
+            raise SplitError("Error - region numbers are whole numbers from 0")
 
     @classmethod
     def default(cls, depth_min: float, depth_max: float) -> SplitSet:
@@ -301,6 +321,20 @@ class SplitSet:
 
     def with_curve(self, curve: str) -> SplitSet:
         return dataclasses.replace(self, curve=curve)
+
+    def with_region_label(self, number: int, label: str) -> SplitSet:
+        """Region ``number``'s label (its BREAK section's words); empty text clears it."""
+        if number < 0:
+            raise SplitError(f"Error - region {number} must be a whole number from 0")
+        labels = dict(self.region_labels)
+        labels.pop(number, None)
+        if label.strip():
+            labels[number] = label.strip()
+        return dataclasses.replace(self, region_labels=tuple(sorted(labels.items())))
+
+    def with_id_regions(self, table: dict[str, int]) -> SplitSet:
+        """The region of each ID canvas object, by key (empty: regions not from IDs)."""
+        return dataclasses.replace(self, id_regions=tuple(sorted(table.items())))
 
     def record_offsets(self) -> SplitSet:
         """Store each split's offset as its ``offset`` flag, as the reference does per map."""

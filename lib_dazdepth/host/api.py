@@ -1,26 +1,32 @@
-"""HTTP routes under ``/dazdepth/v1/`` (FastAPI; pydantic 1 on A1111, 2 on Forge).
+"""HTTP routes under ``/dazdepth/v1/`` (FastAPI, on A1111's pydantic 1 and Forge's 2).
 
 Canvases arrive as base64 in the request body: the routes never read or write a path the
-caller names. Requests over ``max_bytes`` are refused before they are read, and when the
-webui runs with ``--api-auth`` the same credentials are required here.
+caller names. Every request is checked as requests.py says: credentials (the webui's
+``--api-auth``) and the declared size before the body is read, the streamed size while it
+is read, every field before any work. Each canvas may hold at most ``max_pixels`` pixels
+and the normal canvas must match the depth, so a request decodes a bounded number of
+pixels; at most ``heavy`` requests decode and render at once, others get 503 with
+``Retry-After`` at once (before their body is read).
 """
 
 import base64
-import binascii
+import json
 import os
-import secrets
 import tempfile
-from typing import Dict, List, Optional  # noqa: UP035 (pydantic 1 on Python 3.10)
+import threading
+from pathlib import Path
+from typing import Dict, Optional, Tuple  # noqa: UP035 (FastAPI on Python 3.10 reads annotations)
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.security import HTTPBasic, HTTPBasicCredentials
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
 from ..engine.depthmap import DepthMap, load_depth_map
 from ..engine.errors import DazDepthError
 from ..engine.exr import read_rgb
 from ..engine.histogram import depth_histogram
+from ..engine.ids import IdObjects, check_size, number_objects, read_ids
+from ..engine.mapping import MappingError
 from ..engine.maps import map_for, png_bytes
 from ..engine.normals import NormalSettings, encode_normals
 from ..engine.payload import (
@@ -28,68 +34,66 @@ from ..engine.payload import (
     PayloadRequest,
     default_units,
     generation_size,
+    region_prompt,
     txt2img_payload,
 )
-from ..engine.presets import from_document
-from ..engine.render import grey16, mask_image, region_image, test_image
+from ..engine.region_checks import region_warnings
+from ..engine.render import RegionOutput, grey16, mask_image, region_output, test_image
 from ..engine.splits import SplitSet
+from .requests import (
+    Fields,
+    basic_auth,
+    declared_size,
+    fields,
+    no_paths,
+    parse,
+    read_body,
+    refuse,
+)
 
 MAX_BYTES = 512 * 1024 * 1024
-MAPS = ("depth", "regions", "mask", "test", "normal")
+MAX_PIXELS = 4096 * 4096  # per canvas, in a request
+HEAVY = 2  # requests decoding and rendering at once
+RETRY_AFTER = "5"  # seconds
 
 
-class Canvases(BaseModel):
-    depth_exr: str  # base64 of the Depth canvas (EXR)
-    normal_exr: Optional[str] = None  # noqa: UP045
-    preset: Optional[dict] = None  # noqa: UP045 (a split preset document)
-
-
-class RenderRequest(Canvases):
-    maps: List[str] = ["depth"]  # noqa: UP006
-    bits: int = 8
-
-
-class PayloadBody(Canvases):
-    beauty_png: Optional[str] = None  # noqa: UP045
-    prompt: str = ""
-    negative_prompt: str = ""
-    width: Optional[int] = None  # noqa: UP045
-    height: Optional[int] = None  # noqa: UP045
-    models: Optional[List[str]] = None  # noqa: UP006, UP045 (default: ControlNet's list)
-    host: Optional[str] = None  # noqa: UP045 (default: this webui's kind)
-
-
-def decode(field: str, text: str) -> bytes:
-    try:
-        return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise HTTPException(422, f"{field}: not valid base64") from None
-
-
-def with_exr_file(field: str, text: str, reader):
-    """Run ``reader(path)`` on the decoded EXR in a private temporary file."""
-    handle, path = tempfile.mkstemp(suffix=".exr")
+def with_exr_file(field: str, data: bytes, reader):
+    """Run ``reader(path)`` on the decoded EXR (or PNG) in a private temporary file."""
+    handle, path = tempfile.mkstemp(suffix=".png" if data.startswith(b"\x89PNG") else ".exr")
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(decode(field, text))
+            file.write(data)
         return reader(path)
     except DazDepthError as error:
-        raise HTTPException(422, f"{field}: {getattr(error, 'problem', error)}") from None
+        problem = getattr(error, "problem", str(error)).replace(path, field)
+        raise refuse(field, problem) from None
     finally:
         os.unlink(path)
 
 
-def depth_of(body: Canvases) -> DepthMap:
-    return with_exr_file("depth_exr", body.depth_exr, load_depth_map)
+def depth_of(body: Fields, max_pixels: int) -> DepthMap:
+    return with_exr_file(
+        "depth_exr", body.depth_exr, lambda p: load_depth_map(p, max_pixels=max_pixels)
+    )
 
 
-def splits_of(body: Canvases, depth: DepthMap) -> SplitSet:
-    if body.preset is None:
-        return SplitSet.default(depth.min, depth.max)
+def splits_of(
+    body: Fields, depth: DepthMap, max_pixels: int
+) -> Tuple[SplitSet, Optional[IdObjects]]:  # noqa: UP006, UP045
+    """The preset's splits (or the default), and the ID canvas's objects with the preset's
+    ID table extended by the objects it lacks (near to far)."""
+    splits = body.preset if body.preset is not None else SplitSet.default(depth.min, depth.max)
+    if body.ids_canvas is None:
+        return splits, None
+    objects = with_exr_file(
+        "ids_canvas", body.ids_canvas, lambda p: read_ids([Path(p)], max_pixels)
+    )
     try:
-        return from_document(body.preset, "preset")
-    except DazDepthError as error:
-        raise HTTPException(422, str(error)) from None
+        check_size(objects, depth)
+    except DazDepthError:
+        raise refuse("ids_canvas", "not the size of the depth") from None
+    table = number_objects(objects, depth, dict(splits.id_regions))
+    return splits.with_id_regions(table), objects
 
 
 def b64(data: bytes) -> str:
@@ -97,55 +101,61 @@ def b64(data: bytes) -> str:
 
 
 def render(
-    body: Canvases,
+    body: Fields,
     depth: DepthMap,
     splits: SplitSet,
     maps: list[str],
     bits: int,
-) -> Dict[str, bytes]:  # noqa: UP006
-    unknown = sorted(set(maps) - set(MAPS))
-    if unknown:
-        raise HTTPException(422, f"maps: unknown {', '.join(unknown)}; known: {', '.join(MAPS)}")
+    max_pixels: int,
+    objects: Optional[IdObjects] = None,  # noqa: UP045
+) -> Tuple[Dict[str, bytes], Optional[RegionOutput]]:  # noqa: UP006, UP045
+    """The PNGs asked for, and the regions mask with its plan when asked for."""
     status = splits.mapping_status()
     if status != "Success":
-        raise HTTPException(422, status)
-    mapped = map_for(depth, splits, want_split=True)
+        raise refuse("preset", status)
+    try:
+        mapped = map_for(depth, splits, want_split=True)
+    except MappingError as error:
+        raise refuse("preset", str(error)) from None
     images = {}
+    regions = None
     for name in maps:
         if name == "depth":
             images[name] = png_bytes(grey16(mapped.fine) if bits == 16 else mapped.grey8())
         elif name == "regions":
-            images[name] = png_bytes(region_image(mapped, splits))
+            try:
+                regions = region_output(mapped, splits, None, objects)
+            except DazDepthError as error:
+                raise HTTPException(422, str(error)) from None
+            images[name] = png_bytes(regions.image)
         elif name == "mask":
             images[name] = png_bytes(mask_image(mapped))
         elif name == "test":
             images[name] = png_bytes(test_image(mapped, splits))
-        elif name == "normal" and body.normal_exr:
-            normals = with_exr_file("normal_exr", body.normal_exr, lambda p: read_rgb(p).values)
+        elif name == "normal" and body.normal_exr is not None:
+            normals = with_exr_file(
+                "normal_exr", body.normal_exr, lambda p: read_rgb(p, max_pixels=max_pixels).values
+            )
             if normals.shape[:2] != depth.shape:
-                raise HTTPException(422, "normal_exr: not the size of the depth")
+                raise refuse("normal_exr", "not the size of the depth")
             images[name] = png_bytes(encode_normals(normals, NormalSettings(), ~depth.valid))
-    return images
+    return images, regions
 
 
-def basic_auth(credentials: Optional[str]):  # noqa: UP045
-    """A dependency checking ``user:password[,user:password...]`` as --api-auth gives it."""
-    if not credentials:
-        return None
-    pairs = [item.split(":", 1) for item in credentials.split(",") if ":" in item]
-    security = HTTPBasic()
+class Gate:
+    """At most ``count`` heavy requests at once; the others are told to come back."""
 
-    def check(given: HTTPBasicCredentials = Depends(security)) -> None:  # noqa: B008
-        for user, password in pairs:
-            if secrets.compare_digest(given.username, user) and secrets.compare_digest(
-                given.password, password
-            ):
-                return
-        raise HTTPException(
-            401, "Incorrect username or password", headers={"WWW-Authenticate": "Basic"}
-        )
+    def __init__(self, count: int) -> None:
+        self.slots = threading.BoundedSemaphore(count)
 
-    return check
+    def __enter__(self) -> None:
+        if not self.slots.acquire(blocking=False):
+            raise HTTPException(
+                503, "busy with other requests; retry", headers={"Retry-After": RETRY_AFTER}
+            )
+
+    def __exit__(self, *exc) -> None:
+        self.slots.release()
 
 
 def router(
@@ -154,24 +164,29 @@ def router(
     models=lambda: [],
     host=lambda: "a1111",
     units=default_units,
+    max_pixels: int = MAX_PIXELS,
+    heavy: int = HEAVY,
 ) -> APIRouter:
     """The routes; ``models``, ``host`` and ``units`` come from the webui (see webui.py)."""
-
-    def limit(request: Request) -> None:
-        size = request.headers.get("content-length")
-        if size is not None and int(size) > max_bytes:
-            raise HTTPException(413, f"request over {max_bytes} bytes")
-
-    checks = [Depends(limit)] + ([Depends(basic_auth(auth))] if auth else [])
+    checks = [Depends(basic_auth(auth))] if auth else []  # first: 401 before anything else
+    checks.append(Depends(declared_size(max_bytes)))
     api = APIRouter(prefix="/dazdepth/v1", dependencies=checks)
+    gate = Gate(heavy)
+
+    async def checked(request: Request, work):
+        with gate:
+            body = fields(parse(await read_body(request, max_bytes)), max_pixels)
+            try:
+                return await run_in_threadpool(work, body)
+            except (DazDepthError, MappingError, PayloadError) as error:
+                raise HTTPException(422, no_paths(str(error))) from None
 
     @api.get("/version")
     def version() -> dict:
         return {"version": __version__, "host": host()}
 
-    @api.post("/analyse")
-    def analyse(body: Canvases) -> dict:
-        depth = depth_of(body)
+    def analysed(body: Fields) -> dict:
+        depth = depth_of(body, max_pixels)
         hist = depth_histogram(depth.valid_values(), background=depth.background.total)
         return {
             "width": depth.width,
@@ -182,36 +197,57 @@ def router(
             "histogram": {"edges": list(hist.edges), "counts": list(hist.counts)},
         }
 
-    @api.post("/render")
-    def render_maps(body: RenderRequest) -> dict:
-        if body.bits not in (8, 16):
-            raise HTTPException(422, "bits: 8 or 16")
-        depth = depth_of(body)
-        splits = splits_of(body, depth)
-        images = render(body, depth, splits, body.maps, body.bits)
-        return {"status": "Success", "images": {k: b64(v) for k, v in images.items()}}
+    @api.post("/analyse")
+    async def analyse(request: Request) -> dict:
+        return await checked(request, analysed)
 
-    @api.post("/txt2img-payload")
-    def payload(body: PayloadBody) -> dict:
-        depth = depth_of(body)
-        splits = splits_of(body, depth)
-        wanted = ["depth", "regions"] + ["normal"] * bool(body.normal_exr)
-        maps = render(body, depth, splits, wanted, 8)
-        if body.beauty_png:
-            maps["beauty"] = decode("beauty_png", body.beauty_png)
+    def rendered(body: Fields) -> dict:
+        depth = depth_of(body, max_pixels)
+        splits, objects = splits_of(body, depth, max_pixels)
+        images, regions = render(
+            body, depth, splits, list(body.maps), body.bits, max_pixels, objects
+        )
+        answer = {"status": "Success", "images": {k: b64(v) for k, v in images.items()}}
+        if regions is not None:
+            plan = regions.plan
+            answer["regions"] = plan.rows()
+            answer["template"] = region_prompt(plan)
+            answer["warnings"] = region_warnings(plan, regions.image, region_prompt(plan))
+        return answer
+
+    @api.post("/render")
+    async def render_maps(request: Request) -> dict:
+        return await checked(request, rendered)
+
+    def payload_of(body: Fields) -> tuple[dict, list[str] | None]:
+        depth = depth_of(body, max_pixels)
+        splits, objects = splits_of(body, depth, max_pixels)
+        wanted = ["depth", "regions"] + ["normal"] * (body.normal_exr is not None)
+        maps, regions = render(body, depth, splits, wanted, 8, max_pixels, objects)
+        if body.beauty is not None:
+            maps["beauty"] = body.beauty
         width, height = generation_size(maps["depth"])
         request = PayloadRequest(
             maps,
-            splits,
+            regions.plan if regions else None,
             body.prompt,
             body.negative_prompt,
             body.width or width,
             body.height or height,
             units(),
         )
-        try:
-            return txt2img_payload(request, body.models or models(), body.host or host())
-        except PayloadError as error:
-            raise HTTPException(422, str(error)) from None
+        payload = txt2img_payload(request, body.models or models(), body.host or host())
+        if regions is None or not len(regions.plan):
+            return payload, None
+        prompt, size = payload["prompt"], (request.width, request.height)
+        return payload, region_warnings(regions.plan, regions.image, prompt, True, size)
+
+    @api.post("/txt2img-payload")
+    async def payload(request: Request, response: Response) -> dict:
+        """The txt2img body; the region warnings (JSON list) in X-DazDepth-Warnings."""
+        answer, warnings = await checked(request, payload_of)
+        if warnings is not None:
+            response.headers["X-DazDepth-Warnings"] = json.dumps(warnings)
+        return answer
 
     return api

@@ -9,7 +9,7 @@ from pathlib import Path
 import gradio as gr
 
 from ..editing.workspace import Workspace
-from ..engine.canvases import ROLES
+from ..engine.canvases import BY_NAME, LAYERED_ROLES, ROLES
 from ..engine.payload import UnitSettings, default_units
 from . import controller, drops
 from .compat import drop_box, file_list, js, on_close, update
@@ -17,6 +17,7 @@ from .controller import NONE, TabConfig
 from .pages import RELEASED, Pages
 from .sharing import ReadOnce
 
+ROLE_LABELS = {"ids": "ID file (Object Id, Material Id, Alpha: regions per object)"}
 RENDER = "(view) => { if (window.dazdepthRender) { window.dazdepthRender(view); } return []; }"
 MOUNT = '<div id="dazdepth_mount"></div>'
 DELIVER = (
@@ -54,16 +55,41 @@ def build_tab(
                 elem_id="dazdepth_files",
             )
             with gr.Column():
-                roles = [
-                    gr.Dropdown(
-                        choices=[NONE],
-                        value=NONE,
-                        label=f"{role.title()} file",
-                        elem_id=f"dazdepth_role_{role}",
+                roles, layers = [], []
+                for role in ROLES:
+                    with gr.Row():
+                        roles.append(
+                            gr.Dropdown(
+                                choices=[NONE],
+                                value=NONE,
+                                label=ROLE_LABELS.get(role, f"{role.title()} file"),
+                                elem_id=f"dazdepth_role_{role}",
+                                interactive=True,
+                            )
+                        )
+                        layers.append(
+                            gr.Dropdown(
+                                choices=[BY_NAME],
+                                value=BY_NAME,
+                                label=f"{role.title()} layer",
+                                elem_id=f"dazdepth_layer_{role}",
+                                interactive=True,
+                                visible=role in LAYERED_ROLES,
+                            )
+                        )
+                with gr.Row():
+                    depth_is = gr.Dropdown(
+                        choices=list(controller.DEPTH_IS),
+                        value=next(iter(controller.DEPTH_IS)),
+                        label="The depth canvas holds",
+                        elem_id="dazdepth_depth_is",
                         interactive=True,
                     )
-                    for role in ROLES
-                ]
+                    fov = gr.Number(
+                        value=0,
+                        label="Horizontal field of view, ° (for distance without a camera)",
+                        elem_id="dazdepth_fov",
+                    )
                 repair = gr.Checkbox(
                     label="Clean silhouette edges against empty background (no backdrop in scene)",
                     value=False,
@@ -108,32 +134,47 @@ def build_tab(
                 batch_cancel = gr.Button("Cancel", elem_id="dazdepth_batch_cancel")
             batch_status = gr.HTML("", elem_id="dazdepth_batch_status")
 
-        def loaded_outputs(page, result: controller.Loaded, request) -> list:
+        def loaded_outputs(page, result: controller.Loaded, request, picked=(BY_NAME,) * 4):
             choices = [NONE, *result.choices]
             dropdowns = [update(choices=choices, value=result.roles[r]) for r in ROLES]
-            return [pages.keep(page, result.workspace, session(request)), result.view, *dropdowns]
+            lists = [result.layers.get(r, [BY_NAME]) for r in ROLES]
+            kept = [
+                update(choices=c, value=p if p in c else BY_NAME) for c, p in zip(lists, picked)
+            ]
+            key = pages.keep(page, result.workspace, session(request))
+            return [key, result.view, *dropdowns, *kept]
 
-        def on_files(new_files, page, repair_edges, request: gr.Request):
-            result = controller.load_files(new_files, pages.get(page), config, None, repair_edges)
+        def on_files(new_files, page, repair_edges, holds, degrees, request: gr.Request):
+            reading = controller.reading_of([], holds, degrees)
+            result = controller.load_files(
+                new_files, pages.get(page), config, None, repair_edges, reading
+            )
             return loaded_outputs(page, result, request)
 
-        def on_roles(current_files, depth, normal, beauty, page, repair_edges, request: gr.Request):
-            chosen = dict(zip(ROLES, (depth, normal, beauty)))
-            workspace = pages.get(page)
-            result = controller.load_files(current_files, workspace, config, chosen, repair_edges)
-            return loaded_outputs(page, result, request)
+        # gradio puts the request in by its position, so it goes before *values
+        def on_roles(request: gr.Request, current_files, *values):
+            n = len(ROLES)
+            chosen = dict(zip(ROLES, values[:n]))
+            picked, (page, repair_edges, holds, degrees) = values[n : 2 * n], values[2 * n :]
+            reading = controller.reading_of(list(picked), holds, degrees)
+            result = controller.load_files(
+                current_files, pages.get(page), config, chosen, repair_edges, reading
+            )
+            return loaded_outputs(page, result, request, picked)
 
         def on_start(page, request: gr.Request):
             paths = initial() if initial else []
             if not paths:  # leave alone anything dropped before this ran
                 view_now = update() if page is not None else controller.dumps_empty()
-                return [page, view_now, *[update() for _ in ROLES], update()]
+                return [page, view_now, *[update() for _ in range(2 * len(ROLES))], update()]
             result, shown_files = drops.load_dropped(paths, pages.get(page), config, read=shared)
             return [*loaded_outputs(page, result, request), shown_files]
 
-        def on_drop(dropped, page, repair_edges, request: gr.Request):
-            workspace = pages.get(page)
-            result, shown_files = drops.load_dropped(dropped, workspace, config, repair_edges)
+        def on_drop(dropped, page, repair_edges, holds, degrees, request: gr.Request):
+            reading = controller.reading_of([], holds, degrees)
+            result, shown_files = drops.load_dropped(
+                dropped, pages.get(page), config, repair_edges, reading
+            )
             return [*loaded_outputs(page, result, request), shown_files or None, None]
 
         def on_command(text, page):
@@ -178,15 +219,18 @@ def build_tab(
             if flag is not None:
                 flag.set()
 
-        loaded = [state, view, *roles]
+        loaded = [state, view, *roles, *layers]
         render = {"fn": None, "inputs": [view], "outputs": None, **js(RENDER)}
-        files.upload(on_files, [files, state, repair], loaded).then(**render)
-        for dropdown in roles:
-            dropdown.select(on_roles, [files, *roles, state, repair], loaded).then(**render)
-        repair.change(on_roles, [files, *roles, state, repair], loaded).then(**render)
+        reading = [depth_is, fov]
+        files.upload(on_files, [files, state, repair, *reading], loaded).then(**render)
+        again = [files, *roles, *layers, state, repair, *reading]
+        for dropdown in [*roles, *layers, depth_is]:
+            dropdown.select(on_roles, again, loaded).then(**render)
+        repair.change(on_roles, again, loaded).then(**render)
+        fov.submit(on_roles, again, loaded).then(**render)
         command.change(on_command, [command, state], [state, view]).then(**render)
         preset.upload(on_preset, [preset, state], [state, view]).then(**render)
-        drop.upload(on_drop, [drop, state, repair], [*loaded, files, drop]).then(**render)
+        drop.upload(on_drop, [drop, state, repair, *reading], [*loaded, files, drop]).then(**render)
         save.click(saver(controller.save_all), [state, saved], [saved, downloads, status])
         save_preset.click(
             saver(controller.save_preset_only), [state, saved], [saved, downloads, status]

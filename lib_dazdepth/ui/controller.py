@@ -7,15 +7,14 @@ view JSON; a bad file or command becomes a message in the view, and the work is 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
-
-import numpy as np
+from typing import Any
 
 from ..editing.edits import is_sidecar, load_edits_for
 from ..editing.saving import dated_folder, save_maps, save_preset
@@ -23,14 +22,40 @@ from ..editing.view import build_view, dumps, message
 from ..editing.workspace import CommandError, Workspace
 from ..engine.background import BackgroundSettings
 from ..engine.batch import BatchJob, Manifest, expand, pair_frames, run_frame
-from ..engine.canvases import ROLES, CanvasSet, read_beauty, read_normals, recognise
-from ..engine.depthmap import DepthMap, load_depth_map
-from ..engine.errors import DazDepthError, InputError
+from ..engine.canvases import (
+    BY_NAME,
+    LAYERED_ROLES,
+    ROLES,
+    CanvasSet,
+    LoadedSet,
+    Reading,
+    layer_labels,
+    load_set,
+    recognise,
+)
+from ..engine.errors import DazDepthError
+from ..engine.ids import check_size, read_ids
 from ..engine.maps import png_maps
-from ..engine.payload import BASE_RATIO, UnitSettings, region_prompt
+from ..engine.payload import BASE_RATIO, UnitSettings, fitted_size, region_prompt
 from ..engine.presets import load_preset
+from ..engine.region_checks import region_warnings
 
 NONE = "(none)"
+# Reads a canvas set as engine.canvases.load_set does (canvases, reading, settings, max_pixels).
+Reader = Callable[[CanvasSet, Reading, BackgroundSettings, int], LoadedSet]
+# What the depth canvas holds, as the tab's list names it (conventions.py).
+DEPTH_IS = {
+    "by name (Distance: distance)": "auto",
+    "planar depth": "depth",
+    "inverse depth (1/z)": "inverse",
+    "distance from the camera": "distance",
+}
+
+
+def reading_of(layers: list[str], depth_is: str, fov: float | None) -> Reading:
+    """The tab's layer lists (one per role), depth list and field of view (0: none)."""
+    chosen = {role: layer for role, layer in zip(ROLES, layers) if layer and layer != BY_NAME}
+    return Reading(chosen, DEPTH_IS.get(depth_is, "auto"), float(fov) if fov else None)
 
 
 @dataclass(frozen=True)
@@ -46,6 +71,8 @@ class Loaded:
     roles: dict[str, str]  # role -> file name shown in the dropdowns
     choices: list[str]
     warnings: tuple[str, ...] = ()  # canvases left out of a loaded set, and why
+    layers: dict[str, list[str]] = field(default_factory=dict)  # role -> its file's layers
+    read: str = ""  # what was read: the channel, the convention
 
 
 def shown(error: DazDepthError | str) -> str:
@@ -72,10 +99,12 @@ def load_files(
     config: TabConfig,
     overrides: dict[str, str] | None = None,
     repair_edges: bool = False,
-    read: Reader | None = None,
+    reading: Reading | None = None,
+    read: Reader = load_set,
 ) -> Loaded:
-    """Recognise and load the canvases; ``overrides`` maps roles to file names; ``read``
-    reads them (default ``read_canvases``; sharing.ReadOnce shares them between pages)."""
+    """Recognise and load the canvases; ``overrides`` maps roles to file names, ``reading``
+    says which layer of each to read and what the depth holds; ``read`` reads them
+    (sharing.ReadOnce shares them between pages)."""
     paths = file_paths(files)
     names = [p.name for p in paths]
     canvases = recognise(paths)
@@ -87,9 +116,13 @@ def load_files(
                 if role in overrides
                 else canvases.get(role)
                 for role in ROLES
-            }
+            },
+            alphas=canvases.alphas,
         )
     roles = {role: canvases.get(role).name if canvases.get(role) else NONE for role in ROLES}
+    layers = {role: [BY_NAME] for role in ROLES}  # an ID canvas is read by its name
+    for role in LAYERED_ROLES:
+        layers[role] += layer_labels(canvases.get(role), role)
     if canvases.depth is None:
         note = (
             message(
@@ -102,10 +135,15 @@ def load_files(
         return (
             rejected(state, note)
             if state
-            else Loaded(state, dumps(build_view(state, note=note)), roles, names)
+            else Loaded(state, dumps(build_view(state, note=note)), roles, names, layers=layers)
         )
     try:
-        workspace, warnings = open_workspace(canvases, config, repair_edges, read)
+        settings = BackgroundSettings(repair_edges=repair_edges)
+        reading = reading or Reading()
+        # A layer picked for another file is dropped: the new file's names decide.
+        picked = {r: lab for r, lab in reading.layers.items() if lab in layers.get(r, [])}
+        reading = dataclasses.replace(reading, layers=picked)
+        loaded = read(canvases, reading, settings, config.max_pixels)
     except DazDepthError as error:
         note = message(
             "error", f"{shown(error)}; kept the previous work" if state else shown(error)
@@ -113,12 +151,27 @@ def load_files(
         return (
             rejected(state, note)
             if state
-            else Loaded(state, dumps(build_view(state, note=note)), roles, names)
+            else Loaded(state, dumps(build_view(state, note=note)), roles, names, layers=layers)
         )
-    text = "; ".join([f"Loaded {canvases.depth.name}", *warnings])
-    note = message("error" if warnings else "info", text)
+    problems = [shown(error) for error in loaded.problems]
+    objects = None
+    if canvases.ids is not None:
+        try:
+            objects = read_ids(canvases.id_paths(), config.max_pixels)
+            check_size(objects, loaded.depth)
+        except DazDepthError as error:
+            objects = None
+            problems.append(f"{shown(error)}; not used")
+    workspace = Workspace(loaded.depth, canvases, **loaded.extras, objects=objects)
+    # The status line says what was read (the channel, the convention), the ID canvas's
+    # objects and any warning.
+    head = f"Loaded {canvases.depth.name}: {', '.join(loaded.read)}"
+    found = [f"{len(objects.keys)} objects in {objects.source}"] if objects else []
+    text = "; ".join([head, *found, *loaded.notes, *problems])
+    note = message("error" if problems else "info", text)
     view = build_view(workspace, note=note, with_grid=True)
-    return Loaded(workspace, dumps(view), roles, names, tuple(warnings))
+    warnings = (*loaded.notes, *problems)
+    return Loaded(workspace, dumps(view), roles, names, warnings, layers, ", ".join(loaded.read))
 
 
 def keep(state: Workspace | None, view: str) -> Loaded:
@@ -131,48 +184,6 @@ def keep(state: Workspace | None, view: str) -> Loaded:
 def rejected(state: Workspace | None, note: dict[str, str] | None) -> Loaded:
     """A refused upload: the message says why, and everything shows the scene loaded."""
     return keep(state, dumps(build_view(state, note=note)))
-
-
-class Read(NamedTuple):
-    """Canvases as read from their files, before a workspace is built on them."""
-
-    depth_map: DepthMap
-    extras: dict[str, np.ndarray]  # "normal" and "beauty", when given and usable
-    warnings: list[str]  # why a given normal or beauty file is not used
-
-
-Reader = Callable[[CanvasSet, TabConfig, bool], Read]
-
-
-def open_workspace(
-    canvases: CanvasSet, config: TabConfig, repair_edges: bool = False, read: Reader | None = None
-) -> tuple[Workspace, list[str]]:
-    depth_map, extras, warnings = (read or read_canvases)(canvases, config, repair_edges)
-    return Workspace(depth_map, canvases, **extras), warnings
-
-
-def read_canvases(canvases: CanvasSet, config: TabConfig, repair_edges: bool = False) -> Read:
-    """Read the depth canvas and the normal and beauty beside it; raises DazDepthError for
-    an unusable depth canvas."""
-    settings = BackgroundSettings(repair_edges=repair_edges)
-    depth_map = load_depth_map(canvases.depth, settings=settings, max_pixels=config.max_pixels)
-    extras: dict[str, Any] = {}
-    warnings = []
-    for role, reader in (("normal", read_normals), ("beauty", read_beauty)):
-        path = canvases.get(role)
-        if path is None:
-            continue
-        try:
-            image = reader(path, config.max_pixels)
-            if image.shape[:2] != depth_map.shape:
-                size = f"{image.shape[1]}x{image.shape[0]}"
-                raise InputError(
-                    path, f"is {size}, the depth is {depth_map.width}x{depth_map.height}; not used"
-                )
-            extras[role] = image
-        except DazDepthError as error:
-            warnings.append(shown(error))
-    return Read(depth_map, extras, warnings)
 
 
 def run_command(text: str, state: Workspace | None) -> tuple[Workspace | None, str]:
@@ -192,7 +203,8 @@ def run_command(text: str, state: Workspace | None) -> tuple[Workspace | None, s
         state.apply(ops)
     except CommandError as error:
         return state, dumps(build_view(state, seq, message("error", str(error))))
-    return state, dumps(build_view(state, seq, with_grid=state.depth_map is not depth_map))
+    note = message("info", state.note) if state.note else None
+    return state, dumps(build_view(state, seq, note, with_grid=state.depth_map is not depth_map))
 
 
 def load_preset_file(file: Any, state: Workspace | None) -> tuple[Workspace | None, str]:
@@ -211,7 +223,7 @@ def load_preset_file(file: Any, state: Workspace | None) -> tuple[Workspace | No
         splits = load_preset(preset)
         edits = load_edits_for(preset, state.depth_map.shape, paths, missing)
         state.load_splits(splits, edits.regions, edits.depth)
-    except DazDepthError as error:
+    except (DazDepthError, ValueError) as error:  # ValueError: an edit the canvas refuses
         return state, dumps(build_view(state, note=message("error", shown(error))))
     text = f"Loaded {len(splits)} splits from {preset.name}"
     kinds = [
@@ -330,7 +342,13 @@ def send_order(
     if status != "Success":
         return "", f"Not sent: {status}"
     edits = state.region_edits
-    maps = png_maps(state.depth_map, state.splits, state.normal, state.beauty, edits)
+    try:
+        rendered = png_maps(
+            state.depth_map, state.splits, state.normal, state.beauty, edits, state.objects
+        )
+    except DazDepthError as error:
+        return "", f"Not sent: {error}"
+    maps = rendered.maps
     stem = Path(state.depth_map.path).stem
     items = [
         {
@@ -355,15 +373,22 @@ def send_order(
         "size": {"width": state.depth_map.width, "height": state.depth_map.height},
         "note": [f"no {role} map loaded" for role in missing],
     }
+    warnings: list[str] = []
     if regions:
-        if "regions" not in maps:
+        plan = rendered.plan
+        if plan is None or not len(plan):
             return "", "No split has a region: set region numbers in the table first."
+        prompt = region_prompt(plan)
+        size = fitted_size(state.depth_map.width, state.depth_map.height)
+        warnings = region_warnings(plan, rendered.mask, prompt, True, size)
         order["regions"] = {
             "mask": base64.b64encode(maps["regions"]).decode("ascii"),
-            "prompt": region_prompt(state.splits, edits=edits),
+            "prompt": prompt,
             "base_ratio": BASE_RATIO,
             "use_base": True,
+            "mapping": plan.rows(),
+            "warnings": warnings,
         }
     if not items and not order["regions"]:
         return "", "Nothing to send: " + "; ".join(order["note"])
-    return json.dumps(order), "Sending..."
+    return json.dumps(order), "; ".join(["Sending...", *(f"warning: {w}" for w in warnings)])

@@ -3,6 +3,7 @@ preset, loaded, and what was recognised said in one line."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from ..editing.edits import is_sidecar
 from ..editing.view import message
 from ..editing.workspace import Workspace
-from ..engine.canvases import ROLES, recognise
+from ..engine.canvases import ROLES, Reading, load_set, recognise
 from ..engine.outputs import SETUP_KEY, is_ours, read_text_chunks
 from . import controller
 from .controller import Loaded, Reader, TabConfig, file_paths
@@ -48,9 +49,16 @@ def carries_setup(path: Path) -> bool:
         return False
 
 
+ROLE_WORDS = {"ids": "IDs"}  # how the line names a role where its key is not a word
+
+
 def recognised(result: Loaded, unused: list[Path]) -> str:
     """'depth: a.exr, normal: b.exr, beauty: c.png; not used: d.txt'."""
-    parts = [f"{role}: {result.roles[role]}" for role in ROLES if result.roles[role] != "(none)"]
+    parts = [
+        f"{ROLE_WORDS.get(role, role)}: {result.roles[role]}"
+        for role in ROLES
+        if result.roles[role] != "(none)"
+    ]
     text = ", ".join(parts)
     if unused:
         text += f"; not used: {', '.join(p.name for p in unused)}"
@@ -68,7 +76,8 @@ def load_dropped(
     state: Workspace | None,
     config: TabConfig,
     repair_edges: bool = False,
-    read: Reader | None = None,
+    reading: Reading | None = None,
+    read: Reader = load_set,
 ) -> tuple[Loaded, list[str]]:
     """Load what was dropped: a new canvas set replaces the scene (the sample or the last
     one); a preset among the files is applied to it; a preset alone applies to the scene
@@ -83,18 +92,21 @@ def load_dropped(
         names = ", ".join(p.name for p in paths) or "the drop"
         note = message("error", NOTHING.format(names=names))
         return controller.rejected(state, note), current_files(state)
-    result = controller.load_files(canvas_paths, state, config, None, repair_edges, read)
+    result = controller.load_files(canvas_paths, state, config, None, repair_edges, reading, read)
     if result.workspace is state:  # refused: the scene before stays, and says why
         return result, current_files(state)
     used = {result.roles[role] for role in ROLES}
     unused = [p for p in canvas_paths if p.name not in used] + other
-    text = "; ".join([f"Loaded {recognised(result, unused)}", *result.warnings])
+    read = [f"read {result.read}"] if result.read else []
+    objects = result.workspace.objects
+    found = [f"{len(objects.keys)} objects in {objects.source}"] if objects else []
+    text = "; ".join([f"Loaded {recognised(result, unused)}", *read, *found, *result.warnings])
     view = with_note(result.view, "warning" if result.warnings else "info", text)
     if preset_paths:
         _, view = controller.load_preset_file(preset_paths, result.workspace)
         note = json.loads(view)["message"]
         view = with_note(view, note["kind"], f"{text}. {note['text']}")
-    loaded = Loaded(result.workspace, view, result.roles, result.choices)
+    loaded = dataclasses.replace(result, view=view)
     return loaded, [str(p) for p in canvas_paths]
 
 

@@ -10,6 +10,8 @@ import argparse
 import os
 from pathlib import Path
 
+from .serving import DEFAULT_MAX_UPLOAD_MB, Serving, gradio_temp_folder
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
@@ -83,6 +85,13 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DIR",
         help="where saved maps go, by date (default: outputs/daz-depth)",
     )
+    parser.add_argument(
+        "--max-upload",
+        type=int,
+        default=DEFAULT_MAX_UPLOAD_MB,
+        metavar="MB",
+        help=f"refuse larger uploads (default {DEFAULT_MAX_UPLOAD_MB} MB)",
+    )
     parser.add_argument("--sample-size", type=int, default=1200, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -97,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         initial = folder_files(folder)
     else:
         initial = sample_files(args.sample_size)
+    if args.max_upload < 1:
+        parser.error("--max-upload must be at least 1 (MB)")
     blocks = build_tab(TabConfig(outputs=outputs), lambda: initial, sending=False)
     # Standalone, the tab is the whole page: let it use the window's width (gradio caps its
     # container); in the webui the same style.css must leave the page's own layout alone.
@@ -105,14 +116,26 @@ def main(argv: list[str] | None = None) -> int:
         ".gradio-container { max-width: none !important; } footer { display: none !important; }"
     )
     inject_head(head_assets() + f"<style>{standalone}</style>")
-    allowed = [str(outputs), str(cache_folder()), *{str(p.parent) for p in initial}]
     print(f"Daz Depth: http://{args.host}:{args.port}/", flush=True)
     blocks.queue().launch(
         server_name=args.host,
         server_port=args.port,
         inbrowser=False,
-        allowed_paths=allowed,
         show_api=False,
         quiet=True,
+        **serving_options(args.max_upload * 1024 * 1024),
     )
     return 0
+
+
+def serving_options(max_upload: int) -> dict:
+    """``launch`` options: ``/file=`` answers only for gradio's own copies and uploads
+    (serving.py; no ``allowed_paths``), uploads capped at ``max_upload`` bytes."""
+    import gradio
+    from starlette.middleware import Middleware
+
+    middleware = Middleware(Serving, served=gradio_temp_folder(), max_upload=max_upload)
+    options: dict = {"app_kwargs": {"middleware": [middleware]}}
+    if int(gradio.__version__.split(".")[0]) >= 4:
+        options["max_file_size"] = max_upload  # gradio 4's page says so before sending
+    return options

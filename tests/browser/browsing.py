@@ -151,7 +151,7 @@ class Tab:
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         try:
-            self.page.wait_for_function(function_js, arg=arg, timeout=timeout)
+            self.page.wait_for_function(function_js, arg=arg, timeout=timeout, polling=100)
         except PlaywrightTimeout:
             raise AssertionError(self.diagnosis(f"timed out waiting for {function_js}")) from None
 

@@ -50,7 +50,8 @@ def test_a_drop_on_the_listed_files_replaces_the_scene_and_says_what_it_found(
     assert view["message"] == {
         "kind": "info",
         "text": "Loaded depth: second_scene-Canvas2-Depth.exr,"
-        " normal: second_scene-Canvas3-Normal.exr; not used: notes.txt",
+        " normal: second_scene-Canvas3-Normal.exr; not used: notes.txt;"
+        " read depth from Y (float), planar depth, normals from R,G,B",
     }
     assert role_names(tab) == [
         "second_scene-Canvas2-Depth.exr",
@@ -114,7 +115,7 @@ def test_ctrl_z_undoes_in_the_tab_but_not_while_typing(tab, sample_set) -> None:
     tab.wait_view("v.splits.length === 1 && !window.dazdepth.busy()")
     tab.page.keyboard.press("Control+Shift+z")
     tab.wait_view("v.splits.length === 2 && !window.dazdepth.busy()")
-    label = tab.page.locator("#dazdepth_mount table tbody tr input[type=text]").first
+    label = tab.page.locator("#dazdepth_mount .dd-table tbody tr input[type=text]").first
     label.focus()
     label.press("x")
     label.press("Control+z")  # the field's own undo; the splits stay
@@ -156,7 +157,7 @@ def test_loaded_the_work_area_leads_the_first_screen(browser, server_url, sample
     tab.screenshot(f"first-screen-{size}.png")
     assert page.locator("#dazdepth_inputs").is_hidden()  # folded into the file bar
     assert page.locator("#dazdepth_mount .dd-filebar").is_visible()
-    for part in ("#dazdepth_mount .dd-canvas", "#dazdepth_mount .dd-preview img"):
+    for part in ("#dazdepth_mount .dd-canvas", "#dazdepth_mount .dd-pane-map"):
         box = page.locator(part).bounding_box()
         assert box["y"] >= 0 and box["y"] + box["height"] <= height, (part, box)
     preview = page.locator("#dazdepth_mount .dd-preview").bounding_box()
@@ -178,7 +179,7 @@ def wide_table_fits(tab: Tab) -> bool:
     """With seven splits the table still fits its column, merge buttons in view."""
     tab.send([{"op": "auto"}])
     right = tab.page.locator("#dazdepth_mount .dd-tablewrap").bounding_box()
-    merge = tab.page.locator("#dazdepth_mount table tbody tr button", has_text="Merge").first
+    merge = tab.page.locator("#dazdepth_mount .dd-table tbody tr button", has_text="Merge").first
     box = merge.bounding_box()
     return box["x"] + box["width"] <= right["x"] + right["width"] + 1
 

@@ -20,7 +20,7 @@ def test_region_wand_selects_by_click_and_assigns_a_region(tab, sample_set, tmp_
     tab.send([{"op": "add", "depth": 226}, {"op": "show", "layer": "regions"}])
     tab.page.check("#dazdepth_mount input.dd-wand")
     tab.page.fill("#dazdepth_mount input.dd-tolerance", "0")
-    box = tab.page.locator("#dazdepth_mount img.dd-img").bounding_box()
+    box = tab.page.locator("#dazdepth_mount .dd-pane-map").bounding_box()
     # the top left corner: the no-hit strip above the backstop selects nothing; the middle
     # of the bottom row is floor, nearest to the camera
     tab.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 2)
@@ -49,7 +49,7 @@ def region_colour_of(tab, region: int) -> list[int]:
 
 def click_pixel(tab, x: int, y: int, size: tuple[int, int]) -> None:
     """Click the preview over full-size pixel (x, y) of a ``size`` (width, height) image."""
-    box = tab.page.locator("#dazdepth_mount img.dd-img").bounding_box()
+    box = tab.page.locator("#dazdepth_mount .dd-pane-map").bounding_box()
     width, height = size
     tab.page.mouse.click(
         box["x"] + (x + 0.5) * box["width"] / width, box["y"] + (y + 0.5) * box["height"] / height
@@ -163,3 +163,56 @@ def test_regions_for_figure_orb_floor_and_backstop_with_clicks_alone(tab, sample
         majority[name] = regions[tuple(int(c) for c in colours[best])]
     assert len(set(majority.values())) == 4, majority  # four separate regions
     assert majority["orb"] < majority["figure"] < majority["backstop"]  # near to far
+
+
+def test_the_selection_shows_on_white_takes_the_orbs_rim_and_ends_with_the_action(
+    tab, sample_set
+) -> None:
+    from test_preview import data_url_pixels, page_drawing, server_preview
+    from test_rim import near
+
+    view = loaded(tab, sample_set)
+    size = (view["image"]["width"], view["image"]["height"])
+    objects = render_scene(SAMPLE_SIZE).object_id
+    orb, figure = objects == 4, objects == 3
+    ys, xs = np.nonzero(orb)
+    x, y = int(xs.mean()), int(ys.mean())
+    # the defaults take the sample's orb with its anti-aliased rim (tests/test_rim.py)
+    assert tab.page.input_value("#dazdepth_mount input.dd-tolerance") == "3"
+    assert tab.page.is_checked("#dazdepth_mount input.dd-rim")
+    tab.page.check("#dazdepth_mount input.dd-wand")
+    click_pixel(tab, x, y, size)
+    view = tab.wait_view("v.selection && !window.dazdepth.busy()")
+    selected = data_url_pixels(view["selection"]["src"])[..., 0] > 127  # preview = full size
+    assert (selected | ~(orb & ~near(figure, 2))).all()
+    assert not (selected & ~near(orb, 2)).any()
+    # seen on the nearest, white pixels: a magenta tint, an opaque outline
+    assert page_drawing(tab)[y, x].tolist() == [255, 255, 255]
+    tab.wait_js("() => window.dazdepthPreview.overlay()", 10000)
+    overlay = overlay_pixels(tab)
+    tint = overlay[y, x].astype(int)
+    over_white = 255 * (255 - tint[3]) / 255 + tint[:3] * tint[3] / 255
+    assert tint[3] >= 100 and 255 - over_white[1] >= 40, tint  # green drops: plainly pink
+    np.testing.assert_array_equal(overlay[..., 3] > 0, selected)
+    padded = np.pad(selected, 1)
+    inside = padded[:-2, 1:-1] & padded[2:, 1:-1] & padded[1:-1, :-2] & padded[1:-1, 2:]
+    assert (overlay[selected & ~inside][:, 3] == 255).all()  # the outline, opaque
+    # assigned: the selection ends; painted: it ends too, and the map shows no tint
+    tab.page.click("#dazdepth_mount button.dd-assign")
+    tab.wait_view("v.region_edits && v.selection === null && !window.dazdepth.busy()")
+    assert tab.page.evaluate("() => window.dazdepthPreview.overlay()") is None
+    click_pixel(tab, x, y, size)
+    tab.wait_view("v.selection && !window.dazdepth.busy()")
+    tab.page.click("#dazdepth_mount button.dd-paint-far")
+    tab.wait_view("v.painted_pixels > 0 && v.selection === null && !window.dazdepth.busy()")
+    assert tab.page.evaluate("() => window.dazdepthPreview.overlay()") is None
+    np.testing.assert_array_equal(page_drawing(tab), server_preview(tab))
+
+
+def overlay_pixels(tab) -> np.ndarray:
+    import base64
+    import io
+
+    url = tab.page.evaluate("() => window.dazdepthPreview.overlay()")
+    with Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))) as image:
+        return np.asarray(image.convert("RGBA"))

@@ -1,7 +1,8 @@
 """The send buttons in a real webui (``DAZDEPTH_URL=http://127.0.0.1:7860/``, A1111 with
 sd-webui-controlnet and the Regional Prompter, or Forge), with the default send settings
 (depth, normal, beauty in units 0, 1, 2). What arrived is read from the host's own
-components on the page, the state a Generate click sends."""
+components on the page, the state a Generate click sends; and each picture must be on
+screen when the artist opens its unit and the Regional Prompter's Mask tab."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import os
 
 import pytest
 from browsing import Tab
+from pictures import wait_picture
 from test_tab import loaded
 
 pytestmark = pytest.mark.skipif(
@@ -149,6 +151,11 @@ def test_send_all_and_fill_the_regional_prompter(webui_tab, sample_set, where):
             assert part in got["model"].lower(), (n, got, status)
         if where == "img2img":
             assert got["independent"] is True, (n, got)
+    assert "did not show" not in status, status
+    for n in range(3):  # the artist opens each unit: its picture is on screen
+        box = f"#{where}_controlnet_ControlNet-{n}_input_image"
+        shown = wait_picture(webui_tab, box, (width, width))
+        assert min(shown["rendered"]) > 0, (n, shown)
     if host["rp"] is None:
         return
     back_to_the_tab(webui_tab)
@@ -163,3 +170,9 @@ def test_send_all_and_fill_the_regional_prompter(webui_tab, sample_set, where):
     }
     assert host["rp"] == expected
     assert host["prompt"] == "(base prompt)\nBREAK\na wizard\nBREAK\n(region 1)"
+    # On screen in the Mask tab: A1111's sketch box at the mask's size; Forge's ImageEditor
+    # draws it on a canvas of its own size.
+    forge = webui_tab.page.evaluate("() => String(window.gradio_config.version)")[0] != "3"
+    short = "i2i" if where == "img2img" else "t2i"
+    shown = wait_picture(webui_tab, f"#polymask{short}", None if forge else (width, width))
+    assert min(shown["rendered"]) > 0, shown

@@ -1,9 +1,11 @@
 """The send buttons on a stand-in webui page (tests/host/fake_webui.py): each map arrives
 in its ControlNet unit, the unit is enabled, the Regional Prompter gets the mask and the
-prompt gets the BREAK template."""
+prompt gets the BREAK template; and each picture is on screen when the artist looks at
+its box (A1111's ControlNet and Regional Prompter sit in closed accordions)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import sys
@@ -11,11 +13,17 @@ import sys
 import gradio
 import numpy as np
 import pytest
-from browsing import ROOT, Tab, served
+from browsing import ROOT, SAMPLE_SIZE, Tab, served
 from exrdata import write_depth
+from pictures import PICTURE_JS, wait_picture
+from PIL import Image
+from readings import assert_reads_as
 from test_tab import loaded
 
+from lib_dazdepth.engine.depthmap import load_depth_map
+
 FORGE = int(gradio.__version__.split(".")[0]) >= 4
+SAMPLE = (SAMPLE_SIZE, SAMPLE_SIZE)  # the sample's maps
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("DAZDEPTH_URL")), reason="needs the stand-in page's recording textboxes"
 )
@@ -70,11 +78,11 @@ def received(tab: Tab, name: str) -> str:
     return tab.page.locator(f"#fake_{name} textarea").input_value()
 
 
-def wait_received(tab: Tab, name: str, value: str) -> None:
+def wait_received(tab: Tab, name: str, value: str, timeout: float = 60000) -> None:
     tab.wait_js(
         "([name, value]) => { const t = document.querySelector(`#fake_${name} textarea`);"
         " return t && t.value === value; }",
-        60000,
+        timeout,
         arg=[name, value],
     )
 
@@ -113,6 +121,7 @@ def test_send_all_puts_each_map_in_its_unit_and_enables_it(page_tab, sample_set,
     status = sent_status(page_tab)
     assert "depth → unit 0 (control_v11f1p_sd15_depth [cfd03158])" in status
     assert "beauty → unit 2" in status and "not set" not in status, status
+    assert "did not show" not in status, status
     settings = probed(page_tab, where)
     assert (settings["width"], settings["height"]) == (512, 512)  # square maps: as it was
     none = "None" if FORGE else "none"
@@ -130,6 +139,9 @@ def test_send_all_puts_each_map_in_its_unit_and_enables_it(page_tab, sample_set,
             assert settings[f"start{n}"] == 0
         if where == "img2img":  # the unit's own image, not img2img's
             assert settings[f"independent{n}"] is True
+    for n in range(3):  # the artist opens each unit: its picture is there
+        shown = wait_picture(page_tab, f"#{where}_controlnet_ControlNet-{n}_input_image", SAMPLE)
+        assert min(shown["rendered"]) > 0, shown
 
 
 def test_one_maps_button_sets_only_its_unit(page_tab, sample_set):
@@ -157,11 +169,11 @@ def test_the_generation_size_takes_the_maps_aspect_and_keeps_the_longer_side(pag
 
 def test_fill_the_regional_prompter_sends_the_mask_and_the_prompt(page_tab, sample_set):
     loaded(page_tab, sample_set)
-    page_tab.send(
+    page_tab.send(  # numbered from 1, with a gap: the mask's colours follow the one list
         [
             {"op": "add", "depth": 226},
             {"op": "flag", "split": 0, "key": "label", "value": "a wizard"},
-            {"op": "flag", "split": 0, "key": "region", "value": "0"},
+            {"op": "flag", "split": 0, "key": "region", "value": "3"},
             {"op": "flag", "split": 1, "key": "region", "value": "1"},
         ]
     )
@@ -172,12 +184,23 @@ def test_fill_the_regional_prompter_sends_the_mask_and_the_prompt(page_tab, samp
     page_tab.page.wait_for_function(
         "() => document.querySelector('#txt2img_prompt textarea').value.includes('BREAK')"
     )
-    assert prompt.input_value() == "(base prompt)\nBREAK\na wizard\nBREAK\n(region 1)"
+    assert prompt.input_value() == "(base prompt)\nBREAK\n(region 1)\nBREAK\na wizard"
+    # the mask as the Regional Prompter box received it, read with the prompt sent
+    page_tab.wait_js(
+        "() => (document.querySelector('#fake_txt2img_rp_mask_png textarea') || {}).value", 30000
+    )
+    mask = base64.b64decode(received(page_tab, "txt2img_rp_mask_png"))
+    depth = load_depth_map(sample_set["depth"])
+    expected = np.where(depth.depth < 226, "a wizard", "(region 1)").astype(object)
+    expected[~depth.valid] = "(base prompt)"
+    assert_reads_as(mask, prompt.input_value(), expected)
     settings = probed(page_tab, "txt2img")
     rp = {k: v for k, v in settings.items() if k.startswith("rp_")}
     assert rp == {"rp_active": True, "rp_mode": "Mask", "rp_base_ratio": "0.2", "rp_use_base": True}
-    if not FORGE:  # the mask went into the upload box, not the sketch box beside it
-        assert received(page_tab, "txt2img_rp_sketch") == ""
+    if not FORGE:  # the mask went into the upload box; the RP drew it in the sketch box
+        wait_received(page_tab, "txt2img_rp_sketch", "600x600")
+    shown = wait_picture(page_tab, "#polymaskt2i", SAMPLE)  # on screen in the Mask tab
+    assert min(shown["rendered"]) > 0, shown
 
 
 def test_sending_without_regions_explains_what_to_do(page_tab, sample_set):
@@ -230,3 +253,31 @@ def test_gradio_4s_client_knows_what_each_of_the_tabs_events_takes(page_tab):
     assert len(ours) >= 10  # uploads, roles, commands, saves, sends, batch, load, unload
     assert all(e["entry"] == e["inputs"] for e in ours), ours
     assert all(e["entry"] is None for e in entries if not e["ours"])
+
+
+def test_a_picture_hidden_as_it_loads_is_put_in_again_once_shown(page_tab, tmp_path):
+    """The artist closes the ControlNet accordion just as the picture goes in: it is not
+    on screen, so the send opens the accordion again and puts the picture in once more (on
+    gradio 3 the box would otherwise keep it undrawn)."""
+    png = tmp_path / "small.png"
+    Image.fromarray(np.arange(64 * 48, dtype=np.uint32).reshape(48, 64).astype(np.uint8)).save(png)
+    item = {"role": "depth", "unit": 0, "name": "small.png", "model": "depth", "module": "none"}
+    item |= {"weight": 0.3, "guidance_end": 0.5, "control_mode": "Balanced"}
+    item["png"] = base64.b64encode(png.read_bytes()).decode("ascii")
+    box = "#txt2img_controlnet_ControlNet-0_input_image"
+    said = page_tab.page.evaluate(
+        """async ([box, order]) => {
+          const header = document.querySelector('#txt2img_controlnet .label-wrap');
+          window.puts = 0;  // the box's file input may be a new one after a clear
+          document.addEventListener('change', (event) => {
+            if (!event.target.closest(box)) return;
+            if (window.puts++ === 0) header.click();  // closed as the picture goes in
+          }, true);
+          return window.dazdepthSend(order);
+        }""",
+        [box, {"tab": "txt2img", "items": [item]}],
+    )
+    assert said == ["depth → unit 0 (control_v11f1p_sd15_depth [cfd03158])"]
+    assert page_tab.page.evaluate("() => window.puts") == 2
+    shown = page_tab.page.evaluate(f"() => ({PICTURE_JS})({box!r})")  # without looking
+    assert shown["natural"] == [64, 48] and min(shown["rendered"]) > 0, shown

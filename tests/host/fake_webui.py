@@ -1,14 +1,23 @@
 """A stand-in webui page for the send tests: ControlNet units, the Regional Prompter and
 the prompt, under the ids facts.md documents, beside the Daz Depth tab.
 
-gradio 3 gets A1111's layout (units as tabs in ``#<tab>_controlnet_tabs``, the RP mask box
-labelled "Upload mask here cus gradio" beside the sketch box ``#polymask<t2i|i2i>``); gradio
-4 gets Forge's (units as accordions in ``#<tab>_controlnet_accordions``, the ending step a
-range slider, the RP mask an ImageEditor ``#polymask<t2i|i2i>``). Ids are those of
+Both ControlNets put their units in a closed accordion ``#controlnet``, and the Regional
+Prompter its switches in a closed accordion, as their sources do. gradio 3 gets A1111's
+layout (units as tabs in ``#<tab>_controlnet_tabs``, each unit's image a sketch Image that
+draws the picture on canvases sized when it loads, so a picture loaded while its accordion
+or tab is hidden is not shown once opened; the RP mask box labelled "Upload mask here cus
+gradio", whose upload the RP's server answers by drawing the mask into the sketch box
+``#polymask<t2i|i2i>`` beside it); gradio 4 gets Forge's (units as accordions in
+``#<tab>_controlnet_accordions``, the ending step a range slider, the RP mask box
+``#polymask<t2i|i2i>`` as the RP builds it with its "Disable ImageEditor" setting: a
+plain Image; its default ImageEditor draws with WebGL, which takes minutes to show in a
+headless browser rendering in software on a busy machine, and is left to
+test_send_in_webui.py). Ids are those of
 sd-webui-controlnet 1.1.455, Forge's built-in ControlNet and the Regional Prompter as
 their sources build them: ``<tab>_controlnet_ControlNet-N_input_image``,
 ``<tab>_controlnet_ControlNet-N_controlnet_<name>``, ``RP_<name><t2i|i2i>``. Each target
-records what arrives in a textbox ``#fake_<what>``: the image size or "on";
+records what arrives in a textbox ``#fake_<what>``: the image size or "on" (and the region
+mask itself, as base64 PNG, in ``#fake_<tab>_rp_mask_png``);
 ``#fake_probe_<tab>`` writes every unit option and Regional Prompter switch the server
 holds into ``#fake_<tab>_settings`` (JSON).
 """
@@ -16,6 +25,8 @@ holds into ``#fake_<tab>_settings`` (JSON).
 from __future__ import annotations
 
 import argparse
+import base64
+import io
 import json
 import sys
 import time
@@ -25,6 +36,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import gradio as gr  # noqa: E402
+import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from lib_dazdepth.ui.blocks import build_tab  # noqa: E402
 from lib_dazdepth.ui.controller import TabConfig  # noqa: E402
@@ -35,7 +48,29 @@ SHORT = {"txt2img": "t2i", "img2img": "i2i"}
 
 
 def size_of(image) -> str:
+    """``WxH`` of an image value: an array, a data URL (gradio 3's value as the page sends
+    it), or a gradio 3 sketch's dict of them (``image``)."""
+    if isinstance(image, dict):
+        image = image["image"]
+    if isinstance(image, str):
+        with Image.open(io.BytesIO(base64.b64decode(image.split(",", 1)[-1]))) as decoded:
+            return f"{decoded.width}x{decoded.height}"
     return "" if image is None else f"{image.shape[1]}x{image.shape[0]}"
+
+
+# What the page sends, unprocessed, on gradio 3: its sketch Image cannot process a value
+# without a mask (before its canvas has drawn) nor a picture the server set, which the
+# recorders read (the hosts read them only on Generate, after the canvas has drawn).
+RAW = {} if FORGE else {"preprocess": False}
+
+
+def png_of(image) -> str:
+    """The image as it arrived, RGB, as base64 PNG (the region mask, read back by the test)."""
+    if image is None:
+        return ""
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(image)[..., :3].astype(np.uint8)).save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def recorded(name: str) -> gr.Textbox:
@@ -89,6 +124,7 @@ def unit(tab: str, n: int) -> list:
             type="numpy",
             label=f"unit {n} image",
             elem_id=f"{tab}_controlnet_ControlNet-{n}_input_image",
+            **({} if FORGE else {"source": "upload", "tool": "sketch"}),
         )
     if independent is not None:
         independent.change(show_panel, independent, [image, panel])
@@ -105,7 +141,7 @@ def unit(tab: str, n: int) -> list:
         MODES, value=MODES[2], label="Control Mode", elem_id=f"{ids}_control_mode_radio"
     )
     got, on = recorded(f"{tab}_unit{n}"), recorded(f"{tab}_enabled{n}")
-    image.change(size_of, image, got)
+    (image.change if FORGE else image.edit)(size_of, image, got, **RAW)
     enable.change(lambda value: "on" if value else "", enable, on)
     controls = {"image": image, "enabled": enable, "module": module, "model": model}
     controls |= {"weight": weight, "end": end, "mode": mode}
@@ -115,17 +151,23 @@ def unit(tab: str, n: int) -> list:
 
 
 def controlnet(tab: str) -> dict:
+    """The units inside the closed accordion ``#controlnet`` (an id both txt2img and
+    img2img use, as both ControlNets do)."""
     controls = {}
-    if FORGE:
-        with gr.Column(elem_id=f"{tab}_controlnet_accordions"):
-            for n in range(3):
-                with gr.Accordion(f"ControlNet Unit {n}", open=True):
-                    controls |= unit(tab, n)
-    else:
-        with gr.Tabs(elem_id=f"{tab}_controlnet_tabs"):
-            for n in range(3):
-                with gr.Tab(f"ControlNet Unit {n}"):
-                    controls |= unit(tab, n)
+    with (
+        gr.Group(elem_id=f"{tab}_controlnet"),
+        gr.Accordion("ControlNet", open=False, elem_id="controlnet"),
+    ):
+        if FORGE:
+            with gr.Column(elem_id=f"{tab}_controlnet_accordions"):
+                for n in range(3):
+                    with gr.Accordion(f"ControlNet Unit {n}", open=True):
+                        controls |= unit(tab, n)
+        else:
+            with gr.Tabs(elem_id=f"{tab}_controlnet_tabs"):
+                for n in range(3):
+                    with gr.Tab(f"ControlNet Unit {n}", elem_classes=["cnet-unit-tab"]):
+                        controls |= unit(tab, n)
     return controls
 
 
@@ -134,7 +176,9 @@ def regional_prompter(tab: str) -> dict:
     accordion labelled "Regional Prompter" (``input-accordion-m-N``, no fixed id), the modes
     are tabs in ``RP_mode<t2i|i2i>``. The Mask tab holds the sketch box ``polymask<sfx>``
     (gradio 3: an Image labelled "Do not upload here until bugfix", beside the box "Upload
-    mask here cus gradio", which is the one to drop a mask on; gradio 4: an ImageEditor)."""
+    mask here cus gradio", which is the one to drop a mask on: the RP's server answers the
+    upload by putting the mask into the sketch box and the "Mask" box, and clearing the
+    upload box; gradio 4: an Image, see the module's docstring)."""
     short = SHORT[tab]
     accordion_id = f"input-accordion-m-{2244100 + list(SHORT).index(tab)}"
     active = gr.Checkbox(value=False, visible=False, elem_id=f"{accordion_id}-checkbox")
@@ -148,17 +192,17 @@ def regional_prompter(tab: str) -> dict:
             for name in ("Matrix", "Mask", "Prompt"):
                 with gr.Tab(name, elem_id=f"RP_{name}") as item:
                     if name == "Mask":
-                        polymask, upload = mask_inputs(short)
+                        polymask, upload, shown = mask_inputs(short)
                 item.select(lambda name=name: name, None, selected)
+    mask_got = [recorded(f"{tab}_rp_mask"), recorded(f"{tab}_rp_mask_png")]
     if upload is not None:
-        upload.upload(size_of, upload, recorded(f"{tab}_rp_mask"))
-        polymask.change(size_of, polymask, recorded(f"{tab}_rp_sketch"))
-    else:
-        polymask.change(
-            lambda value: size_of(value and value["background"]),
-            polymask,
-            recorded(f"{tab}_rp_mask"),
+        outputs = [polymask, upload, shown, *mask_got]
+        upload.upload(
+            lambda image: (image, None, image, size_of(image), png_of(image)), upload, outputs
         )
+        polymask.edit(size_of, polymask, recorded(f"{tab}_rp_sketch"), **RAW)
+    else:
+        polymask.change(lambda value: (size_of(value), png_of(value)), polymask, mask_got)
     return {
         "rp_active": active,
         "rp_mode": selected,
@@ -169,7 +213,7 @@ def regional_prompter(tab: str) -> dict:
 
 def mask_inputs(short: str):
     if FORGE:
-        return gr.ImageEditor(type="numpy", elem_id=f"polymask{short}"), None
+        return gr.Image(label="Image", elem_id=f"polymask{short}", type="numpy"), None, None
     sketch = gr.Image(
         label="Do not upload here until bugfix",
         elem_id=f"polymask{short}",
@@ -177,7 +221,9 @@ def mask_inputs(short: str):
         tool="sketch",
         type="numpy",
     )
-    return sketch, gr.Image(label="Upload mask here cus gradio", source="upload", type="numpy")
+    shown = gr.Image(label="Mask", type="numpy")
+    upload = gr.Image(label="Upload mask here cus gradio", source="upload", type="numpy")
+    return sketch, upload, shown
 
 
 def probe(tab: str, controls: dict) -> None:
@@ -193,7 +239,7 @@ def probe(tab: str, controls: dict) -> None:
         return json.dumps(settings)
 
     button = gr.Button("probe", elem_id=f"fake_probe_{tab}")
-    button.click(held, list(controls.values()), recorded(f"{tab}_settings"))
+    button.click(held, list(controls.values()), recorded(f"{tab}_settings"), **RAW)
 
 
 def page(outputs: Path) -> gr.Blocks:

@@ -1,0 +1,195 @@
+"""The reading and writing half of ``bench``: whole command-line runs in fresh processes
+against the floor, the reader's peak memory, PNG writing and the sample generator.
+
+Every figure has its baseline measured in the same run:
+
+- the whole run against a process that only reads the EXR and writes a PNG (the floor,
+  decoding with the same OpenEXR thread count as Daz Depth's reader);
+- peak memory of reading a depth EXR with 8 more float channels against the plain one,
+  and of reading the Normal canvas as one interleaved array against decoding every
+  channel and stacking them (the reader before);
+- PNG writing (the Up filter and zlib) against Pillow's, in time and in file size;
+- the streamed sample generator: its time and peak memory at the size.
+
+Processes report their own peak memory (VmHWM) and CPU time; nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import io
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import OpenEXR
+from PIL import Image
+
+from ..engine.normals import encode_normals
+from ..engine.outputs import PNG_LEVEL
+from ..engine.png import write_png
+from ..engine.sample import SamplePaths
+
+# Run in a fresh process; report its own peak memory on stderr's last line (VmHWM: the
+# rusage figure would include the benchmark's own memory, inherited across exec).
+MEASURED = """
+import os, runpy, sys
+sys.argv = {argv!r}
+try:
+    {body}
+except SystemExit:
+    pass
+peak = [l for l in open("/proc/self/status") if l.startswith("VmHWM")][0].split()[1]
+sys.stderr.write("\\n" + peak + "\\n")
+"""
+RUN_CLI = "runpy.run_module('lib_dazdepth', run_name='__main__')"
+# The floor decodes with as many OpenEXR threads as our reader (exr_pixels.use_cores).
+FLOOR = """import numpy as np, OpenEXR
+    from PIL import Image
+    OpenEXR.set_global_thread_count(min(os.cpu_count() or 1, 8))
+    y = OpenEXR.File(sys.argv[1], separate_channels=True).parts[0].channels["Y"].pixels
+    grey = (y > 0).astype(np.uint8)
+    Image.fromarray(grey).save(sys.argv[2], compress_level={level})""".replace("\n    ", "; ")
+READ_DEPTH = "from lib_dazdepth.engine.exr import read_depth; read_depth(sys.argv[1])"
+READ_NORMALS = """from pathlib import Path
+    from lib_dazdepth.engine.canvases import read_normals
+    read_normals(Path(sys.argv[1]))""".replace("\n    ", "; ")
+STACKED_NORMALS = """import numpy as np, OpenEXR
+    channels = OpenEXR.File(sys.argv[1], separate_channels=True).parts[0].channels
+    np.stack([channels[c].pixels for c in "RGB"], axis=-1)""".replace("\n    ", "; ")
+SAMPLE = (
+    "from lib_dazdepth.engine.sample import write_sample as w; w(sys.argv[1], int(sys.argv[2]))"
+)
+
+
+def process(argv: list[str], body: str, repeat: int) -> tuple[float, float, float]:
+    """Best wall time and CPU time (user + system) of ``repeat`` fresh Python processes
+    running ``body`` (the least disturbed run: the machine is shared), and the peak memory
+    in MB."""
+    walls, cpus, peak = [], [], 0.0
+    root = str(Path(__file__).resolve().parent.parent.parent)
+    script = MEASURED.format(argv=argv, body=body)
+    for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={"PYTHONPATH": root, "PATH": "/usr/bin:/bin"},
+        )
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        peak = max(peak, int(done.stderr.split()[-1]) / 1024)
+    return min(walls), min(cpus), peak
+
+
+def best_of(repeat: int, action: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def row(label: str, text: str) -> str:
+    return f"  {label:<44}{text}"
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:9.1f} ms"
+
+
+def whole_runs(exr: Path, normal: Path, out: Path, repeat: int) -> None:
+    wall, cpu, peak = process(["x", str(exr), "--out", str(out)], RUN_CLI, repeat)
+    floor = FLOOR.format(level=PNG_LEVEL)
+    f_wall, f_cpu, f_peak = process(["x", str(exr), str(out / "floor.png")], floor, repeat)
+    i_wall, i_cpu, _ = process(["x"], "import numpy, OpenEXR, PIL.Image", repeat)
+    print(row("whole CLI run, fresh process", f"{ms(wall)}   cpu {ms(cpu)}   peak {peak:.0f} MB"))
+    print(
+        row(
+            "  floor: a process that reads + writes",
+            f"{ms(f_wall)}   cpu {ms(f_cpu)}   peak {f_peak:.0f} MB",
+        )
+    )
+    print(row("  whole run / floor", f"{wall / f_wall:9.2f}x      cpu {cpu / f_cpu:9.2f}x"))
+    print(row("  of which Python + numpy/OpenEXR/Pillow", f"{ms(i_wall)}   cpu {ms(i_cpu)}"))
+    n_wall, _, n_peak = process(["x", str(normal), "--out", str(out)], RUN_CLI, repeat)
+    print(row("whole CLI run, Normal canvas", f"{ms(n_wall)}   peak {n_peak:.0f} MB"))
+
+
+def reader_memory(exr: Path, normal: Path, folder: Path, size: int) -> None:
+    """Peak memory of reading: extra channels are not decoded; normals are interleaved."""
+    extra = folder / f"extra-channels-{size}.exr"
+    if not extra.exists():
+        zeros = np.zeros((size, size), np.float32)
+        channels = {f"extra{k}": zeros for k in range(8)}
+        channels["Y"] = OpenEXR.File(str(exr), separate_channels=True).channels()["Y"].pixels
+        header = {"compression": OpenEXR.ZIP_COMPRESSION, "type": OpenEXR.scanlineimage}
+        OpenEXR.File(header, channels).write(str(extra))
+    _, _, plain = process(["x", str(exr)], READ_DEPTH, 1)
+    _, _, more = process(["x", str(extra)], READ_DEPTH, 1)
+    print(
+        row(
+            "read depth, 8 more float channels: peak",
+            f"{more:6.0f} MB  vs {plain:.0f} MB plain: {more / plain:.2f}x",
+        )
+    )
+    _, _, ours = process(["x", str(normal)], READ_NORMALS, 1)
+    _, _, stacked = process(["x", str(normal)], STACKED_NORMALS, 1)
+    print(
+        row(
+            "read normals, one interleaved array: peak",
+            f"{ours:6.0f} MB  vs {stacked:.0f} MB decoding all and stacking",
+        )
+    )
+
+
+def png_writing(grey: np.ndarray, normals: np.ndarray, repeat: int) -> None:
+    for name, image in (("depth", grey), ("normal", encode_normals(normals))):
+        ours, theirs = io.BytesIO(), io.BytesIO()
+        write_png(ours, image, level=PNG_LEVEL)
+        Image.fromarray(image).save(theirs, format="PNG", compress_level=PNG_LEVEL)
+        mine = best_of(repeat, lambda im=image: write_png(io.BytesIO(), im, level=PNG_LEVEL))
+        pillow = best_of(
+            repeat,
+            lambda im=image: Image.fromarray(im).save(
+                io.BytesIO(), format="PNG", compress_level=PNG_LEVEL
+            ),
+        )
+        size = len(ours.getvalue()) / len(theirs.getvalue())
+        print(
+            row(
+                f"write the {name} PNG (Up filter + zlib)",
+                f"{ms(mine)}  {pillow / mine:7.1f}x faster than Pillow ({pillow * 1000:.0f} ms);"
+                f" {size:.2f}x its size",
+            )
+        )
+
+
+def sample_generator(folder: Path, size: int) -> None:
+    target = folder / f"sample-bench-{size}"
+    wall, cpu, peak = process(["x", str(target), str(size)], SAMPLE, 1)
+    shutil.rmtree(target, ignore_errors=True)
+    print(
+        row("sample generator, streamed", f"{wall:9.1f} s    cpu {cpu:.1f} s   peak {peak:.0f} MB")
+    )
+
+
+def bench_io(paths: SamplePaths, grey: np.ndarray, folder: Path, size: int, repeat: int) -> None:
+    """The reading and writing figures for one size of the sample scene."""
+    from ..engine.canvases import read_normals
+
+    out = folder / f"out{size}"
+    out.mkdir(exist_ok=True)
+    whole_runs(paths.depth_exr, paths.normal_exr, out, repeat)
+    reader_memory(paths.depth_exr, paths.normal_exr, folder, size)
+    png_writing(grey, read_normals(paths.normal_exr), repeat)
+    sample_generator(folder, size)

@@ -1,0 +1,50 @@
+"""The tab on a multilayer EXR: the status line names the layers read, and each canvas's
+layer list and the depth list change what is read (a real browser)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import OpenEXR
+from browsing import Tab
+
+
+def blender_like(path: Path) -> Path:
+    """Depth, Normal and the Denoising Data pass, named as Blender names them."""
+    rng = np.random.default_rng(3)
+    shape = (48, 64)
+    channels = {"ViewLayer.Depth.Z": rng.uniform(300, 900, shape).astype(np.float32)}
+    for c in "XYZ":
+        channels[f"ViewLayer.Normal.{c}"] = rng.uniform(-1, 1, shape).astype(np.float32)
+        channels[f"ViewLayer.Denoising Normal.{c}"] = rng.uniform(0.8, 1, shape).astype(np.float32)
+    for c in "RGBA":
+        channels[f"ViewLayer.Combined.{c}"] = rng.random(shape, dtype=np.float32)
+    header = {"compression": OpenEXR.ZIP_COMPRESSION, "type": OpenEXR.scanlineimage}
+    OpenEXR.File(header, channels).write(str(path))
+    return path
+
+
+def choose(tab: Tab, elem_id: str, value: str) -> None:
+    """Pick ``value`` in a gradio dropdown (3.41 and 4.40 draw it alike: an input and a list)."""
+    tab.page.locator(f"#{elem_id} input").first.click()
+    tab.page.locator(f"#{elem_id} li", has_text=value).first.click()
+
+
+def test_layer_lists_and_depth_list(tab: Tab, tmp_path: Path) -> None:
+    depth = blender_like(tmp_path / "b-Depth.exr")
+    normal = blender_like(tmp_path / "b-Normal.exr")
+    view = tab.upload(depth, normal)
+    assert view["loaded"], view["message"]
+    assert view["message"]["text"] == (
+        "Loaded depth: b-Depth.exr, normal: b-Normal.exr; read depth from ViewLayer.Depth.Z"
+        " (float), planar depth, normals from ViewLayer.Normal (X,Y,Z)"
+    )
+    tab.page.click("#dazdepth_mount .dd-files-toggle")  # "Files and options"
+    choose(tab, "dazdepth_layer_normal", "ViewLayer.Denoising Normal (X,Y,Z)")
+    tab.wait_view("v.message.text.includes('normals from ViewLayer.Denoising Normal')")
+    choose(tab, "dazdepth_depth_is", "inverse depth (1/z)")
+    view = tab.wait_view("v.message.text.includes('inverse depth (1/z)')")
+    assert "normals from ViewLayer.Denoising Normal (X,Y,Z)" in view["message"]["text"]
+    assert view["image"]["name"] == "b-Depth.exr"
+    tab.screenshot("canvas-layers.png")

@@ -1,0 +1,104 @@
+"""A batch stopped by Ctrl-C at any moment or by a full disk: one line, no traceback, no
+temporary file left, and a manifest that is still valid JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from attacks import ROOT, run_cli
+from exrdata import write_depth
+from test_batch import SETUP, moving_frame, preset
+
+
+def frames(folder: Path, count: int, size: int, prefix: str = "anim") -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(1, count + 1):
+        write_depth(folder / f"{prefix}-Canvas2-Depth.{i:04d}.exr", moving_frame(i, size))
+
+
+def leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.rglob("*") if p.name.endswith(".tmp")]
+
+
+# Not at 0 s: a Ctrl-C inside the interpreter's own start-up (before any of our code runs)
+# gets its traceback from Python itself.
+@pytest.mark.parametrize("delay", [0.3, 0.8, 1.2])
+def test_ctrl_c_with_two_jobs_prints_one_line_and_no_traceback(tmp_path: Path, delay) -> None:
+    frames(tmp_path / "in", 40, size=400)
+    args = [tmp_path / "in", "--preset", preset(tmp_path, SETUP), "--out", tmp_path / "out"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lib_dazdepth", "batch", *map(str, args), "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    time.sleep(delay)  # while Python starts, while the workers start, while they work
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the workers too
+    _, err = process.communicate(timeout=60)
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    messages = [line for line in err.splitlines() if not line.startswith("[")]
+    if process.returncode == 0:  # it finished first
+        assert messages == []
+        return
+    if process.returncode == -signal.SIGINT:  # before Python set up its handler: killed
+        assert messages == [] and not (tmp_path / "out").exists()
+        return
+    assert process.returncode == 130
+    assert len(messages) == 1 and messages[0].startswith("interrupted"), err
+    assert leftovers(tmp_path) == []
+    manifest = tmp_path / "out" / ".dazdepth-batch.json"
+    if manifest.exists():
+        assert json.loads(manifest.read_text())["format"] == "daz-depth-batch"
+
+
+def limit_file_size(size: int):
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past it fails with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+    return apply
+
+
+def test_a_disk_that_fills_under_the_manifest_stops_in_one_line(tmp_path: Path) -> None:
+    # Long frame names make the manifest outgrow the limit while the small PNGs still fit.
+    long = "a" * 200
+    frames(tmp_path / "in", 24, size=8, prefix=long)
+    args = ["batch", tmp_path / "in", "--preset", preset(tmp_path, SETUP)]
+    ran = run_cli(*args, "--out", tmp_path / "out", "--jobs", "1",
+                  preexec_fn=limit_file_size(2500))  # fmt: skip
+    assert ran.returncode == 2 and "Traceback" not in ran.stderr, ran.stderr
+    messages = [line for line in ran.stderr.splitlines() if not line.startswith("[")]
+    assert messages == [
+        f"error: {tmp_path / 'out' / '.dazdepth-batch.json'}: cannot record the finished"
+        " frames (File too large)"
+    ]
+    assert leftovers(tmp_path) == []
+    recorded = json.loads((tmp_path / "out" / ".dazdepth-batch.json").read_text())["frames"]
+    assert 0 < len(recorded) < 24
+    rerun = run_cli(*args, "--out", tmp_path / "out", "--jobs", "1")  # space again: resumes
+    assert f"{24 - len(recorded)} done, {len(recorded)} skipped" in rerun.stdout
+
+
+def test_a_full_disk_under_the_maps_fails_each_frame_in_one_line(tmp_path: Path) -> None:
+    frames(tmp_path / "in", 3, size=64)
+    args = ["batch", tmp_path / "in", "--preset", preset(tmp_path, SETUP), "--jobs", "2"]
+    ran = run_cli(*args, "--out", tmp_path / "out", preexec_fn=limit_file_size(100))
+    assert ran.returncode == 2 and "Traceback" not in ran.stderr, ran.stderr
+    errors = [line for line in ran.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 3 and all("cannot write (File too large)" in e for e in errors)
+    assert all(".tmp" not in e for e in errors)
+    assert leftovers(tmp_path) == [] and not list((tmp_path / "out").glob("*.png"))
+    assert (
+        ran.stdout.splitlines()[-1] == "batch: 3 frames: 0 done, 0 skipped (done before), 3 failed"
+    )
