@@ -42,12 +42,11 @@ def page_tab(browser, fake_webui):
     context = browser.new_context(viewport={"width": 1400, "height": 1100})
     page = context.new_page()
     tab = Tab(page, fake_webui, host_noise=host_tabs)
+    tab.tolerated = host_events  # the stand-in page's own events; checked in console_clean
     page.locator("button", has_text="Daz Depth").first.click()
     page.locator("#dazdepth_send_all").wait_for(state="visible")
     yield tab
-    context.close()  # first: a page left open would slow the next tests' pages
-    assert tab.errors == []
-    assert [n for n in tab.noise if not host_events(n)] == [], "the page logged errors or warnings"
+    context.close()  # a page left open would slow the next tests' pages
 
 
 def host_tabs(noise: str) -> bool:
