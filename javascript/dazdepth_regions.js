@@ -47,11 +47,12 @@
         ['Label', 'the words its section is prefilled with'],
         ['Pixels', 'pixels it holds at full size'],
       ].map(([text, title]) => h('th', { text, title })))), ui.body);
+    ui.hint = h('div', { class: 'dd-read dd-regions-hint', text: 'No regions yet: give a split a region number in the table, or press "Regions from splits" (or "Regions from IDs" with an ID canvas loaded), to get a mask and one BREAK section per region.' });
     ui.warnings = h('ul', { class: 'dd-region-warnings' });
     ui.legend = h('div', { class: 'dd-reading-key' });
     return h('div', { class: 'dd-regions' },
       h('div', { class: 'dd-regions-head' }, h('strong', { text: 'Regions → Regional Prompter' }), ui.fromIds, ui.idInfo),
-      ui.table, ui.warnings, ui.legend);
+      ui.hint, ui.table, ui.warnings, ui.legend);
   }
 
   function labelInput(region, label, words) {
@@ -97,6 +98,7 @@
       if (input && document.activeElement !== input && input.value !== (r.label || '')) input.value = r.label || '';
     }
     ui.table.hidden = !rows.length;
+    ui.hint.hidden = rows.length > 0;
     ui.warnings.textContent = '';
     for (const line of (v.regions && v.regions.warnings) || []) ui.warnings.append(h('li', { text: line }));
     const ids = v.ids;
