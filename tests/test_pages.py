@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 import threading
 import weakref
@@ -17,7 +18,7 @@ from test_workspace import workspace
 from lib_dazdepth.editing.saving import save_maps
 from lib_dazdepth.ui import controller
 from lib_dazdepth.ui.controller import TabConfig
-from lib_dazdepth.ui.pages import Pages
+from lib_dazdepth.ui.pages import RELEASED, Pages, released_view
 from lib_dazdepth.ui.sharing import ReadOnce
 
 
@@ -137,3 +138,9 @@ def test_every_edit_on_a_shared_scene_leaves_the_other_page_as_it_was(tmp_path: 
     assert save_maps(mine, tmp_path / "saved")
     after = other.depth_map.depth, other.normal, other.beauty
     assert all(np.array_equal(b, a) for b, a in zip(before, after))
+
+
+def test_a_page_let_go_is_shown_the_empty_tab_saying_why() -> None:
+    view = json.loads(released_view())
+    assert view["message"] == {"kind": "error", "text": RELEASED}
+    assert not view["loaded"]

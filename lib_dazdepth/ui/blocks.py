@@ -14,7 +14,7 @@ from ..engine.payload import UnitSettings, default_units
 from . import controller, drops
 from .compat import drop_box, file_list, js, on_close, update
 from .controller import NONE, TabConfig
-from .pages import RELEASED, Pages
+from .pages import RELEASED, Pages, released_view
 from .sharing import ReadOnce
 
 ROLE_LABELS = {"ids": "ID file (Object Id, Material Id, Alpha: regions per object)"}
@@ -180,13 +180,13 @@ def build_tab(
         def on_command(text, page):
             workspace, gone = current(page)
             if gone:
-                return None, controller.dumps_error(gone)
+                return None, released_view()
             return page, controller.run_command(text, workspace)[1]
 
         def on_preset(file, page):
             workspace, gone = current(page)
             if gone:
-                return None, controller.dumps_error(gone)
+                return None, released_view()
             return page, controller.load_preset_file(file, workspace)[1]
 
         def saver(save: Callable):

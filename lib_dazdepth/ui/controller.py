@@ -273,11 +273,6 @@ def dumps_empty() -> str:
     return dumps(build_view(None))
 
 
-def dumps_error(text: str) -> str:
-    """The empty tab's view with an error line."""
-    return dumps(build_view(None, note=message("error", text)))
-
-
 def batch_folder(config: TabConfig, inputs: str) -> Path:
     """Where a batch goes: outputs/batch/<the input folder's name>, stable so reruns resume."""
     source = Path(inputs.strip().rstrip("/*")).name or "frames"

@@ -20,6 +20,7 @@ import threading
 import uuid
 from collections import OrderedDict
 
+from ..editing.view import build_view, dumps, message
 from ..editing.workspace import Workspace
 
 LIVE_PAGES = 3  # a page in use, one being reloaded, one more (another browser tab)
@@ -27,6 +28,11 @@ RELEASED = (
     "This page's work was let go to free the server's memory (the tab was opened in newer"
     " pages): drop the canvases again, or reload the page."
 )
+
+
+def released_view() -> str:
+    """The view a page whose work was let go gets: the empty tab, saying so."""
+    return dumps(build_view(None, note=message("error", RELEASED)))
 
 
 class Pages:
