@@ -16,6 +16,7 @@ from test_controller import write_set
 from test_workspace import workspace
 
 from lib_dazdepth.editing.saving import save_maps
+from lib_dazdepth.engine.canvases import Reading
 from lib_dazdepth.ui import controller
 from lib_dazdepth.ui.controller import TabConfig
 from lib_dazdepth.ui.pages import RELEASED, Pages, released_view
@@ -144,3 +145,21 @@ def test_a_page_let_go_is_shown_the_empty_tab_saying_why() -> None:
     view = json.loads(released_view())
     assert view["message"] == {"kind": "error", "text": RELEASED}
     assert not view["loaded"]
+
+
+def test_read_once_reads_again_for_another_reading_or_edge_repair(tmp_path: Path) -> None:
+    files = write_set(tmp_path)
+    config = TabConfig(outputs=tmp_path / "out")
+    shared = ReadOnce()
+
+    def depth(**how) -> np.ndarray:
+        return controller.load_files(
+            files, None, config, read=shared, **how
+        ).workspace.depth_map.depth
+
+    first = depth()
+    assert depth() is first
+    planar = depth(reading=Reading(convention="depth"))
+    assert planar is not first and np.array_equal(planar, first)  # read again, same depths
+    assert depth(repair_edges=True) is not planar
+    assert depth() is not first  # one set is held: the last read
