@@ -8,11 +8,14 @@ from pathlib import Path
 
 import gradio as gr
 
+from ..editing.workspace import Workspace
 from ..engine.canvases import BY_NAME, LAYERED_ROLES, ROLES
 from ..engine.payload import UnitSettings, default_units
 from . import controller, drops
-from .compat import file_list, js, update
+from .compat import drop_box, file_list, js, on_close, update
 from .controller import NONE, TabConfig
+from .pages import RELEASED, Pages, released_view
+from .sharing import ReadOnce
 
 ROLE_LABELS = {"ids": "ID file (Object Id, Material Id, Alpha: regions per object)"}
 RENDER = "(view) => { if (window.dazdepthRender) { window.dazdepthRender(view); } return []; }"
@@ -33,7 +36,15 @@ def build_tab(
     ``note`` a line about the host (what the webui has for the maps to go to); ``sending``
     the row that sends the maps to ControlNet and the Regional Prompter on the same page
     (not in the standalone tab, which has no webui around it)."""
-    stops: dict[int, threading.Event] = {}  # a running batch's stop flag, by session state
+    stops: dict[str | None, threading.Event] = {}  # a running batch's stop flag, by page
+    pages = Pages()  # each page's workspace; gr.State holds the page's key (pages.py)
+    shared = ReadOnce()  # the files ``initial`` gives, read once for every page
+
+    def current(page: str | None) -> tuple[Workspace | None, str | None]:
+        """The page's workspace, and the line saying so when it was let go."""
+        workspace = pages.get(page)
+        return workspace, RELEASED if workspace is None and page is not None else None
+
     with gr.Blocks(analytics_enabled=False, title="Daz Depth") as blocks:
         state = gr.State(None)
         if note is not None:
@@ -94,7 +105,7 @@ def build_tab(
                 )
         # Drops anywhere on the tab and chosen folders arrive here (javascript/dazdepth_files.js);
         # emptied after each, so its file input is always there.
-        drop = file_list(elem_id="dazdepth_drop", elem_classes=["dazdepth-hidden"])
+        drop = drop_box("dazdepth_drop")
         saved = gr.State([])  # every file saved this session, for the download list
         gr.HTML(MOUNT, elem_id="dazdepth_widget")
         command = gr.Textbox(
@@ -107,7 +118,7 @@ def build_tab(
             save = gr.Button("Save maps", variant="primary", elem_id="dazdepth_save")
             save_preset = gr.Button("Save preset", elem_id="dazdepth_save_preset")
         if sending:
-            send_row(state, units)
+            send_row(state, units, current)
         status = gr.HTML("", elem_id="dazdepth_status")
         downloads = gr.File(
             label="Saved files",
@@ -126,69 +137,88 @@ def build_tab(
                 batch_cancel = gr.Button("Cancel", elem_id="dazdepth_batch_cancel")
             batch_status = gr.HTML("", elem_id="dazdepth_batch_status")
 
-        def loaded_outputs(result: controller.Loaded, picked=(BY_NAME,) * 4) -> list:
+        def loaded_outputs(page, result: controller.Loaded, request, picked=(BY_NAME,) * 4):
             choices = [NONE, *result.choices]
             dropdowns = [update(choices=choices, value=result.roles[r]) for r in ROLES]
             lists = [result.layers.get(r, [BY_NAME]) for r in ROLES]
             kept = [
                 update(choices=c, value=p if p in c else BY_NAME) for c, p in zip(lists, picked)
             ]
-            return [result.workspace, result.view, *dropdowns, *kept]
+            key = pages.keep(page, result.workspace, session(request))
+            return [key, result.view, *dropdowns, *kept]
 
-        def on_files(new_files, workspace, repair_edges, holds, degrees):
+        def on_files(new_files, page, repair_edges, holds, degrees, request: gr.Request):
             reading = controller.reading_of([], holds, degrees)
             result = controller.load_files(
-                new_files, workspace, config, None, repair_edges, reading
+                new_files, pages.get(page), config, None, repair_edges, reading
             )
-            return loaded_outputs(result)
+            return loaded_outputs(page, result, request)
 
-        def on_roles(current_files, *values):
+        # gradio puts the request in by its position, so it goes before *values
+        def on_roles(request: gr.Request, current_files, *values):
             n = len(ROLES)
             chosen = dict(zip(ROLES, values[:n]))
-            picked, (workspace, repair_edges, holds, degrees) = values[n : 2 * n], values[2 * n :]
+            picked, (page, repair_edges, holds, degrees) = values[n : 2 * n], values[2 * n :]
             reading = controller.reading_of(list(picked), holds, degrees)
             result = controller.load_files(
-                current_files, workspace, config, chosen, repair_edges, reading
+                current_files, pages.get(page), config, chosen, repair_edges, reading
             )
-            return loaded_outputs(result, picked)
+            return loaded_outputs(page, result, request, picked)
 
-        def on_start(workspace):
+        def on_start(page, request: gr.Request):
             paths = initial() if initial else []
             if not paths:  # leave alone anything dropped before this ran
-                view_now = update() if workspace is not None else controller.dumps_empty()
-                return [workspace, view_now, *[update() for _ in range(2 * len(ROLES))], update()]
-            result, shown_files = drops.load_dropped(paths, workspace, config)
-            return [*loaded_outputs(result), shown_files]
+                view_now = update() if page is not None else controller.dumps_empty()
+                return [page, view_now, *[update() for _ in range(2 * len(ROLES))], update()]
+            result, shown_files = drops.load_dropped(paths, pages.get(page), config, read=shared)
+            return [*loaded_outputs(page, result, request), shown_files]
 
-        def on_drop(dropped, workspace, repair_edges, holds, degrees):
+        def on_drop(dropped, page, repair_edges, holds, degrees, request: gr.Request):
             reading = controller.reading_of([], holds, degrees)
             result, shown_files = drops.load_dropped(
-                dropped, workspace, config, repair_edges, reading
+                dropped, pages.get(page), config, repair_edges, reading
             )
-            return [*loaded_outputs(result), shown_files or None, None]
+            return [*loaded_outputs(page, result, request), shown_files or None, None]
+
+        def on_command(text, page):
+            workspace, gone = current(page)
+            if gone:
+                return None, released_view()
+            return page, controller.run_command(text, workspace)[1]
+
+        def on_preset(file, page):
+            workspace, gone = current(page)
+            if gone:
+                return None, released_view()
+            return page, controller.load_preset_file(file, workspace)[1]
 
         def saver(save: Callable):
-            def on_save(workspace, before):
+            def on_save(page, before):
+                workspace, gone = current(page)
                 paths, text = save(workspace, config)
                 every = list(dict.fromkeys([*before, *paths]))  # both saves stay listed
-                return every, every or None, text
+                return every, every or None, gone or text
 
             return on_save
 
-        def on_batch(inputs, workspace, progress=gr.Progress()):  # noqa: B008 (gradio's way)
+        def on_batch(inputs, page, progress=gr.Progress()):  # noqa: B008 (gradio's way)
             flag = threading.Event()
-            stops[id(workspace)] = flag
+            stops[page] = flag
 
             def report(done: int, total: int, key: str) -> None:
                 progress(done / max(total, 1), desc=f"frame {key}" if key else "done")
 
             try:
-                return controller.run_batch(inputs or "", workspace, config, report, flag)
+                workspace, gone = current(page)
+                return gone or controller.run_batch(inputs or "", workspace, config, report, flag)
             finally:
-                stops.pop(id(workspace), None)
+                stops.pop(page, None)
 
-        def on_cancel(workspace):
-            flag = stops.get(id(workspace))
+        def on_page_closed(request: gr.Request):
+            pages.close_session(session(request))
+
+        def on_cancel(page):
+            flag = stops.get(page)
             if flag is not None:
                 flag.set()
 
@@ -201,21 +231,31 @@ def build_tab(
             dropdown.select(on_roles, again, loaded).then(**render)
         repair.change(on_roles, again, loaded).then(**render)
         fov.submit(on_roles, again, loaded).then(**render)
-        command.change(controller.run_command, [command, state], [state, view]).then(**render)
-        preset.upload(controller.load_preset_file, [preset, state], [state, view]).then(**render)
+        command.change(on_command, [command, state], [state, view]).then(**render)
+        preset.upload(on_preset, [preset, state], [state, view]).then(**render)
         drop.upload(on_drop, [drop, state, repair, *reading], [*loaded, files, drop]).then(**render)
         save.click(saver(controller.save_all), [state, saved], [saved, downloads, status])
         save_preset.click(
             saver(controller.save_preset_only), [state, saved], [saved, downloads, status]
         )
         blocks.load(on_start, [state], [*loaded, files]).then(**render)
+        on_close(blocks, on_page_closed)
         batch_run.click(on_batch, [batch_inputs, state], [batch_status])
         # Not queued, so it runs while the batch does; the batch stops at the next frame.
         batch_cancel.click(on_cancel, [state], None, queue=False)
     return blocks
 
 
-def send_row(state: gr.State, units: Callable[[], dict[str, UnitSettings]]) -> None:
+def session(request: gr.Request | None) -> str | None:
+    """gradio 4's session hash (one per page load); gradio 3's requests have none."""
+    return getattr(request, "session_hash", None) if request is not None else None
+
+
+def send_row(
+    state: gr.State,
+    units: Callable[[], dict[str, UnitSettings]],
+    current: Callable[[str | None], tuple[Workspace | None, str | None]],
+) -> None:
     """txt2img or img2img, a button per map, all maps, the Regional Prompter; the page's
     script (javascript/dazdepth_send.js) carries out the order each click writes."""
     with gr.Row():
@@ -240,7 +280,10 @@ def send_row(state: gr.State, units: Callable[[], dict[str, UnitSettings]]) -> N
     send_status = gr.HTML("", elem_id="dazdepth_send_status")
 
     def sender(chosen: list[str], regions: bool):
-        def send(workspace, where):
+        def send(page, where):
+            workspace, gone = current(page)
+            if gone:
+                return "", gone
             return controller.send_order(workspace, where, chosen, units(), regions)
 
         return send

@@ -3,6 +3,7 @@ tab) that the tab meets, in one place."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import gradio as gr
@@ -38,3 +39,23 @@ def launch_options() -> dict[str, Any]:
     else:
         options["show_api"] = False
     return options
+
+
+def drop_box(elem_id: str) -> Any:
+    """The hidden upload box that dropped and chosen files go to: the page's scripts put them
+    into the file input under ``#elem_id`` (javascript/dazdepth_files.js). gradio 3: a file
+    box. gradio 4: an upload button, in a group that carries the id: gradio 4.40's file box
+    uploads with a progress stream it closes through a stub that logs "Method not
+    implemented." on every upload (gradio-app/gradio#12002); its upload button uploads the
+    same files without one."""
+    if GRADIO_MAJOR != 4:  # gradio 3, and 5 on (the standalone tab's current gradio)
+        return file_list(elem_id=elem_id, elem_classes=["dazdepth-hidden"])
+    with gr.Group(elem_id=elem_id, elem_classes=["dazdepth-hidden"]):
+        return gr.UploadButton(file_count="multiple")
+
+
+def on_close(blocks: gr.Blocks, fn: Callable[[gr.Request], None]) -> None:
+    """Run ``fn(request)`` when a page closes or reloads: gradio 4's unload event. gradio 3
+    has no such event (and nothing at all for a page that has gone)."""
+    if GRADIO_MAJOR >= 4:
+        blocks.unload(fn)

@@ -27,6 +27,7 @@ from ..engine.canvases import (
     LAYERED_ROLES,
     ROLES,
     CanvasSet,
+    LoadedSet,
     Reading,
     layer_labels,
     load_set,
@@ -46,6 +47,8 @@ from ..engine.presets import load_preset
 from ..engine.region_checks import region_warnings
 
 NONE = "(none)"
+# Reads a canvas set as engine.canvases.load_set does (canvases, reading, settings, max_pixels).
+Reader = Callable[[CanvasSet, Reading, BackgroundSettings, int], LoadedSet]
 # What the depth canvas holds, as the tab's list names it (conventions.py).
 DEPTH_IS = {
     "by name (Distance: distance)": "auto",
@@ -103,9 +106,11 @@ def load_files(
     overrides: dict[str, str] | None = None,
     repair_edges: bool = False,
     reading: Reading | None = None,
+    read: Reader = load_set,
 ) -> Loaded:
     """Recognise and load the canvases; ``overrides`` maps roles to file names, ``reading``
-    says which layer of each to read and what the depth holds."""
+    says which layer of each to read and what the depth holds; ``read`` reads them
+    (sharing.ReadOnce shares them between pages)."""
     paths = file_paths(files)
     names = [p.name for p in paths]
     canvases = recognise(paths)
@@ -144,7 +149,7 @@ def load_files(
         # A layer picked for another file is dropped: the new file's names decide.
         picked = {r: lab for r, lab in reading.layers.items() if lab in layers.get(r, [])}
         reading = dataclasses.replace(reading, layers=picked)
-        loaded = load_set(canvases, reading, settings, config.max_pixels)
+        loaded = read(canvases, reading, settings, config.max_pixels)
     except DazDepthError as error:
         note = message(
             "error", f"{shown(error)}; kept the previous work" if state else shown(error)

@@ -11,10 +11,10 @@ from typing import Any
 from ..editing.edits import is_sidecar
 from ..editing.view import message
 from ..editing.workspace import Workspace
-from ..engine.canvases import ROLES, Reading, recognise
+from ..engine.canvases import ROLES, Reading, load_set, recognise
 from ..engine.outputs import SETUP_KEY, is_ours, read_text_chunks
 from . import controller
-from .controller import Loaded, TabConfig, file_paths
+from .controller import Loaded, Reader, TabConfig, file_paths
 
 CANVAS_SUFFIXES = (".exr", ".png", ".jpg", ".jpeg")
 NOTHING = (
@@ -77,10 +77,12 @@ def load_dropped(
     config: TabConfig,
     repair_edges: bool = False,
     reading: Reading | None = None,
+    read: Reader = load_set,
 ) -> tuple[Loaded, list[str]]:
     """Load what was dropped: a new canvas set replaces the scene (the sample or the last
     one); a preset among the files is applied to it; a preset alone applies to the scene
-    loaded. Returns the result and the file list the canvases box should show."""
+    loaded. Returns the result and the file list the canvases box should show. ``read``
+    reads the canvases (controller.load_files)."""
     paths = file_paths(files)
     canvas_paths, preset_paths, other = sort_dropped(paths)
     if recognise(canvas_paths).depth is None:
@@ -90,7 +92,7 @@ def load_dropped(
         names = ", ".join(p.name for p in paths) or "the drop"
         note = message("error", NOTHING.format(names=names))
         return controller.rejected(state, note), current_files(state)
-    result = controller.load_files(canvas_paths, state, config, None, repair_edges, reading)
+    result = controller.load_files(canvas_paths, state, config, None, repair_edges, reading, read)
     if result.workspace is state:  # refused: the scene before stays, and says why
         return result, current_files(state)
     used = {result.roles[role] for role in ROLES}

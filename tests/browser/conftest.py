@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browsing import CHROMIUM, CHROMIUM_ARGS, ROOT, SAMPLE_SIZE, Tab, served
+from browsing import CHROMIUM, CHROMIUM_ARGS, OPENED, ROOT, SAMPLE_SIZE, Tab, served
 
 from lib_dazdepth.engine.sample import write_sample
 
@@ -70,5 +70,16 @@ def tab(browser, server_url) -> Iterator[Tab]:
     page = context.new_page()
     opened = Tab(page, server_url)
     yield opened
-    assert opened.errors == []
-    context.close()
+    context.close()  # a page left open would slow the next tests' pages
+
+
+@pytest.fixture(autouse=True)
+def console_clean() -> Iterator[None]:
+    """Every browser test fails on a page error or a console error or warning from any tab
+    it opened (issue 10, item 14). Set up before the test's other fixtures, so it checks
+    after they have closed their pages."""
+    OPENED.clear()
+    yield
+    unclean = {n: tab.unclean() for n, tab in enumerate(OPENED) if tab.unclean()}
+    OPENED.clear()
+    assert unclean == {}, f"pages (by the order opened) logged errors or warnings: {unclean}"

@@ -96,8 +96,8 @@ def webui_tab(browser, server_url):
     tab = Tab(context.new_page(), server_url)
     if not tab.page.evaluate(f"() => !!gradioApp().querySelector('{UNIT_ZERO}')"):
         pytest.skip("the webui has no ControlNet")
+    tab.host_errors = HOST_ERRORS  # the rest is checked in console_clean (conftest.py)
     yield tab
-    assert [e for e in tab.errors if e not in HOST_ERRORS] == []
     context.close()
 
 

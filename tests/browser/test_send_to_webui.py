@@ -47,12 +47,36 @@ def fake_webui(tmp_path_factory):
 def page_tab(browser, fake_webui):
     context = browser.new_context(viewport={"width": 1400, "height": 1100})
     page = context.new_page()
-    tab = Tab(page, fake_webui)
+    tab = Tab(page, fake_webui, host_noise=host_tabs)
+    tab.tolerated = host_events  # the stand-in page's own events; checked in console_clean
     page.locator("button", has_text="Daz Depth").first.click()
     page.locator("#dazdepth_send_all").wait_for(state="visible")
     yield tab
-    assert tab.errors == []
-    context.close()
+    context.close()  # a page left open would slow the next tests' pages
+
+
+def host_tabs(noise: str) -> bool:
+    """gradio 4.40's tab strips warn "Attempted to select a non-interactive or hidden tab."
+    when their tabs register before the selected one exists, or at every re-register when no
+    tab is given as selected (gradio's Tabs.svelte): the webui's own tabs do, and so do the
+    stand-in page's, built like them. The Daz Depth tab has no tab strip of its own."""
+    text = "warning: Attempted to select a non-interactive or hidden tab."
+    return noise.startswith(text) and "/assets/Tabs-" in noise
+
+
+def host_events(noise: str) -> bool:
+    """What gradio 4.40 logs when the stand-in page's own components take what the tab
+    sends: "Too many arguments provided for the endpoint." for each of the host's events
+    the images trigger (the tab's own events are described to gradio's client, see
+    javascript/dazdepth_endpoints.js and the test below), and "Method not implemented." from
+    each of its image boxes taking a file (gradio-app/gradio#12002); and Chromium's
+    "GPU stall due to ReadPixels" for the WebGL canvas of gradio 4's ImageEditor, the
+    Regional Prompter's mask box, when the mask is put in (the tab draws no WebGL). The
+    tab's own upload is checked on its own (Tab.upload fails on any line logged while it
+    runs)."""
+    lines = ("Too many arguments provided for the endpoint.", "Method not implemented.")
+    gpu = noise.startswith("warning: [.WebGL-") and "GPU stall due to ReadPixels" in noise
+    return gpu or any(noise.startswith(f"warning: {line} (at ") for line in lines)
 
 
 def received(tab: Tab, name: str) -> str:
@@ -211,6 +235,32 @@ def test_a_missing_unit_or_controlnet_is_named(page_tab):
             " (install sd-webui-controlnet and enable it, or use Forge)"
         ],
     ]
+
+
+@pytest.mark.skipif(not FORGE, reason="gradio 3's page client has no such lookup")
+def test_gradio_4s_client_knows_what_each_of_the_tabs_events_takes(page_tab):
+    """Inside a webui page too, every event of the tab that runs on the server has its entry
+    where gradio 4.40's client looks it up (by number), with one parameter per input; the
+    host's own events are left as they were."""
+    entries = page_tab.page.evaluate(
+        """() => {
+            const config = window.gradio_config, info = window.gradio_api_info;
+            const ours = new Set(config.components
+                .filter((c) => String(c.props.elem_id || '').startsWith('dazdepth_'))
+                .map((c) => c.id));
+            return config.dependencies.filter((d) => d.backend_fn).map((d) => ({
+                ours: [...d.targets.map((t) => t[0]), ...d.inputs, ...d.outputs]
+                    .some((id) => ours.has(id)),
+                inputs: d.inputs.length,
+                entry: info.unnamed_endpoints[d.id] ?
+                    info.unnamed_endpoints[d.id].parameters.length : null,
+            }));
+        }"""
+    )
+    ours = [e for e in entries if e["ours"]]
+    assert len(ours) >= 10  # uploads, roles, commands, saves, sends, batch, load, unload
+    assert all(e["entry"] == e["inputs"] for e in ours), ours
+    assert all(e["entry"] is None for e in entries if not e["ours"])
 
 
 def test_a_picture_hidden_as_it_loads_is_put_in_again_once_shown(page_tab, tmp_path):
