@@ -14,7 +14,7 @@
   if (window.dazdepthBoxesToDrop) return;
   window.dazdepthBoxesToDrop = true;
   const version = String((window.gradio_config && window.gradio_config.version) || '');
-  if (!version.startsWith('4.')) return;
+  if (!version || Number(version.split('.')[0]) < 4) return; // gradio 4 on (6's file box too)
 
   // Captured before the box's own handler, which would upload with the progress stream.
   document.addEventListener('change', (event) => {

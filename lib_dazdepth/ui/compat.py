@@ -48,7 +48,7 @@ def drop_box(elem_id: str) -> Any:
     uploads with a progress stream it closes through a stub that logs "Method not
     implemented." on every upload (gradio-app/gradio#12002); its upload button uploads the
     same files without one."""
-    if GRADIO_MAJOR != 4:  # gradio 3, and 5 on (the standalone tab's current gradio)
+    if GRADIO_MAJOR < 4:  # gradio 6's file box logs the same stub's message
         return file_list(elem_id=elem_id, elem_classes=["dazdepth-hidden"])
     with gr.Group(elem_id=elem_id, elem_classes=["dazdepth-hidden"]):
         return gr.UploadButton(file_count="multiple")
