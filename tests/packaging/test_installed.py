@@ -18,7 +18,7 @@ from lib_dazdepth.main import main as checkout_main
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = Path(sysconfig.get_path("scripts"))
-SITE = Path(sysconfig.get_path("purelib"))
+SITE = Path(sysconfig.get_path("purelib")).resolve()  # as the child reports it, links resolved
 COMMAND = SCRIPTS / ("daz-depth.exe" if os.name == "nt" else "daz-depth")
 pytestmark = pytest.mark.skipif(
     not os.environ.get("DAZDEPTH_INSTALLED"), reason="needs the installed wheel (tests/run.sh)"
@@ -40,7 +40,7 @@ def installed(code: str, cwd: Path) -> str:
 
 
 def test_the_package_comes_from_the_wheel_not_the_checkout(tmp_path: Path) -> None:
-    where = Path(installed("import lib_dazdepth; print(lib_dazdepth.__file__)", tmp_path))
+    where = Path(installed("import lib_dazdepth; print(lib_dazdepth.__file__)", tmp_path)).resolve()
     assert where == SITE / "lib_dazdepth" / "__init__.py"  # the environment may be in ROOT
 
 
@@ -74,7 +74,7 @@ def test_sample_then_convert_from_another_folder_gives_the_checkouts_map(tmp_pat
 
 def test_the_wheel_carries_the_webuis_front_end_files(tmp_path: Path) -> None:
     code = "from lib_dazdepth.ui import launcher; print(launcher.asset_root())"
-    frontend = Path(installed(code, tmp_path))
+    frontend = Path(installed(code, tmp_path)).resolve()
     assert frontend == SITE / "lib_dazdepth" / "ui" / "frontend"
     assert (frontend / "style.css").read_bytes() == (ROOT / "style.css").read_bytes()
     shipped = sorted(p.name for p in (frontend / "javascript").glob("*.js"))
