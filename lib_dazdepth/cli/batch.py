@@ -39,6 +39,7 @@ from ..engine.ids import check_size, number_objects, read_ids
 from ..engine.maps import MapOptions, sixteen_bit_note
 from ..engine.outputs import Output, json_bytes, write_outputs
 from ..engine.presets import load_preset, to_document
+from ..engine.splits import SplitSet
 
 
 class Progress:
@@ -255,14 +256,21 @@ def derive_ids(frames: list[Frame], job: BatchJob, out: TextIO) -> BatchJob:
     objects = read_ids(list(first.ids), job.max_pixels)
     check_size(objects, depth_map)
     splits = job.splits.with_id_regions(number_objects(objects, depth_map))
+    written = save_batch_preset(job, splits)
+    out.write(
+        f"** {len(splits.id_regions)} objects of frame {first.key} → regions, kept for every"
+        f" frame; saved as {written}\n"
+    )
+    return dataclasses.replace(job, splits=splits)
+
+
+def save_batch_preset(job: BatchJob, splits: SplitSet) -> Path:
+    """The splits every frame is mapped with, saved in the output folder; returns the path
+    written (write_outputs' rules for a file in the way)."""
     (written,) = write_outputs(
         [Output(job.out_dir / "batch-preset.json", data=json_bytes(to_document(splits)))]
     )
-    out.write(
-        f"** {len(splits.id_regions)} objects of frame {first.key} → regions, kept for every"
-        f" frame; saved as {written.path}\n"
-    )
-    return dataclasses.replace(job, splits=splits)
+    return written.path
 
 
 def derive_union(frames: list[Frame], job: BatchJob, jobs: int, out: TextIO) -> BatchJob:
@@ -273,12 +281,10 @@ def derive_union(frames: list[Frame], job: BatchJob, jobs: int, out: TextIO) -> 
     if not ranges:
         raise DazDepthError("no frame could be read to find the depth range")
     splits = union_splits(ranges)
-    (written,) = write_outputs(
-        [Output(job.out_dir / "batch-preset.json", data=json_bytes(to_document(splits)))]
-    )
+    written = save_batch_preset(job, splits)
     out.write(
         f"** preset over all frames: {splits.bounds[0]} to {splits.bounds[-1]},"
-        f" saved as {written.path}\n"
+        f" saved as {written}\n"
     )
     return dataclasses.replace(job, splits=splits)
 
