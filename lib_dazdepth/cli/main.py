@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import __version__
 from ..engine.background import BackgroundSettings
-from ..engine.conventions import AUTO
+from ..engine.conventions import AUTO, CM, UNITS
 from ..engine.conventions import CONVENTIONS as DEPTH_CONVENTIONS
 from ..engine.depthmap import DepthMap, load_depth_map
 from ..engine.errors import DazDepthError
@@ -126,6 +126,14 @@ def convert_parser() -> argparse.ArgumentParser:
         " distance from the camera (auto: distance for *-Distance.exr, else depth)",
     )
     add(
+        "--depth-unit",
+        choices=tuple(UNITS),
+        default=CM,
+        help="what the depth canvas's numbers are in: cm (Daz), mm, m (Blender, Nuke), in,"
+        " ft, made cm on reading, so DEPTH values and presets are in cm; none: numbers"
+        " without a unit (a 0..1 map), kept as stored",
+    )
+    add(
         "--fov",
         type=positive,
         metavar="DEGREES",
@@ -215,6 +223,7 @@ class Converter:
             max_pixels=self.args.max_pixels,
             convention=self.args.depth_is,
             fov=self.args.fov,
+            unit=self.args.depth_unit,
         )
         source = depth_map.source
         if source is not None:

@@ -22,6 +22,7 @@ class BackgroundSettings:
     threshold: float = 1e9
     edge_tolerance: float | None = 0.1  # relative; None keeps every edge pixel
     repair_edges: bool = False  # give mostly-covered silhouette pixels their object's depth
+    zero_is_depth: bool = False  # a map without a unit (0..1): 0 is the nearest, not no hit
 
     def __post_init__(self) -> None:
         if not (self.threshold > 0 and np.isfinite(self.threshold)):
@@ -98,7 +99,7 @@ def classify_background(
 def classify(depth: np.ndarray, settings: BackgroundSettings | None = None) -> Classified:
     """Background, and the range of the rest, in one pass over the image."""
     settings = settings or BackgroundSettings()
-    scan = _scan(depth, settings.threshold)
+    scan = _scan(depth, settings.threshold, settings.zero_is_depth)
     if not scan.bad_rows.any():
         return Classified(scan.valid, BackgroundReport(), scan.nearest, scan.farthest)
     box = _box(scan.bad_rows, scan.bad_cols, EDGE_RADIUS)  # all background is in here
@@ -106,7 +107,8 @@ def classify(depth: np.ndarray, settings: BackgroundSettings | None = None) -> C
     rejected = depth[box][~valid[box]]
     finite = np.isfinite(rejected)
     non_finite = int(rejected.size - np.count_nonzero(finite))
-    non_positive = int(np.count_nonzero(rejected[finite] <= 0))
+    negative = rejected[finite] < 0 if settings.zero_is_depth else rejected[finite] <= 0
+    non_positive = int(np.count_nonzero(negative))
     too_far = int(rejected.size) - non_finite - non_positive
     edge_mixes, farthest = 0, scan.farthest
     if settings.edge_tolerance is not None:
@@ -126,8 +128,9 @@ class _Scan:
     bad_cols: np.ndarray  # (W,)
 
 
-def _scan(depth: np.ndarray, threshold: float) -> _Scan:
-    """``0 < depth <= threshold`` (False for NaN and inf) and the valid range, block by
+def _scan(depth: np.ndarray, threshold: float, zero_is_depth: bool = False) -> _Scan:
+    """``0 < depth <= threshold`` (``0 <=`` with ``zero_is_depth``; False for NaN and inf)
+    and the valid range, block by
     block: no full-size temporary (first touches of fresh memory are slow) and a single
     read of the depths."""
     height, width = depth.shape
@@ -141,7 +144,7 @@ def _scan(depth: np.ndarray, threshold: float) -> _Scan:
         for top in range(0, height, rows):
             block = depth[top : top + rows]
             out = valid[top : top + rows]
-            np.greater(block, 0, out=out)
+            (np.greater_equal if zero_is_depth else np.greater)(block, 0, out=out)
             near = scratch[: block.shape[0]]
             np.less_equal(block, threshold, out=near)
             out &= near

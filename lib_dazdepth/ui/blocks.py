@@ -79,6 +79,13 @@ def build_tab(
                         label="Horizontal field of view, ° (for distance without a camera)",
                         elem_id="dazdepth_fov",
                     )
+                    depth_unit = gr.Dropdown(
+                        choices=list(controller.DEPTH_UNIT),
+                        value=next(iter(controller.DEPTH_UNIT)),
+                        label="Its numbers are in",
+                        elem_id="dazdepth_depth_unit",
+                        interactive=True,
+                    )
                 repair = gr.Checkbox(
                     label="Clean silhouette edges against empty background (no backdrop in scene)",
                     value=False,
@@ -132,8 +139,8 @@ def build_tab(
             ]
             return [result.workspace, result.view, *dropdowns, *kept]
 
-        def on_files(new_files, workspace, repair_edges, holds, degrees):
-            reading = controller.reading_of([], holds, degrees)
+        def on_files(new_files, workspace, repair_edges, holds, degrees, unit):
+            reading = controller.reading_of([], holds, degrees, unit)
             result = controller.load_files(
                 new_files, workspace, config, None, repair_edges, reading
             )
@@ -142,8 +149,8 @@ def build_tab(
         def on_roles(current_files, *values):
             n = len(ROLES)
             chosen = dict(zip(ROLES, values[:n]))
-            picked, (workspace, repair_edges, holds, degrees) = values[n : 2 * n], values[2 * n :]
-            reading = controller.reading_of(list(picked), holds, degrees)
+            picked, (workspace, repair_edges, *reading_values) = values[n : 2 * n], values[2 * n :]
+            reading = controller.reading_of(list(picked), *reading_values)
             result = controller.load_files(
                 current_files, workspace, config, chosen, repair_edges, reading
             )
@@ -157,8 +164,8 @@ def build_tab(
             result, shown_files = drops.load_dropped(paths, workspace, config)
             return [*loaded_outputs(result), shown_files]
 
-        def on_drop(dropped, workspace, repair_edges, holds, degrees):
-            reading = controller.reading_of([], holds, degrees)
+        def on_drop(dropped, workspace, repair_edges, holds, degrees, unit):
+            reading = controller.reading_of([], holds, degrees, unit)
             result, shown_files = drops.load_dropped(
                 dropped, workspace, config, repair_edges, reading
             )
@@ -191,10 +198,10 @@ def build_tab(
 
         loaded = [state, view, *roles, *layers]
         render = {"fn": None, "inputs": [view], "outputs": None, **js(RENDER)}
-        reading = [depth_is, fov]
+        reading = [depth_is, fov, depth_unit]
         files.upload(on_files, [files, state, repair, *reading], loaded).then(**render)
         again = [files, *roles, *layers, state, repair, *reading]
-        for dropdown in [*roles, *layers, depth_is]:
+        for dropdown in [*roles, *layers, depth_is, depth_unit]:
             dropdown.select(on_roles, again, loaded).then(**render)
         repair.change(on_roles, again, loaded).then(**render)
         fov.submit(on_roles, again, loaded).then(**render)
