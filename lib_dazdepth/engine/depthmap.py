@@ -147,13 +147,17 @@ def from_array(
     return DepthMap(path, depth, valid, report, channel, found.nearest, found.farthest, source)
 
 
+class NoCamera(InputError):
+    """A distance canvas whose header has no camera, read without a field of view."""
+
+
 def camera_for(image: ExrImage, fov: float | None) -> tuple[Camera, str]:
     """The camera for turning distance into depth: the header's, else the given field of
-    view; InputError when there is neither."""
+    view; NoCamera (an InputError) when there is neither."""
     if image.to_ndc is not None:
         return Camera(to_ndc=image.to_ndc), "the header's camera"
     if fov is None:
-        raise InputError(
+        raise NoCamera(
             image.path,
             "holds distance from the camera, not planar depth: give the camera's horizontal"
             " field of view (--fov DEGREES), the file has no camera matrices",
