@@ -34,7 +34,18 @@ def mapped_grey(depth, splits: SplitSet, valid=None) -> np.ndarray:
     only_grey = map_depth(depth, valid, plan, want_fine=False, want_grey=True)
     assert only_grey.fine is None and only_grey.split is None
     np.testing.assert_array_equal(only_grey.grey, grey8(direct.fine))
+    assert_known_range_maps_alike(depth, valid, plan, grey8(direct.fine))
     return grey8(direct.fine)
+
+
+def assert_known_range_maps_alike(depth, valid, plan: MappingPlan, expected) -> None:
+    """Told the valid range (as DepthMap knows it), the grey path gives the same greys,
+    whether the splits cover that range (no clamping pass) or not."""
+    if not valid.any():
+        return
+    known = (float(depth[valid].min()), float(depth[valid].max()))
+    grey = map_depth(depth, valid, plan, want_fine=False, want_grey=True, valid_range=known)
+    np.testing.assert_array_equal(grey.grey, expected)
 
 
 def test_one_split_spreads_256_levels_linearly_near_white_far_black() -> None:
@@ -161,6 +172,7 @@ def test_both_drivers_agree_and_levels_stay_in_their_split(depth, spec, compress
     np.testing.assert_array_equal(direct.split, indexed.split)
     only_grey = map_depth(depth, valid, plan, want_fine=False, want_grey=True)
     np.testing.assert_array_equal(only_grey.grey, grey8(direct.fine))
+    assert_known_range_maps_alike(depth, valid, plan, grey8(direct.fine))
     level = direct.fine >> 8
     offsets = np.array(splits.offsets)
     for i, split in enumerate(splits.splits):

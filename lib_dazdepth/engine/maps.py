@@ -44,6 +44,7 @@ class MapOptions:
 def map_for(depth_map: DepthMap, splits: SplitSet, want_split: bool, **wants: bool) -> Mapped:
     """Raises MappingError with the reference's status line when it cannot map."""
     plan = MappingPlan.from_splits(splits)
+    wants.setdefault("valid_range", depth_map.range)
     return map_depth(depth_map.depth, depth_map.valid, plan, want_split, **wants)
 
 
