@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -67,28 +68,48 @@ SAMPLE = (
 )
 
 
-def process(argv: list[str], body: str, repeat: int) -> tuple[float, float, float]:
-    """Best wall time and CPU time (user + system) of ``repeat`` fresh Python processes
-    running ``body`` (the least disturbed run: the machine is shared), and the peak memory
-    in MB."""
-    walls, cpus, peak = [], [], 0.0
+def run_once(argv: list[str], body: str) -> tuple[float, float, float]:
+    """Wall time and CPU time (user + system) of one fresh Python process running
+    ``body``, and its peak memory in MB."""
     root = str(Path(__file__).resolve().parent.parent.parent)
     script = MEASURED.format(argv=argv, body=body)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": root, "PATH": "/usr/bin:/bin"},
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall, cpu, int(done.stderr.split()[-1]) / 1024
+
+
+def process(argv: list[str], body: str, repeat: int) -> tuple[float, float, float]:
+    """Best wall time and CPU time of ``repeat`` fresh Python processes running ``body``
+    (the least disturbed run: the machine is shared), and the peak memory in MB."""
+    return interleaved([(argv, body)], repeat)[0]
+
+
+def interleaved(
+    jobs: list[tuple[list[str], str]], repeat: int, paired: list[float] | None = None
+) -> list[tuple[float, float, float]]:
+    """``process`` for several jobs, taking turns: each round runs every job once, so a
+    change in the machine's load falls on all of them alike. ``paired`` receives each
+    round's CPU time of the first job over the second's."""
+    runs: list[list[tuple[float, float, float]]] = [[] for _ in jobs]
     for _ in range(repeat):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-c", script],
-            check=True,
-            capture_output=True,
-            text=True,
-            env={"PYTHONPATH": root, "PATH": "/usr/bin:/bin"},
-        )
-        walls.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-        peak = max(peak, int(done.stderr.split()[-1]) / 1024)
-    return min(walls), min(cpus), peak
+        for found, (argv, body) in zip(runs, jobs):
+            found.append(run_once(argv, body))
+        if paired is not None:
+            paired.append(runs[0][-1][1] / runs[1][-1][1])
+    return [
+        (min(r[0] for r in found), min(r[1] for r in found), max(r[2] for r in found))
+        for found in runs
+    ]
 
 
 def best_of(repeat: int, action: Callable[[], object]) -> float:
@@ -109,10 +130,16 @@ def ms(seconds: float) -> str:
 
 
 def whole_runs(exr: Path, normal: Path, out: Path, repeat: int) -> None:
-    wall, cpu, peak = process(["x", str(exr), "--out", str(out)], RUN_CLI, repeat)
+    """The whole run against the floor and bare start-up, taking turns (``interleaved``)."""
     floor = FLOOR.format(level=PNG_LEVEL)
-    f_wall, f_cpu, f_peak = process(["x", str(exr), str(out / "floor.png")], floor, repeat)
-    i_wall, i_cpu, _ = process(["x"], "import numpy, OpenEXR, PIL.Image", repeat)
+    jobs = [
+        (["x", str(exr), "--out", str(out)], RUN_CLI),
+        (["x", str(exr), str(out / "floor.png")], floor),
+        (["x"], "import numpy, OpenEXR, PIL.Image"),
+    ]
+    ratios: list[float] = []
+    found = interleaved(jobs, repeat, ratios)
+    (wall, cpu, peak), (f_wall, f_cpu, f_peak), (i_wall, i_cpu, _) = found
     print(row("whole CLI run, fresh process", f"{ms(wall)}   cpu {ms(cpu)}   peak {peak:.0f} MB"))
     print(
         row(
@@ -121,6 +148,7 @@ def whole_runs(exr: Path, normal: Path, out: Path, repeat: int) -> None:
         )
     )
     print(row("  whole run / floor", f"{wall / f_wall:9.2f}x      cpu {cpu / f_cpu:9.2f}x"))
+    print(row("  ... cpu, median of the rounds' ratios", f"{statistics.median(ratios):9.2f}x"))
     print(row("  of which Python + numpy/OpenEXR/Pillow", f"{ms(i_wall)}   cpu {ms(i_cpu)}"))
     n_wall, _, n_peak = process(["x", str(normal), "--out", str(out)], RUN_CLI, repeat)
     print(row("whole CLI run, Normal canvas", f"{ms(n_wall)}   peak {n_peak:.0f} MB"))
