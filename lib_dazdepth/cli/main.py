@@ -12,6 +12,7 @@ import re
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,16 +23,18 @@ from ..engine.conventions import CONVENTIONS as DEPTH_CONVENTIONS
 from ..engine.depthmap import DepthMap, load_depth_map
 from ..engine.errors import DazDepthError
 from ..engine.exr import DEFAULT_MAX_PIXELS, quietly
-from ..engine.ids import IdObjects, check_size, number_objects, read_ids
 from ..engine.mapping import MappingError
 from ..engine.maps import MapOptions, map_outputs, sixteen_bit_note
 from ..engine.normals import CONVENTIONS, NormalSettings, encode_normals
 from ..engine.outputs import Output, output_path, write_outputs
 from ..engine.presets import load_preset
-from ..engine.region_checks import region_warnings
-from ..engine.render import RegionOutput
 from ..engine.splits import SplitSet
 from .arguments import positive_whole
+
+# ID canvases and region checks are imported when a run uses them: a plain run starts faster.
+if TYPE_CHECKING:
+    from ..engine.ids import IdObjects
+    from ..engine.render import RegionOutput
 
 COMMANDS = ("ui", "batch", "send", "sample", "bench")
 NORMAL_NAME = re.compile(r"-normal$", re.IGNORECASE)
@@ -269,6 +272,8 @@ class Converter:
         if splits.id_regions and not self.ids and self.options.regions:
             self.say("** the preset's regions come from an ID canvas: give it with --regions-from")
         if self.ids:
+            from ..engine.ids import number_objects
+
             objects = self.objects(depth_map)
             table = number_objects(objects, depth_map, dict(splits.id_regions))
             splits = splits.with_id_regions(table)
@@ -287,12 +292,16 @@ class Converter:
         return 0
 
     def objects(self, depth_map: DepthMap) -> IdObjects:
+        from ..engine.ids import check_size, read_ids
+
         objects = quietly(read_ids, self.ids, self.args.max_pixels)
         check_size(objects, depth_map)
         return objects
 
     def report_regions(self, regions: RegionOutput) -> None:
         """Region -> colour -> BREAK section -> label, the template and the warnings."""
+        from ..engine.region_checks import region_warnings
+
         plan = regions.plan
         for row in plan.rows():
             self.say(
