@@ -55,6 +55,19 @@ def test_one_split_spreads_256_levels_linearly_near_white_far_black() -> None:
     assert mapped_grey(depth, splits).tolist() == [[255, 191, 127, 63, 0]]
 
 
+def test_a_depth_rounding_onto_its_splits_end_keeps_the_last_level() -> None:
+    """1000 (a float32) just below the end 1000.0000000000001: (1000 - start) / span rounds
+    to exactly 1 for this start, so t * L is L and must be clamped to level L - 1 (grey 0),
+    on every path: the plan knows its ends do not all stay below L."""
+    start, end = 422.84184675526313, 1000.0000000000001
+    splits = SplitSet.from_bounds([start, end], [256])
+    assert not MappingPlan.from_splits(splits).below_ends
+    assert MappingPlan.from_splits(SplitSet.from_bounds([400, end], [256])).below_ends
+    grey = mapped_grey([[423.0, 711.5, 1000.0]], splits)
+    # floor((d - start) / span * 256): 0.28 -> 0, 128.2 -> 128, 256 -> 255 (clamped)
+    assert grey.tolist() == [[255, 127, 0]]
+
+
 def test_each_split_uses_exactly_its_levels_disjoint_from_its_neighbours() -> None:
     depth = np.linspace(0, 10, 1001, dtype=np.float32)[:-1].reshape(20, 50)
     splits = SplitSet.from_bounds([0, 4, 10], [3, 5])

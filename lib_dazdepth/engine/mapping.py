@@ -106,6 +106,21 @@ class MappingPlan:
         return self.span / self.grey_steps
 
     @cached_property
+    def below_ends(self) -> bool:
+        """Whether the greatest float32 depth below each split's end still gets a level
+        below L there (t * L < L): then no depth inside a split needs clamping to its last
+        level. Levels only grow with depth (each step is a monotone, correctly rounded
+        operation), so that depth is the one to try."""
+        ends = self.bounds[1:]
+        below = ends.astype(np.float32)
+        below = np.where(below >= ends, np.nextafter(below, np.float32(-np.inf)), below)
+        below = below.astype(np.float64)
+        holds = below >= self.bounds[:-1]  # the split holds any float32 at all
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            scaled = _grey_scaled(below.copy(), self, np.arange(self.count))
+        return bool(np.all(~holds | (scaled < self.grey_steps)))
+
+    @cached_property
     def near(self) -> np.ndarray:
         """Curve origin per split: start (linear) or 1/start (inverse)."""
         starts = self.bounds[:-1]
@@ -240,23 +255,26 @@ def _table(values: np.ndarray, idx: np.ndarray | None):
     return values[idx]
 
 
-def _map_chunk(x32, good, plan: MappingPlan, fine_out, split_out, grey_out, inside) -> None:
-    x = x32.astype(np.float64)
+def _grey_scaled(x: np.ndarray, plan: MappingPlan, idx) -> np.ndarray:
+    """t * L for float64 depths ``x`` (reused) in splits ``idx`` (None: the one split)."""
+    scale = plan.grey_scale
+    if scale is not None:  # linear, levels a power of two: (x - start) / (span / L)
+        x -= _table(plan.near, idx)
+        x /= _table(scale, idx)
+        return x
+    x = curve_position(x, _table(plan.near, idx), _table(plan.span, idx), _table(plan.inverse, idx))
+    x *= _table(plan.grey_steps, idx)
+    return x
+
+
+def _map_chunk(x, good, plan: MappingPlan, fine_out, split_out, grey_out, inside) -> None:
+    """Map float64 depths ``x`` (reused) into the given outputs; ``good``: valid."""
     idx = split_index(x, plan.inner) if plan.count > 1 else None
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         # Background values (NaN, inf, huge) give nonsense here; they are set black below.
         if fine_out is None and grey_out is not None:
-            scale = plan.grey_scale
-            if scale is not None:  # linear, levels a power of two: (x - start) / (span / L)
-                x -= _table(plan.near, idx)
-                x /= _table(scale, idx)
-            else:
-                x = curve_position(
-                    x, _table(plan.near, idx), _table(plan.span, idx), _table(plan.inverse, idx)
-                )
-                x *= _table(plan.grey_steps, idx)
-            _grey_levels(x, plan, idx, grey_out, inside)
-            np.multiply(grey_out, good, out=grey_out)
+            _grey_levels(_grey_scaled(x, plan, idx), plan, idx, grey_out, inside)
+            np.multiply(grey_out, good.view(np.uint8), out=grey_out)
         else:
             t = curve_position(
                 x, _table(plan.near, idx), _table(plan.span, idx), _table(plan.inverse, idx)
@@ -275,14 +293,20 @@ def _grey_levels(scaled: np.ndarray, plan: MappingPlan, idx, out: np.ndarray, in
     The level in its split is min(floor(t * L), L - 1), clipped at 0; the grey is the
     split's top grey minus it. Truncating a clipped value is its floor. ``inside``: every
     valid pixel lies in the splits' range, so its t * L lies in [0, L] (L only by rounding
-    at a split's end): then a cast and an integer minimum do what the float clip does."""
+    at a split's end, and not even that when ``plan.below_ends``): then a cast (and an
+    integer minimum) do what the float clip does. Background pixels get nonsense here."""
+    top = _table(plan.grey_top, idx)
+    if inside and plan.below_ends:
+        np.copyto(out, scaled, casting="unsafe")  # levels 0 to L - 1: bytes
+        np.subtract(top, out, out=out)
+        return
     last = _table(plan.grey_last, idx)
     if not inside:
         np.clip(scaled, 0.0, last, out=scaled)
-    level = scaled.astype(np.uint16)  # background's nonsense is set black after
+    level = scaled.astype(np.uint16)
     if inside:
         np.minimum(level, last, out=level)
-    np.subtract(_table(plan.grey_top, idx), level, out=out, casting="unsafe")
+    np.subtract(top, level, out=out, casting="unsafe")
 
 
 def map_depth(
@@ -309,9 +333,17 @@ def map_depth(
         plan.bounds[0] <= valid_range[0] and valid_range[1] < plan.bounds[-1]
     )
 
+    scratch = threading.local()  # a chunk's float64 depths, one buffer per thread
+
     def run(part: slice) -> None:
+        depths = flat[part]
+        buffer = getattr(scratch, "x", None)
+        if buffer is None:
+            buffer = scratch.x = np.empty(min(CHUNK, flat.size), dtype=np.float64)
+        x = buffer[: depths.size]
+        np.copyto(x, depths)
         _map_chunk(
-            flat[part],
+            x,
             ok[part],
             plan,
             None if fine is None else fine[part],
