@@ -147,7 +147,7 @@
       const loaded = !!(v && v.loaded), inputs = find('#dazdepth_inputs');
       bar.classList.toggle('dazdepth-hidden', !loaded);
       empty.classList.toggle('dazdepth-hidden', loaded);
-      if (inputs) inputs.classList.toggle('dazdepth-folded', loaded && !open);
+      if (inputs && v) inputs.classList.toggle('dazdepth-folded', loaded && !open); // no view yet: as served
       toggle.textContent = open ? 'Hide file boxes ▴' : 'Files and options ▾';
       if (!loaded) return;
       const im = v.image || {}, c = v.canvases || {};

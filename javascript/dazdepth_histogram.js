@@ -13,6 +13,8 @@
   const TOP = 6;
   const GRAB = 6;            // handle hit tolerance in CSS px
 
+  const HINT = 'double-click: add a boundary · drag one: move it';
+
   parts.histogram = function histogram(kit, ui) {
     const { st, h, send, splits, splitAt, splitName, fmt, int, focused, moved } = kit;
 
@@ -22,8 +24,8 @@
       ui.zoomSel = h('button', { type: 'button', text: 'Zoom to split', title: 'Zoom the histogram to the selected split', onclick: zoomSelected });
       ui.zoomReset = h('button', { type: 'button', text: 'Reset zoom', title: 'Show the whole depth range', onclick: () => zoomTo(null) });
       ui.bg = h('span', { class: 'dd-bg' });
-      ui.histRead = h('span', { class: 'dd-read' });
-      ui.canvas = h('canvas', { class: 'dd-canvas', tabindex: '0', 'aria-label': 'Depth histogram; arrow keys move the focused boundary' });
+      ui.histRead = h('span', { class: 'dd-read', text: HINT });
+      ui.canvas = h('canvas', { class: 'dd-canvas', tabindex: '0', title: 'Double-click to add a split boundary; drag a boundary to move it; the wheel zooms', 'aria-label': 'Depth histogram; arrow keys move the focused boundary' });
       const bar = h('div', { class: 'dd-bar' },
         h('label', { class: 'dd-check' }, ui.logBox, ' log scale'), ui.zoomSel, ui.zoomReset, ui.bg, ui.histRead);
       const c = ui.canvas;
@@ -31,7 +33,7 @@
       c.addEventListener('pointermove', onMove);
       c.addEventListener('pointerup', onUp);
       c.addEventListener('pointercancel', onUp);
-      c.addEventListener('pointerleave', () => { if (!st.drag) { st.hoverX = null; ui.histRead.textContent = ''; schedule(); } });
+      c.addEventListener('pointerleave', () => { if (!st.drag) { st.hoverX = null; ui.histRead.textContent = HINT; schedule(); } });
       c.addEventListener('dblclick', onDouble);
       c.addEventListener('wheel', onWheel, { passive: false });
       c.addEventListener('keydown', onKey);
@@ -51,7 +53,7 @@
       if (!(st.focus >= 1 && st.focus < n)) st.focus = 1;
       // A new view (auto splits, undo, ...) moves the boundaries: no readout of an old one.
       if (!st.drag) ui.histRead.textContent = st.hoverX !== null ? histReadout(st.hoverX)
-        : st.readBoundary >= 1 && st.readBoundary < n ? `boundary ${st.readBoundary}: ${fmt(splits()[st.readBoundary].start)}` : '';
+        : st.readBoundary >= 1 && st.readBoundary < n ? `boundary ${st.readBoundary}: ${fmt(splits()[st.readBoundary].start)}` : HINT;
       drawHist();
     }
 

@@ -17,6 +17,8 @@
 #dazdepth_mount .dd-region-map input { width: 12em; }
 #dazdepth_mount .dd-chip { display: inline-block; width: 1.1em; height: 1.1em; vertical-align: middle; border: 1px solid var(--dd-sub, #888); border-radius: 2px; }
 #dazdepth_mount .dd-region-warnings { margin: 4px 0 0; padding-left: 1.2em; color: var(--dd-err, #b00020); }
+#dazdepth_mount .dd-prompt { display: flex; gap: 6px; align-items: flex-start; margin-top: 6px; }
+#dazdepth_mount .dd-template { flex: 1; min-width: 0; resize: vertical; font: inherit; color: var(--dd-fg); background: var(--dd-input); border: 1px solid var(--dd-border); border-radius: 4px; padding: 2px 4px; }
 #dazdepth_mount .dd-reading-key { margin-top: 4px; }
 #dazdepth_mount .dd-reading-key span { margin-right: 10px; white-space: nowrap; }`;
 
@@ -47,11 +49,26 @@
         ['Label', 'the words its section is prefilled with'],
         ['Pixels', 'pixels it holds at full size'],
       ].map(([text, title]) => h('th', { text, title })))), ui.body);
+    ui.hint = h('div', { class: 'dd-read dd-regions-hint', text: 'No regions yet: give a split a region number in the table, or press "Regions from splits" (or "Regions from IDs" with an ID canvas loaded), to get a mask and one BREAK section per region.' });
+    ui.template = h('textarea', { class: 'dd-template', readonly: 'readonly', rows: '3', title: 'The prompt for the Regional Prompter (Mask mode, "Use base prompt"): the base prompt, then one BREAK section per region in the mask\'s colour order. Write your words over the labels.' });
+    ui.copy = h('button', { type: 'button', class: 'dd-copy-prompt', text: 'Copy prompt', title: 'Copy this prompt to paste into the webui\'s prompt box', onclick: copyPrompt });
+    ui.prompt = h('div', { class: 'dd-prompt' }, ui.template, ui.copy);
     ui.warnings = h('ul', { class: 'dd-region-warnings' });
     ui.legend = h('div', { class: 'dd-reading-key' });
     return h('div', { class: 'dd-regions' },
       h('div', { class: 'dd-regions-head' }, h('strong', { text: 'Regions → Regional Prompter' }), ui.fromIds, ui.idInfo),
-      ui.table, ui.warnings, ui.legend);
+      ui.hint, ui.table, ui.prompt, ui.warnings, ui.legend);
+  }
+
+  function copyPrompt() {
+    const text = ui.template.value;
+    const done = () => { ui.copy.textContent = 'Copied'; setTimeout(() => { ui.copy.textContent = 'Copy prompt'; }, 1500); };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, () => { ui.template.select(); });
+    } else { // a webui reached over the network: no clipboard API, the old way
+      ui.template.select();
+      try { if (document.execCommand('copy')) done(); } catch (e) { /* the text stays selected */ }
+    }
   }
 
   function labelInput(region, label, words) {
@@ -97,6 +114,10 @@
       if (input && document.activeElement !== input && input.value !== (r.label || '')) input.value = r.label || '';
     }
     ui.table.hidden = !rows.length;
+    ui.hint.hidden = rows.length > 0;
+    const template = (v.regions && v.regions.template) || '';
+    ui.prompt.hidden = !template;
+    if (ui.template.value !== template) ui.template.value = template;
     ui.warnings.textContent = '';
     for (const line of (v.regions && v.regions.warnings) || []) ui.warnings.append(h('li', { text: line }));
     const ids = v.ids;

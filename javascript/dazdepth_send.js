@@ -99,10 +99,22 @@
     return true;
   }
 
-  // A1111: a slider; Forge: the end of the range slider `control_step_slider`.
-  function setEndingStep(tab, unit, value) {
-    return setNumber(unitControl(tab, unit, 'ending_control_step_slider'), value) ||
-      setNumber(unitControl(tab, unit, 'control_step_slider'), value, 'input[data-testid=max-input]');
+  // A1111: a slider each; Forge: the two ends of the range slider `control_step_slider`.
+  function setSteps(tab, unit, start, end) {
+    const control = (name) => unitControl(tab, unit, name);
+    const range = control('control_step_slider');
+    return {
+      start: setNumber(control('start_control_step_slider'), start) ||
+        setNumber(range, start, 'input[data-testid=min-input]'),
+      end: setNumber(control('ending_control_step_slider'), end) ||
+        setNumber(range, end, 'input[data-testid=max-input]'),
+    };
+  }
+
+  function setCheckbox(block, on) {
+    const box = block && block.querySelector('input[type=checkbox]');
+    if (box && box.checked !== on) box.click();
+    return !!box;
   }
 
   function pickRadio(block, value) {
@@ -121,8 +133,12 @@
     const model = await choose(control('model_dropdown'), modelPick(item.model));
     if (!model) missed.push(`a model matching "${item.model}"`);
     if (!setNumber(control('control_weight_slider'), item.weight)) missed.push('weight');
-    if (!setEndingStep(tab, item.unit, item.guidance_end)) missed.push('ending step');
+    const steps = setSteps(tab, item.unit, item.guidance_start, item.guidance_end);
+    if (!steps.start) missed.push('starting step');
+    if (!steps.end) missed.push('ending step');
     if (!pickRadio(control('control_mode_radio'), item.control_mode)) missed.push('control mode');
+    if (!pickRadio(control('resize_mode_radio'), item.resize_mode)) missed.push('resize mode');
+    if (!setCheckbox(control('pixel_perfect_checkbox'), item.pixel_perfect)) missed.push('Pixel Perfect');
     return { model, missed };
   }
 
@@ -237,21 +253,15 @@
     return done;
   }
 
-  // The generation size takes the maps' aspect, keeping the longer side the user has set
-  // (#<tab>_width, #<tab>_height), in the sliders' steps of 8: ControlNet's "Crop and Resize"
-  // would otherwise cut the maps, and the region mask would not fit the image.
+  // The generation size (#<tab>_width, #<tab>_height) the order gives, the rule every send
+  // path follows (payload.generation_size): ControlNet's "Crop and Resize" would otherwise
+  // cut the maps, and the region mask would not fit the image.
   function setGenerationSize(tab, size) {
     const sliders = [q(`#${tab}_width`), q(`#${tab}_height`)];
-    const [w0, h0] = sliders.map((s) => Number(s && s.querySelector('input[type=number]')?.value));
-    if (!size || !(w0 > 0 && h0 > 0)) return null;
-    const longest = Math.max(w0, h0);
-    const steps = (v) => Math.max(64, Math.round(v / 8) * 8);
-    const wide = size.width >= size.height;
-    const w = wide ? longest : steps((longest * size.width) / size.height);
-    const h = wide ? steps((longest * size.height) / size.width) : longest;
-    if (w !== w0) setNumber(sliders[0], w);
-    if (h !== h0) setNumber(sliders[1], h);
-    return `size ${w}×${h}`;
+    if (!size || !sliders.every((s) => s && s.querySelector('input[type=number]'))) return null;
+    setNumber(sliders[0], size.width);
+    setNumber(sliders[1], size.height);
+    return `size ${size.width}×${size.height}`;
   }
 
   async function dazdepthSend(orderJson) {

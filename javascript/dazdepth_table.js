@@ -59,7 +59,9 @@
       r.levels = h('input', { type: 'number', min: '0', max: '256', step: '1', title: 'Grey levels for this split (0 to 256)', onchange: () => {
         const n = Math.round(Number(r.levels.value));
         if (r.levels.value === '' || !Number.isFinite(n)) { r.levels.value = st.view.splits[k].levels; return; }
-        send([{ op: 'allocate', split: k, levels: Math.min(256, Math.max(0, n)) }]);
+        const levels = Math.min(256, Math.max(0, n));
+        r.levels.value = levels; // shown as taken: 300 becomes 256, -5 becomes 0
+        send([{ op: 'allocate', split: k, levels }]);
       } });
       r.test = h('input', { type: 'color', onchange: () => flag('test', r.test.value) });
       r.clear = h('button', { type: 'button', class: 'dd-x', text: '×', title: 'clear the test colour', onclick: () => flag('test', null) });

@@ -141,6 +141,27 @@ def test_a_tilted_plane_is_one_stretch_of_every_level() -> None:
     assert [(s.kind, s.levels) for s in found] == [("surroundings", BUDGET)]
 
 
+def test_a_floor_whose_rows_each_hold_one_depth_is_not_cut_at_every_row() -> None:
+    # Near the camera the bins are finer than the floor's rows are apart in depth (5/3 cm),
+    # so its rows fill every few bins: a comb, not 270 objects with gaps between them.
+    floor = np.repeat(150 + (5 / 3) * np.arange(1, 271), 960)
+    wall = np.full(450 * 900, 350.0)
+    figure = np.random.default_rng(1).normal(220, 6, 450 * 60)
+    found = auto_stretches(np.concatenate([floor, wall, figure]).astype(np.float32))
+    kinds = [s.kind for s in found]
+    assert kinds == [
+        "cluster",
+        "gap",
+        "cluster",
+        "surroundings",
+        "cluster",
+        "surroundings",
+        "cluster",
+    ]
+    (wall_stretch,) = [s for s in found if s.start <= 350 < s.end]
+    assert wall_stretch.kind == "cluster" and wall_stretch.levels == max(s.levels for s in found)
+
+
 def test_a_flat_wall_is_one_split() -> None:
     splits = auto_splits(np.full(100, 300.0, dtype=np.float32))
     assert [s.levels for s in splits.splits] == [BUDGET]

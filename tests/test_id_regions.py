@@ -52,7 +52,10 @@ def test_ids_separate_a_hand_from_the_table_it_rests_on_in_the_tab(tmp_path) -> 
     before = current_regions(state.depth_map, state.splits, None)
     assert before[hand] == before[table]  # one depth: the splits cannot tell them apart
     state.apply([{"op": "regions_from_ids"}])
-    assert state.note == f"Regions from IDs: 6 objects of {paths['ids'].name} → regions 0–5"
+    assert state.note == (
+        f"Regions from IDs: 6 objects of {paths['ids'].name} → regions 0–5; the splits' region"
+        " numbers are cleared (Undo brings them back)"
+    )
     after = current_regions(state.depth_map, state.splits, None, state.objects)
     assert after[hand] != after[table]
     number_of = {k: int(after[tuple(np.argwhere(k == KNOWN)[0])]) for k in range(len(NAMES))}

@@ -62,7 +62,7 @@ def test_the_tabs_send_order_holds_each_map_its_unit_settings_and_the_size(tmp_p
     assert (status, order["tab"], order["size"]) == (
         "Sending...",
         "img2img",
-        {"width": 6, "height": 4},
+        {"width": 8, "height": 8},  # payload.generation_size: steps of 8 (test_send_rule.py)
     )
     assert order["note"] == ["no normal map loaded"] and order["regions"] is None
     (item,) = order["items"]
@@ -72,8 +72,11 @@ def test_the_tabs_send_order_holds_each_map_its_unit_settings_and_the_size(tmp_p
         "model": "depth",
         "module": "none",
         "weight": 0.3,
+        "resize_mode": "Crop and Resize",
+        "guidance_start": 0.0,
         "guidance_end": 0.5,
         "control_mode": "Balanced",
+        "pixel_perfect": True,
         "name": "wide-Canvas2-Depth.depth.png",
     }
     with Image.open(io.BytesIO(base64.b64decode(item["png"]))) as image:

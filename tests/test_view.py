@@ -44,3 +44,23 @@ def test_over_256_levels_from_the_start_shows_black_and_says_so() -> None:
     view = build_view(ws)
     assert view["preview"]["stale"] is True and not preview_pixels(view).any()
     assert view["message"]["kind"] == "error"
+
+
+def test_the_line_says_what_the_map_is_now_and_warns_when_it_is_all_black() -> None:
+    ws = workspace()
+    ws.apply([{"op": "add", "depth": 175}])  # 192 + 64 levels
+    assert build_view(ws)["message"] == {
+        "kind": "info",
+        "text": "2 splits, 256 of 256 grey levels given out",
+    }
+    ws.apply(
+        [{"op": "allocate", "split": 0, "levels": 0}, {"op": "allocate", "split": 1, "levels": 0}]
+    )
+    view = build_view(ws)
+    assert view["status"] == "Success"
+    assert view["message"] == {
+        "kind": "warning",
+        "text": "No split has grey levels: the map is all black. Give a split levels (the Levels"
+        " column) or press Auto splits.",
+    }
+    assert not preview_pixels(view).any()

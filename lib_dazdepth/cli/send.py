@@ -30,6 +30,7 @@ from ..engine.payload import (
     PayloadError,
     PayloadRequest,
     generation_size,
+    png_size,
     region_prompt,
     txt2img_payload,
 )
@@ -198,15 +199,16 @@ def main(argv: list[str], out=None, err=None) -> int:
         args.auto,
         [Path(p) for p in args.regions_from or []],
     )
-    width, height = generation_size(rendered.maps.maps["depth"])
+    depth_png = rendered.maps.maps["depth"]
+    width, height = generation_size(*png_size(depth_png), args.width, args.height)
     use_base = not args.no_base_prompt
     request = PayloadRequest(
         maps=rendered.maps.maps,
         plan=rendered.maps.plan,
         prompt=args.prompt,
         negative_prompt=args.negative,
-        width=args.width or width,
-        height=args.height or height,
+        width=width,
+        height=height,
         extra={"steps": args.steps, "seed": args.seed},
         use_base=use_base,
     )

@@ -178,8 +178,10 @@ def regions_from_ids(
     note = f"Regions from IDs: {len(table)} objects of {objects.source} → regions " + (
         f"{numbers[0]}–{numbers[-1]}" if len(numbers) > 1 else str(numbers[0])
     )
-    if edits is not None:
-        note += "; the region edits are cleared"
+    cleared = ["the splits' region numbers"] if any(x.region >= 0 for x in splits.splits) else []
+    cleared += ["the region edits"] if edits is not None else []
+    if cleared:
+        note += f"; {' and '.join(cleared)} are cleared (Undo brings them back)"
     return Changed(result, None, note)
 
 

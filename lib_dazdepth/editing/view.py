@@ -55,6 +55,26 @@ def over_message(splits: SplitSet) -> str:
     )
 
 
+def state_message(splits: SplitSet, status: str) -> dict[str, str]:
+    """The line shown when a command has nothing of its own to say: what the map is now."""
+    if status != "Success":
+        return message(
+            "error", over_message(splits) if splits.total_levels > MAX_LEVELS else status
+        )
+    if splits.total_levels == 0:
+        return message(
+            "warning",
+            "No split has grey levels: the map is all black. Give a split levels (the Levels"
+            " column) or press Auto splits.",
+        )
+    count = len(splits.splits)
+    return message(
+        "info",
+        f"{count} split{'s' * (count != 1)}, {splits.total_levels} of {MAX_LEVELS} grey levels"
+        " given out",
+    )
+
+
 def empty_view(seq: int = 0, note: dict[str, str] | None = None) -> dict[str, Any]:
     text = "Drop the canvases (at least the Depth EXR) to start."
     return {"seq": seq, "loaded": False, "message": note or message("info", text)}
@@ -80,8 +100,7 @@ def build_view(
     view: dict[str, Any] = {
         "seq": seq,
         "loaded": True,
-        "message": note
-        or (message("error", over_message(splits)) if stale else message("info", status)),
+        "message": note or state_message(splits, status),
         "image": {"name": Path(dm.path).name, "width": dm.width, "height": dm.height},
         "canvases": {  # the files in use (a canvas left out for its size is not)
             role: path.name if (path := ws.canvases.get(role)) and used else None

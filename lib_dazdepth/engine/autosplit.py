@@ -22,6 +22,7 @@ nearest clusters get the most.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -34,6 +35,8 @@ WINDOW = 1 / 6  # the trend's window, as a share of the bins
 SMOOTH = 7  # bins: the histogram is smoothed by this box, twice
 GAP = 0.02  # a bin this empty (as a share of a typical bin) is a gap
 GAP_BINS = 3  # when this many lie in a row
+COMB_TEETH = 3  # occupied runs of 1-2 bins in a row that make a comb (a floor's rows)
+COMB_SPREAD = 3.0  # a comb's empty runs are within this factor of their median
 CORE = 0.5  # a cluster somewhere stands this far above the trend (as a share of it)
 RIM = 0.1  # and reaches as far as it stands this far above
 MIN_CLUSTER = 0.003  # a cluster holds at least this share of the valid pixels
@@ -98,12 +101,36 @@ def bin_edges(lo: float, hi: float, bins: int) -> np.ndarray:
     return edges
 
 
+def comb_gaps(occupied: np.ndarray) -> set[tuple[int, int]]:
+    """The empty runs of a comb: a floor or a ramp whose pixel rows each hold one depth
+    leaves its rows in every few bins (near the camera, where bins are finest), with even
+    empty runs between. Those runs lie between teeth (occupied runs of one or two bins),
+    at least COMB_TEETH in a row, and each is within a factor of COMB_SPREAD of the
+    comb's median run: they are not gaps between objects."""
+    filled = runs(occupied)
+    empty = [(b0, a1) for (_, b0), (a1, _) in pairwise(filled)]
+    teeth = [b - a <= 2 for a, b in filled]
+    found: set[tuple[int, int]] = set()
+    i = 0
+    while i < len(filled):
+        j = i
+        while j + 1 < len(filled) and teeth[j] and teeth[j + 1]:
+            j += 1
+        if j - i + 1 >= COMB_TEETH:
+            between = empty[i:j]
+            median = float(np.median([b - a for a, b in between]))
+            found.update(r for r in between if r[1] - r[0] <= COMB_SPREAD * median)
+        i = j + 1
+    return found
+
+
 def classify_bins(counts: np.ndarray, total: int) -> np.ndarray:
     """Per bin: 0 gap, 1 surroundings, 2 cluster."""
     typical = np.median(counts[counts > 0])
     gap = np.zeros(len(counts), dtype=bool)
+    combed = comb_gaps(counts > GAP * typical)
     for a, b in runs(counts <= GAP * typical):
-        if b - a >= GAP_BINS:
+        if b - a >= GAP_BINS and (a, b) not in combed:
             gap[a:b] = True
     kind = np.where(gap, 0, 1)
     reach = max(1, round(len(counts) * WINDOW / 2))

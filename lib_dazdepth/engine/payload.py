@@ -69,18 +69,33 @@ def png_base64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def controlnet_unit(image_png: bytes, settings: UnitSettings, model: str, host: str) -> dict:
+RESIZE_MODE = "Crop and Resize"  # the map fills the image (same aspect: nothing is cut)
+
+
+def unit_options(settings: UnitSettings) -> dict[str, Any]:
+    """The options every send path (the tab's buttons, the HTTP API, ``send``) gives a
+    map's ControlNet unit, under ControlNet's API names: the settings' preprocessor
+    (``none`` for either host), weight, ending step and control mode, the starting step 0,
+    "Crop and Resize" and Pixel Perfect on (the preprocessor works at the generation
+    size)."""
     return {
-        "enabled": True,
-        "module": preprocessor(settings.module, host),
-        "model": model,
+        "module": settings.module,
         "weight": settings.weight,
-        "image": png_base64(image_png),
-        "resize_mode": "Crop and Resize",
+        "resize_mode": RESIZE_MODE,
         "guidance_start": 0.0,
         "guidance_end": settings.guidance_end,
         "control_mode": settings.control_mode,
         "pixel_perfect": True,
+    }
+
+
+def controlnet_unit(image_png: bytes, settings: UnitSettings, model: str, host: str) -> dict:
+    return {
+        "enabled": True,
+        **unit_options(settings),
+        "module": preprocessor(settings.module, host),
+        "model": model,
+        "image": png_base64(image_png),
     }
 
 
@@ -177,13 +192,33 @@ def txt2img_payload(request: PayloadRequest, models: list[str], host: str) -> di
     }
 
 
-def generation_size(png: bytes, longest: int = 1024) -> tuple[int, int]:
-    """The depth's aspect, the long side at most ``longest``, multiples of 8."""
+LONGEST = 1024  # the generation size's long side (px) for maps larger than that
+
+
+def generation_size(
+    width: int, height: int, want_width: int | None = None, want_height: int | None = None
+) -> tuple[int, int]:
+    """The generation size (px) for maps of ``width`` x ``height`` px, the one rule of every
+    send path: the sides asked for (``send --width/--height``, the API's ``width`` and
+    ``height``) as given; a side not asked for follows the maps' aspect from the one asked
+    for, or, when none is, the maps' aspect with the long side at most ``LONGEST`` (maps
+    are never scaled up); those sides in multiples of 8, at least 8."""
+    if want_width and want_height:
+        return want_width, want_height
+    if want_width:
+        scale = want_width / width
+    elif want_height:
+        scale = want_height / height
+    else:
+        scale = min(1.0, LONGEST / max(width, height))
+
+    def eights(side: int) -> int:
+        return max(8, round(side * scale / 8) * 8)
+
+    return want_width or eights(width), want_height or eights(height)
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """A PNG's width and height (px)."""
     with Image.open(io.BytesIO(png)) as image:
-        return fitted_size(*image.size, longest)
-
-
-def fitted_size(width: int, height: int, longest: int = 1024) -> tuple[int, int]:
-    """``width`` x ``height``'s aspect, the long side at most ``longest``, multiples of 8."""
-    scale = min(1.0, longest / max(width, height))
-    return max(8, round(width * scale / 8) * 8), max(8, round(height * scale / 8) * 8)
+        return image.size

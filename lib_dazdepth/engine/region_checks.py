@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .mask_reading import DROP_MARGIN, read_mask
-from .payload import fitted_size
+from .payload import generation_size
 from .region_plan import RegionPlan
 
 LATENT_SCALE = 8  # Stable Diffusion's latent is 1/8 of the image each way
@@ -42,7 +42,7 @@ def plan_warnings(
         f"{_named(n, label)} holds no pixel: it gets no colour and no BREAK section"
         for n, label in plan.empty
     ]
-    size = generation or fitted_size(*image)
+    size = generation or generation_size(*image)
     for e in plan.entries:
         latent = latent_pixels(e.pixels, image, size)
         if latent < MIN_LATENT_PIXELS:

@@ -243,14 +243,14 @@ def router(
         maps, regions = render(body, depth, splits, wanted, 8, max_pixels, objects)
         if body.beauty is not None:
             maps["beauty"] = body.beauty
-        width, height = generation_size(maps["depth"])
+        width, height = generation_size(depth.width, depth.height, body.width, body.height)
         request = PayloadRequest(
             maps,
             regions.plan if regions else None,
             body.prompt,
             body.negative_prompt,
-            body.width or width,
-            body.height or height,
+            width,
+            height,
             units(),
         )
         payload = txt2img_payload(request, body.models or models(), body.host or host())

@@ -38,7 +38,10 @@ def build_tab(
         state = gr.State(None)
         if note is not None:
             gr.Markdown(note(), elem_id="dazdepth_note")
-        with gr.Row(elem_id="dazdepth_inputs"):
+        # Folded from the start when a scene opens with the page (the standalone sample): the
+        # file boxes do not show for the seconds it takes to load.
+        folded = ["dazdepth-folded"] if initial else []
+        with gr.Row(elem_id="dazdepth_inputs", elem_classes=folded):
             files = file_list(
                 label="Canvases: the Depth EXR (needed), the Normal EXR, the render",
                 elem_id="dazdepth_files",

@@ -35,7 +35,13 @@ from ..engine.canvases import (
 from ..engine.errors import DazDepthError
 from ..engine.ids import check_size, read_ids
 from ..engine.maps import png_maps
-from ..engine.payload import BASE_RATIO, UnitSettings, fitted_size, region_prompt
+from ..engine.payload import (
+    BASE_RATIO,
+    UnitSettings,
+    generation_size,
+    region_prompt,
+    unit_options,
+)
 from ..engine.presets import load_preset
 from ..engine.region_checks import region_warnings
 
@@ -338,7 +344,9 @@ def send_order(
     units: dict[str, UnitSettings],
     regions: bool,
 ) -> tuple[str, str]:
-    """What the page should put where (javascript/dazdepth_send.js carries it out).
+    """What the page should put where (javascript/dazdepth_send.js carries it out): each
+    map's unit with the options and the generation size every send path gives
+    (payload.unit_options, payload.generation_size).
 
     Returns (order JSON, status text); the order is empty when there is nothing to send.
     """
@@ -361,10 +369,7 @@ def send_order(
             "role": role,
             "unit": units[role].unit,
             "model": units[role].model,
-            "module": units[role].module,
-            "weight": units[role].weight,
-            "guidance_end": units[role].guidance_end,
-            "control_mode": units[role].control_mode,
+            **unit_options(units[role]),
             "name": f"{stem}.{role}.png",
             "png": base64.b64encode(maps[role]).decode("ascii"),
         }
@@ -372,11 +377,12 @@ def send_order(
         if role in maps
     ]
     missing = [role for role in roles if role not in maps]
+    width, height = generation_size(state.depth_map.width, state.depth_map.height)
     order: dict[str, Any] = {
         "tab": target,
         "items": items,
         "regions": None,
-        "size": {"width": state.depth_map.width, "height": state.depth_map.height},
+        "size": {"width": width, "height": height},
         "note": [f"no {role} map loaded" for role in missing],
     }
     warnings: list[str] = []
@@ -385,8 +391,7 @@ def send_order(
         if plan is None or not len(plan):
             return "", "No split has a region: set region numbers in the table first."
         prompt = region_prompt(plan)
-        size = fitted_size(state.depth_map.width, state.depth_map.height)
-        warnings = region_warnings(plan, rendered.mask, prompt, True, size)
+        warnings = region_warnings(plan, rendered.mask, prompt, True, (width, height))
         order["regions"] = {
             "mask": base64.b64encode(maps["regions"]).decode("ascii"),
             "prompt": prompt,

@@ -231,3 +231,20 @@ def test_a_preset_dropped_without_its_edits_loads_its_splits_and_warns(
     )
     assert len(view["splits"]) == 2 and not view["region_edits"]
     assert tab.page.locator("#dazdepth_mount .dd-msg.dd-warning").is_visible()
+
+
+def test_the_histogram_says_how_to_add_a_split_and_stays_put_under_the_pointer(
+    tab, sample_set
+) -> None:
+    loaded(tab, sample_set)
+    tab.page.set_viewport_size({"width": 1280, "height": 720})
+    read = tab.page.locator("#dazdepth_mount .dd-hist .dd-read")
+    assert read.inner_text() == "double-click: add a boundary · drag one: move it"
+    canvas = tab.page.locator("#dazdepth_mount .dd-hist canvas.dd-canvas")
+    before = canvas.bounding_box()
+    tab.page.mouse.move(before["x"] + before["width"] / 2, before["y"] + before["height"] / 2)
+    tab.page.wait_for_function(
+        "() => document.querySelector('#dazdepth_mount .dd-hist .dd-read').textContent"
+        ".startsWith('depth')"
+    )
+    assert canvas.bounding_box()["y"] == before["y"]  # the readout took no new line

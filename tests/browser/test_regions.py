@@ -65,6 +65,10 @@ def test_the_mapping_and_the_reading_show_what_each_object_gets(tab, sample_set)
     label.press("Tab")
     view = tab.wait_view("v.regions.rows[0].label === 'the room' && !window.dazdepth.busy()")
     assert view["regions"]["template"] == "(base prompt)\nBREAK\nthe room\nBREAK\nfigure"
+    # the prompt to paste, shown under the mapping
+    shown = tab.page.locator("#dazdepth_mount textarea.dd-template")
+    assert shown.input_value() == view["regions"]["template"]
+    assert tab.page.locator("#dazdepth_mount button.dd-copy-prompt").is_visible()
     regions_src = tab.page.eval_on_selector("#dazdepth_mount img.dd-img", "img => img.src")
     tab.page.locator("#dazdepth_mount input[type=radio][value=reading]").check()
     view = tab.wait_view("v.show === 'reading' && !window.dazdepth.busy()")

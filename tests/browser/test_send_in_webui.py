@@ -13,6 +13,8 @@ from browsing import Tab
 from pictures import wait_picture
 from test_tab import loaded
 
+from lib_dazdepth.engine.payload import generation_size
+
 pytestmark = pytest.mark.skipif(
     not os.environ.get("DAZDEPTH_URL"), reason="needs a running webui (DAZDEPTH_URL)"
 )
@@ -53,9 +55,13 @@ READ_HOST = """(where) => {
       model: value('_controlnet_model_dropdown input'),
       // the range input follows the component's value, not only what was typed
       weight: Number(value('_controlnet_control_weight_slider input[type=range]')),
+      start: Number(value('_controlnet_start_control_step_slider input[type=range]') ??
+        value('_controlnet_control_step_slider input[data-testid=min-input]')),
       end: Number(value('_controlnet_ending_control_step_slider input[type=range]') ??
         value('_controlnet_control_step_slider input[data-testid=max-input]')),
       mode: checkedValue(id + '_controlnet_control_mode_radio input'),
+      resize: checkedValue(id + '_controlnet_resize_mode_radio input'),
+      perfect: !!q(id + '_controlnet_pixel_perfect_checkbox input')?.checked,
     });
   }
   const short = where === 'img2img' ? 'i2i' : 't2i';
@@ -128,14 +134,15 @@ def test_send_all_and_fill_the_regional_prompter(webui_tab, sample_set, where):
         ]
     )
     webui_tab.page.locator(f"#dazdepth_send_target input[value={where}]").check()
+    status = sent(webui_tab, "#dazdepth_send_all")
+    expected = generation_size(width, width)  # the send rule, as the API and send give it
+    assert "size {}×{}".format(*expected) in status
     size = webui_tab.page.evaluate(
         "(where) => ['width', 'height'].map((side) => Number(gradioApp()"
         ".querySelector(`#${where}_${side} input[type=number]`).value))",
         where,
     )
-    status = sent(webui_tab, "#dazdepth_send_all")
-    longest = max(size)
-    assert f"size {longest}×{longest}" in status  # square maps: square, the longer side kept
+    assert tuple(size) == expected
     host = host_state(webui_tab, where, "h.units.every((u) => u.image)")
     for n, (module, part) in enumerate(
         [("none", "depth"), ("none", "normalbae"), ("dw_openpose_full", "openpose")]
@@ -143,7 +150,8 @@ def test_send_all_and_fill_the_regional_prompter(webui_tab, sample_set, where):
         got = host["units"][n]
         assert got["enabled"] and got["image"], (n, got)
         assert got["module"].lower() == module and got["mode"] == "Balanced", (n, got)
-        assert (got["weight"], got["end"]) == (0.3, 0.5), (n, got)
+        assert (got["weight"], got["start"], got["end"]) == (0.3, 0, 0.5), (n, got)
+        assert (got["resize"], got["perfect"]) == ("Crop and Resize", True), (n, got)
         if f'a model matching "{part}"' not in status:  # none installed: the status says so
             assert part in got["model"].lower(), (n, got, status)
         if where == "img2img":

@@ -98,7 +98,7 @@ def test_send_all_puts_each_map_in_its_unit_and_enables_it(page_tab, sample_set,
     assert "beauty → unit 2" in status and "not set" not in status, status
     assert "did not show" not in status, status
     settings = probed(page_tab, where)
-    assert (settings["width"], settings["height"]) == (512, 512)  # square maps: as it was
+    assert (settings["width"], settings["height"]) == (600, 600)  # the send rule: the maps'
     none = "None" if FORGE else "none"
     expected = {  # the seed's starting point (facts.md 6; the tab's default settings)
         0: (none, "control_v11f1p_sd15_depth [cfd03158]"),
@@ -108,10 +108,9 @@ def test_send_all_puts_each_map_in_its_unit_and_enables_it(page_tab, sample_set,
     for n, (module, model) in expected.items():
         got = [settings[f"{key}{n}"] for key in ("image", "enabled", "module", "model")]
         assert got == ["600x600", True, module, model], (n, settings)  # img2img: not cleared
-        assert (settings[f"weight{n}"], settings[f"end{n}"]) == (0.3, 0.5)
-        assert settings[f"mode{n}"] == "Balanced"
-        if FORGE:  # the range slider's start stays
-            assert settings[f"start{n}"] == 0
+        options = [settings[f"{key}{n}"] for key in ("weight", "start", "end", "mode")]
+        assert options == [0.3, 0, 0.5, "Balanced"], (n, settings)
+        assert [settings[f"resize{n}"], settings[f"perfect{n}"]] == ["Crop and Resize", True]
         if where == "img2img":  # the unit's own image, not img2img's
             assert settings[f"independent{n}"] is True
     for n in range(3):  # the artist opens each unit: its picture is there
@@ -126,20 +125,24 @@ def test_one_maps_button_sets_only_its_unit(page_tab, sample_set):
     assert "normal → unit 1 (control_v11p_sd15_normalbae [316696f1])" in sent_status(page_tab)
     settings = probed(page_tab, "txt2img")
     assert [settings["enabled1"], settings["weight1"], settings["end1"]] == [True, 0.3, 0.5]
+    assert [settings["resize1"], settings["perfect1"]] == ["Crop and Resize", True]
     for n in (0, 2):  # untouched: the stand-in's starting values
         got = [settings[f"{key}{n}"] for key in ("image", "enabled", "module", "model", "weight")]
         assert got == ["", False, "depth_midas", "None", 1], (n, settings)
+        assert settings[f"perfect{n}"] is False, (n, settings)
 
 
-def test_the_generation_size_takes_the_maps_aspect_and_keeps_the_longer_side(page_tab, tmp_path):
-    wide = np.linspace(100, 200, 96 * 64, dtype=np.float32).reshape(64, 96)
+def test_the_generation_size_follows_the_send_rule(page_tab, tmp_path):
+    """The maps' aspect, the long side at most 1024 (payload.generation_size), as the API
+    and ``send`` give it (tests/test_send_rule.py)."""
+    wide = np.linspace(100, 200, 1280 * 720, dtype=np.float32).reshape(720, 1280)
     view = page_tab.upload(write_depth(tmp_path / "wide-Canvas2-Depth.exr", wide))
     assert view["loaded"], view["message"]
     page_tab.page.click("#dazdepth_send_depth")
-    wait_received(page_tab, "txt2img_unit0", "96x64")
-    assert "size 512×344" in sent_status(page_tab)  # 512 * 64 / 96 = 341.3, in steps of 8
+    wait_received(page_tab, "txt2img_unit0", "1280x720")
+    assert "size 1024×576" in sent_status(page_tab)
     settings = probed(page_tab, "txt2img")
-    assert (settings["width"], settings["height"]) == (512, 344)
+    assert (settings["width"], settings["height"]) == (1024, 576)
 
 
 def test_fill_the_regional_prompter_sends_the_mask_and_the_prompt(page_tab, sample_set):
@@ -211,7 +214,8 @@ def test_a_picture_hidden_as_it_loads_is_put_in_again_once_shown(page_tab, tmp_p
     png = tmp_path / "small.png"
     Image.fromarray(np.arange(64 * 48, dtype=np.uint32).reshape(48, 64).astype(np.uint8)).save(png)
     item = {"role": "depth", "unit": 0, "name": "small.png", "model": "depth", "module": "none"}
-    item |= {"weight": 0.3, "guidance_end": 0.5, "control_mode": "Balanced"}
+    item |= {"weight": 0.3, "guidance_start": 0, "guidance_end": 0.5, "control_mode": "Balanced"}
+    item |= {"resize_mode": "Crop and Resize", "pixel_perfect": True}
     item["png"] = base64.b64encode(png.read_bytes()).decode("ascii")
     box = "#txt2img_controlnet_ControlNet-0_input_image"
     said = page_tab.page.evaluate(

@@ -180,7 +180,7 @@ def test_over_256_levels_shows_the_reference_failure(tab, sample_set) -> None:
     assert all(s.endswith("%") and "–" not in s for s in shares)
     assert preview_src(tab) == before
     banner = tab.page.eval_on_selector(
-        "#dazdepth_mount .dd-preview", "e => getComputedStyle(e, '::after').content"
+        "#dazdepth_mount .dd-panes", "e => getComputedStyle(e, '::after').content"
     )
     assert "Last map that fit" in banner
     tab.page.get_by_text("Undo").click()

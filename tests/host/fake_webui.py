@@ -88,17 +88,31 @@ MODULES = [NONE, "depth_midas", "normal_bae", "openpose_full", "dw_openpose_full
 MODES = ["Balanced", "My prompt is more important", "ControlNet is more important"]
 
 
-def ending_step(ids: str):
-    """A1111: a slider; Forge: a range slider (start, end) under another id."""
+RESIZE_MODES = ["Just Resize", "Crop and Resize", "Resize and Fill"]
+
+
+def control_steps(ids: str) -> dict:
+    """A1111: two sliders; Forge: one range slider (start, end) under another id, which the
+    probe splits."""
     if FORGE:
         from gradio_rangeslider import RangeSlider
 
-        return RangeSlider(
-            0, 1, value=(0, 1), label="Timestep Range", elem_id=f"{ids}_control_step_slider"
+        steps = RangeSlider(
+            0, 1, value=(0.1, 1), label="Timestep Range", elem_id=f"{ids}_control_step_slider"
         )
-    return gr.Slider(
-        0, 1, value=1, label="Ending Control Step", elem_id=f"{ids}_ending_control_step_slider"
-    )
+        return {"end": steps}
+    return {
+        "start": gr.Slider(
+            0,
+            1,
+            value=0.1,
+            label="Starting Control Step",
+            elem_id=f"{ids}_start_control_step_slider",
+        ),
+        "end": gr.Slider(
+            0, 1, value=1, label="Ending Control Step", elem_id=f"{ids}_ending_control_step_slider"
+        ),
+    }
 
 
 def show_panel(on: bool) -> tuple:
@@ -129,6 +143,7 @@ def unit(tab: str, n: int) -> list:
     if independent is not None:
         independent.change(show_panel, independent, [image, panel])
     enable = gr.Checkbox(label="Enable", elem_id=f"{ids}_enable_checkbox")
+    perfect = gr.Checkbox(label="Pixel Perfect", elem_id=f"{ids}_pixel_perfect_checkbox")
     module = gr.Dropdown(
         MODULES, value=MODULES[1], label="Preprocessor", elem_id=f"{ids}_preprocessor_dropdown"
     )
@@ -136,15 +151,18 @@ def unit(tab: str, n: int) -> list:
     weight = gr.Slider(
         0, 2, value=1, step=0.05, label="Control Weight", elem_id=f"{ids}_control_weight_slider"
     )
-    end = ending_step(ids)
+    steps = control_steps(ids)
     mode = gr.Radio(
         MODES, value=MODES[2], label="Control Mode", elem_id=f"{ids}_control_mode_radio"
+    )
+    resize = gr.Radio(
+        RESIZE_MODES, value=RESIZE_MODES[0], label="Resize Mode", elem_id=f"{ids}_resize_mode_radio"
     )
     got, on = recorded(f"{tab}_unit{n}"), recorded(f"{tab}_enabled{n}")
     (image.change if FORGE else image.edit)(size_of, image, got, **RAW)
     enable.change(lambda value: "on" if value else "", enable, on)
     controls = {"image": image, "enabled": enable, "module": module, "model": model}
-    controls |= {"weight": weight, "end": end, "mode": mode}
+    controls |= {"weight": weight, **steps, "mode": mode, "resize": resize, "perfect": perfect}
     if independent is not None:
         controls["independent"] = independent
     return {f"{key}{n}": control for key, control in controls.items()}

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from exrdata import write_depth
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from PIL import Image
+from test_send_rule import DEPTH_UNIT
 
 from lib_dazdepth.engine.presets import to_document
 from lib_dazdepth.engine.sample import write_sample
@@ -20,6 +22,7 @@ from lib_dazdepth.engine.splits import SplitSet
 
 ROOT = Path(__file__).resolve().parents[2]
 SPLITS = SplitSet.from_bounds([170, 226, 560, 610], [200, 40, 16]).set_flag(0, "region", "0")
+MODELS = ["control_v11f1p_sd15_depth [cfd03158]"]
 
 
 def test_the_tab_is_registered_with_its_ids_and_a_note_on_integrations(host) -> None:
@@ -170,6 +173,23 @@ def test_api_builds_a_ready_txt2img_payload(host, canvases) -> None:
     assert all(u["enabled"] and u["weight"] == 0.3 and u["guidance_end"] == 0.5 for u in units)
     assert len(payload["alwayson_scripts"]["Regional Prompter"]["args"]) == 20
     assert payload["prompt"].startswith("masterpiece\nBREAK\n")
+
+
+def test_api_payload_follows_the_send_rule(host, tmp_path) -> None:
+    """The same units and size as the tab's send and ``send`` (test_send_rule.py)."""
+    depth = np.linspace(100, 200, 64 * 2048, dtype=np.float32).reshape(64, 2048)
+    exr = write_depth(tmp_path / "wide-Canvas2-Depth.exr", depth)
+    body = {"depth_exr": base64.b64encode(exr.read_bytes()).decode(), "models": MODELS}
+    client = api(host)
+    sizes = []
+    for asked in ({}, {"height": 64}):
+        answer = client.post("/dazdepth/v1/txt2img-payload", json=body | asked)
+        assert answer.status_code == 200, answer.text
+        payload = answer.json()
+        (unit,) = payload["alwayson_scripts"]["ControlNet"]["args"]
+        assert {key: unit[key] for key in DEPTH_UNIT} == DEPTH_UNIT
+        sizes.append((payload["width"], payload["height"]))
+    assert sizes == [(1024, 32), (2048, 64)]  # a side asked for: the other follows the aspect
 
 
 @pytest.mark.parametrize(
