@@ -64,17 +64,11 @@ DEPTH_UNIT = {
 }
 
 
-def reading_of(
-    layers: list[str], depth_is: str, fov: float | None, unit: str | None = None
-) -> Reading:
+def reading_of(layers: list[str], depth_is: str, fov: float | None, unit: str = "") -> Reading:
     """The tab's layer lists (one per role), depth list, field of view (0: none) and unit."""
     chosen = {role: layer for role, layer in zip(ROLES, layers) if layer and layer != BY_NAME}
-    return Reading(
-        chosen,
-        DEPTH_IS.get(depth_is, "auto"),
-        float(fov) if fov else None,
-        DEPTH_UNIT.get(unit or "", "cm"),
-    )
+    how = DEPTH_IS.get(depth_is, "auto"), float(fov) if fov else None
+    return Reading(chosen, *how, DEPTH_UNIT.get(unit or "", "cm"))
 
 
 @dataclass(frozen=True)
