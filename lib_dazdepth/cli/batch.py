@@ -90,14 +90,32 @@ def _worker_start() -> None:
     # Ctrl-C is the parent's to handle (SIGINT stays blocked, as the parent blocked it
     # while starting the pool, until it is ignored here); terminate() arrives as SIGTERM,
     # turned into SystemExit: a frame being written removes its temporary files on the
-    # way out, and a worker leaving by SystemExit prints no traceback.
+    # way out, and a worker leaving by SystemExit prints no traceback. Not while the
+    # worker holds the lock of the pool's result queue, though: a worker leaving then
+    # leaves it locked, and terminate() waits on it for ever (seen once frames took
+    # 25 ms). Then the worker finishes sending its result and stops 5 ms later.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    sending = _result_lock_held()
 
     def stop(signum, frame):
+        if sending is not None and sending():
+            signal.setitimer(signal.ITIMER_REAL, 0.005)  # SIGALRM: stop again
+            return
         raise SystemExit(130)
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGALRM, stop)
+
+
+def _result_lock_held() -> Callable[[], bool] | None:
+    """Whether this worker holds its pool's result-queue lock: multiprocessing's pool
+    worker calls the initializer with the queue as ``outqueue``; None when not found."""
+    frame = sys._getframe(1)
+    while frame is not None and "outqueue" not in frame.f_locals:
+        frame = frame.f_back
+    lock = getattr(getattr(frame and frame.f_locals["outqueue"], "_wlock", None), "_semlock", None)
+    return getattr(lock, "_is_mine", None)
 
 
 def _run(args: tuple[Frame, BatchJob, str | None]) -> FrameResult:
