@@ -88,6 +88,32 @@ def run_once(argv: list[str], body: str) -> tuple[float, float, float]:
     return wall, cpu, int(done.stderr.split()[-1]) / 1024
 
 
+OWN_IMPORTS = """import time, numpy, OpenEXR, PIL.Image
+start = time.process_time()
+import lib_dazdepth.cli.main
+print(time.process_time() - start)"""
+
+
+def own_imports(repeat: int) -> float:
+    """Least CPU time, over ``repeat`` fresh processes, of importing the command line once
+    numpy, OpenEXR and Pillow are in: Daz Depth's own share of a run's start-up."""
+    root = str(Path(__file__).resolve().parent.parent.parent)
+    env = {"PYTHONPATH": root, "PATH": "/usr/bin:/bin"}
+    runs = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", OWN_IMPORTS],
+                check=True,
+                env=env,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
+        for _ in range(repeat)
+    ]
+    return min(runs)
+
+
 def process(argv: list[str], body: str, repeat: int) -> tuple[float, float, float]:
     """Best wall time and CPU time of ``repeat`` fresh Python processes running ``body``
     (the least disturbed run: the machine is shared), and the peak memory in MB."""
@@ -95,17 +121,17 @@ def process(argv: list[str], body: str, repeat: int) -> tuple[float, float, floa
 
 
 def interleaved(
-    jobs: list[tuple[list[str], str]], repeat: int, paired: list[float] | None = None
+    jobs: list[tuple[list[str], str]], repeat: int, rounds: list[list[float]] | None = None
 ) -> list[tuple[float, float, float]]:
     """``process`` for several jobs, taking turns: each round runs every job once, so a
-    change in the machine's load falls on all of them alike. ``paired`` receives each
-    round's CPU time of the first job over the second's."""
+    change in the machine's load falls on all of them alike. ``rounds`` receives each
+    round's CPU times, one per job."""
     runs: list[list[tuple[float, float, float]]] = [[] for _ in jobs]
     for _ in range(repeat):
         for found, (argv, body) in zip(runs, jobs):
             found.append(run_once(argv, body))
-        if paired is not None:
-            paired.append(runs[0][-1][1] / runs[1][-1][1])
+        if rounds is not None:
+            rounds.append([found[-1][1] for found in runs])
     return [
         (min(r[0] for r in found), min(r[1] for r in found), max(r[2] for r in found))
         for found in runs
@@ -146,11 +172,11 @@ def whole_runs(exr: Path, normal: Path, out: Path, repeat: int) -> None:
         (["x", str(exr), "--out", str(out)], RUN_CLI),
         (["x", str(exr), str(out / "floor.png")], floor),
         (["x"], "import numpy, OpenEXR, PIL.Image"),
-        (["x"], "import numpy, OpenEXR, PIL.Image, lib_dazdepth.cli.main"),
     ]
-    ratios: list[float] = []
-    found = interleaved(jobs, repeat, ratios)
-    (wall, cpu, peak), (f_wall, f_cpu, f_peak), (i_wall, i_cpu, _), (_, o_cpu, _) = found
+    rounds: list[list[float]] = []
+    found = interleaved(jobs, repeat, rounds)
+    ratios = [cpus[0] / cpus[1] for cpus in rounds]
+    (wall, cpu, peak), (f_wall, f_cpu, f_peak), (i_wall, i_cpu, _) = found
     print(row("whole CLI run, fresh process", f"{ms(wall)}   cpu {ms(cpu)}   peak {peak:.0f} MB"))
     print(
         row(
@@ -161,7 +187,8 @@ def whole_runs(exr: Path, normal: Path, out: Path, repeat: int) -> None:
     print(row("  whole run / floor", f"{wall / f_wall:9.2f}x      cpu {cpu / f_cpu:9.2f}x"))
     print(row("  ... cpu, median of the rounds' ratios", f"{statistics.median(ratios):9.2f}x"))
     print(row("  of which Python + numpy/OpenEXR/Pillow", f"{ms(i_wall)}   cpu {ms(i_cpu)}"))
-    print(row("  of which Daz Depth's own imports", f"{'':12}   cpu {ms(o_cpu - i_cpu)}"))
+    imports = own_imports(repeat)
+    print(row("  of which Daz Depth's own imports", f"{'':12}   cpu {ms(imports)}"))
     n_wall, _, n_peak = process(["x", str(normal), "--out", str(out)], RUN_CLI, repeat)
     print(row("whole CLI run, Normal canvas", f"{ms(n_wall)}   peak {n_peak:.0f} MB"))
 
