@@ -26,8 +26,9 @@
         ['Greys', 'How many different grey levels the split\'s pixels really use'],
         ['', 'Merge a split into its neighbour'],
       ];
-      const table = h('table', { class: 'dd-table' },
-        h('thead', null, h('tr', null, ...head.map(([t, tip]) => h('th', { text: t, title: tip })))), ui.tbody);
+      const heads = head.map(([t, tip]) => h('th', { text: t, title: tip }));
+      ui.depthHead = heads[1]; // says the view's unit: cm, or none for a map read without one
+      const table = h('table', { class: 'dd-table' }, h('thead', null, h('tr', null, ...heads)), ui.tbody);
       ui.total = h('span', { class: 'dd-total' });
       ui.status = h('span', { class: 'dd-status' });
       ui.auto = h('button', { type: 'button', class: 'dd-auto', text: 'Auto splits', title: 'Find the depth clusters, split between them and share the levels out (nearest get the most)', onclick: () => send([{ op: 'auto' }]) });
@@ -87,7 +88,10 @@
     }
 
     function update(S) {
-      const v = st.view;
+      const v = st.view, unit = v.range && v.range.unit !== undefined ? v.range.unit : 'cm';
+      ui.depthHead.textContent = unit ? `Depth (${unit})` : 'Depth';
+      ui.depthHead.title = unit ? `The depths this split covers, near to far, in ${unit}`
+        : 'The depths this split covers, near to far, as the file stores them (no unit)';
       while (ui.rows.length < S.length) { const r = makeRow(ui.rows.length); ui.rows.push(r); ui.tbody.append(r.tr); }
       while (ui.rows.length > S.length) ui.rows.pop().tr.remove();
       S.forEach((s, k) => {

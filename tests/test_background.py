@@ -72,3 +72,18 @@ def test_an_all_background_image_is_refused_with_the_reason() -> None:
 def test_bad_settings_are_refused(threshold) -> None:
     with pytest.raises(ValueError, match="threshold"):
         BackgroundSettings(threshold=threshold)
+
+
+@pytest.mark.parametrize(("far", "mix"), [(950.0, True), (1000.0, False)])
+def test_the_farthest_depth_away_from_background_counts_rows_read_once(far, mix) -> None:
+    """4096 wide, so the scan reads 64 rows at a time and keeps each whole valid block's
+    max: the reference for edge mixes takes them from there. A pixel at 1100 beside a
+    band of no hit is a mix when every depth away from it is at most 950 (1100 > 950 *
+    1.1), not when a pixel far below it, in a block the scan read whole, is at 1000."""
+    depth = np.full((300, 4096), 500.0, dtype=np.float32)
+    depth[100:104] = 1e10  # no hit
+    depth[104, 2000] = 1100.0  # beside it
+    depth[290, 7] = far  # the farthest away from the band, rows 256-299 a whole block
+    valid, report = classify_background(depth)
+    assert report.edge_mixes == int(mix) and valid[104, 2000] is np.bool_(not mix)
+    assert report.too_far == 4 * 4096

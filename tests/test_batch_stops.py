@@ -74,8 +74,12 @@ def test_ctrl_c_with_two_jobs_prints_one_line_and_no_traceback(tmp_path: Path, d
     if process.returncode == 0:  # it finished first
         assert messages == [] and len(written) == 40
         return
-    if process.returncode == -signal.SIGINT:  # as Python exited: its handler was gone
-        assert messages == [] and len(written) == 40, err
+    if process.returncode == -signal.SIGINT:
+        # Killed by the signal itself: before Python set up its handler, or once it had
+        # restored the default one while shutting down (the work done, or the one line
+        # already written). Measured on integration as on this branch: 6 runs in 42.
+        assert messages in ([], ["interrupted"]), err
+        assert leftovers(tmp_path) == []
         return
     assert process.returncode == 130
     assert len(messages) == 1 and messages[0].startswith("interrupted"), err

@@ -34,7 +34,18 @@ def mapped_grey(depth, splits: SplitSet, valid=None) -> np.ndarray:
     only_grey = map_depth(depth, valid, plan, want_fine=False, want_grey=True)
     assert only_grey.fine is None and only_grey.split is None
     np.testing.assert_array_equal(only_grey.grey, grey8(direct.fine))
+    assert_known_range_maps_alike(depth, valid, plan, grey8(direct.fine))
     return grey8(direct.fine)
+
+
+def assert_known_range_maps_alike(depth, valid, plan: MappingPlan, expected) -> None:
+    """Told the valid range (as DepthMap knows it), the grey path gives the same greys,
+    whether the splits cover that range (no clamping pass) or not."""
+    if not valid.any():
+        return
+    known = (float(depth[valid].min()), float(depth[valid].max()))
+    grey = map_depth(depth, valid, plan, want_fine=False, want_grey=True, valid_range=known)
+    np.testing.assert_array_equal(grey.grey, expected)
 
 
 def test_one_split_spreads_256_levels_linearly_near_white_far_black() -> None:
@@ -42,6 +53,19 @@ def test_one_split_spreads_256_levels_linearly_near_white_far_black() -> None:
     splits = SplitSet.default(100, 199.99)  # [100, 200)
     # level = floor((d - 100) / 100 * 256); grey = 255 - level
     assert mapped_grey(depth, splits).tolist() == [[255, 191, 127, 63, 0]]
+
+
+def test_a_depth_rounding_onto_its_splits_end_keeps_the_last_level() -> None:
+    """1000 (a float32) just below the end 1000.0000000000001: (1000 - start) / span rounds
+    to exactly 1 for this start, so t * L is L and must be clamped to level L - 1 (grey 0),
+    on every path: the plan knows its ends do not all stay below L."""
+    start, end = 422.84184675526313, 1000.0000000000001
+    splits = SplitSet.from_bounds([start, end], [256])
+    assert not MappingPlan.from_splits(splits).below_ends
+    assert MappingPlan.from_splits(SplitSet.from_bounds([400, end], [256])).below_ends
+    grey = mapped_grey([[423.0, 711.5, 1000.0]], splits)
+    # floor((d - start) / span * 256): 0.28 -> 0, 128.2 -> 128, 256 -> 255 (clamped)
+    assert grey.tolist() == [[255, 127, 0]]
 
 
 def test_each_split_uses_exactly_its_levels_disjoint_from_its_neighbours() -> None:
@@ -161,6 +185,7 @@ def test_both_drivers_agree_and_levels_stay_in_their_split(depth, spec, compress
     np.testing.assert_array_equal(direct.split, indexed.split)
     only_grey = map_depth(depth, valid, plan, want_fine=False, want_grey=True)
     np.testing.assert_array_equal(only_grey.grey, grey8(direct.fine))
+    assert_known_range_maps_alike(depth, valid, plan, grey8(direct.fine))
     level = direct.fine >> 8
     offsets = np.array(splits.offsets)
     for i, split in enumerate(splits.splits):

@@ -85,10 +85,12 @@ def test_the_spawn_run_uses_spawn_here_and_in_every_child() -> None:
 
 
 def test_batch_workers_start_without_posix_signals(tmp_path: Path, monkeypatch) -> None:
-    """Windows has SIGINT and SIGTERM but no SIGHUP, SIGKILL handlers or fork: the worker
-    set-up uses only the two."""
+    """Windows has SIGINT and SIGTERM but no SIGALRM, interval timers, SIGHUP, SIGKILL
+    handlers or fork: the worker set-up uses only the two."""
     from lib_dazdepth.cli import batch
 
+    for name in ("setitimer", "ITIMER_REAL", "SIGALRM"):
+        monkeypatch.delattr(batch.signal, name, raising=False)
     installed = {}
     monkeypatch.setattr(batch.signal, "signal", lambda sig, handler: installed.update({sig: 1}))
     batch._worker_start()
@@ -99,7 +101,8 @@ def test_batch_workers_start_and_run_without_signal_masks(monkeypatch) -> None:
     """Windows' signal module has no pthread_sigmask: the pool starts and maps without it."""
     from lib_dazdepth.cli import batch
 
-    monkeypatch.delattr(batch.signal, "pthread_sigmask")
+    for name in ("pthread_sigmask", "setitimer", "ITIMER_REAL", "SIGALRM"):
+        monkeypatch.delattr(batch.signal, name)
     assert sorted(batch.stream(abs, [-3, -1, -2], jobs=2)) == [1, 2, 3]
 
 

@@ -102,16 +102,36 @@ def _worker_start(stop=None) -> None:
     # worker finishes the frame under way and begins no other. terminate() (a second
     # Ctrl-C, or an error in the parent) arrives as SIGTERM, turned into SystemExit: a
     # frame being written removes its temporary files on the way out, and a worker
-    # leaving by SystemExit prints no traceback.
+    # leaving by SystemExit prints no traceback. Not while the worker holds the lock of
+    # the pool's result queue, though: a worker leaving then leaves it locked, and
+    # terminate() waits on it for ever (seen once frames took 25 ms). Then the worker
+    # finishes sending its result and stops 5 ms later.
     _Worker.stop = stop
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):  # POSIX; Windows has no signal masks
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    sending = _result_lock_held()
+    can_wait = hasattr(signal, "setitimer")  # POSIX; Windows has no interval timers
 
     def stop_now(signum, frame):
+        if can_wait and sending is not None and sending():
+            signal.setitimer(signal.ITIMER_REAL, 0.005)  # SIGALRM: stop again
+            return
         raise SystemExit(130)
 
     signal.signal(signal.SIGTERM, stop_now)
+    if can_wait:
+        signal.signal(signal.SIGALRM, stop_now)
+
+
+def _result_lock_held() -> Callable[[], bool] | None:
+    """Whether this worker holds its pool's result-queue lock: multiprocessing's pool
+    worker calls the initializer with the queue as ``outqueue``; None when not found."""
+    frame = sys._getframe(1)
+    while frame is not None and "outqueue" not in frame.f_locals:
+        frame = frame.f_back
+    lock = getattr(getattr(frame and frame.f_locals["outqueue"], "_wlock", None), "_semlock", None)
+    return getattr(lock, "_is_mine", None)
 
 
 def _unless_stopped(function: Callable, item):

@@ -29,12 +29,12 @@ from ..engine.depthmap import load_depth_map
 from ..engine.exr import read_depth
 from ..engine.index import DepthIndex
 from ..engine.mapping import MappingPlan, grey8, map_depth
-from ..engine.maps import MapOptions, depth_outputs
+from ..engine.maps import MapOptions, depth_outputs, map_for
 from ..engine.outputs import write_outputs
 from ..engine.presets import dumps
 from ..engine.sample import write_sample
 from ..engine.splits import SplitSet
-from .bench_io import bench_io, best_of, sample_generator
+from .bench_io import bench_io, best_cpu, best_of, ms, row, sample_generator
 from .bench_startup import PACKAGE, bench_startup, environment
 
 PURE_PYTHON_PIXELS = 200_000
@@ -81,6 +81,10 @@ def bench_size(size: int, folder: Path, repeat: int) -> None:
     read = best_of(repeat, lambda: read_depth(exr))
     load = best_of(repeat, lambda: load_depth_map(exr))
     mapping = best_of(repeat, lambda: depth_outputs(depth_map, splits, MapOptions(), out / "x"))
+    default = SplitSet.default(depth_map.min, depth_map.max)
+    grey_cpu = best_cpu(
+        repeat, lambda: map_for(depth_map, default, False, want_fine=False, want_grey=True)
+    )
     outputs = depth_outputs(depth_map, splits, MapOptions(), out / "x")
     write = best_of(repeat, lambda: write_outputs(outputs))
     grey = outputs[-1].image
@@ -97,6 +101,7 @@ def bench_size(size: int, folder: Path, repeat: int) -> None:
         line("read + background classification", load, None, f"   (+{(load - read) * 1000:.1f} ms)")
     )
     print(line("map + render the depth PNG's pixels", mapping))
+    print(row("map a plain run's grey pixels (one split)", f"{'':12}   cpu {ms(grey_cpu)}"))
     print(line("write outputs (PNG, atomic)", write))
     bench_io(paths, grey, folder, size, repeat)
     print(

@@ -6,8 +6,9 @@ Every figure has its baseline measured in the same run:
 - the whole run against a process that only reads the EXR and writes a PNG (the floor,
   decoding with the same OpenEXR thread count as Daz Depth's reader);
 - peak memory of reading a depth EXR with 8 more float channels against the plain one,
-  and of reading the Normal canvas as one interleaved array against decoding every
-  channel and stacking them (the reader before);
+  of reading depth from part 1 of a multipart EXR whose part 0 holds 8 float channels
+  against the plain one, and of reading the Normal canvas as one interleaved array
+  against decoding every channel and stacking them (the reader before);
 - PNG writing (the Up filter and zlib) against Pillow's, in time and in file size;
 - the streamed sample generator: its time and peak memory at the size.
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -75,23 +77,77 @@ SAMPLE = (
 )
 
 
-def process(argv: list[str], body: str, repeat: int) -> tuple[float, float, float]:
-    """Best wall time and CPU time (user + system) of ``repeat`` fresh Python processes
-    running ``body`` (the least disturbed run: the machine is shared), and the peak memory
-    in MB."""
-    walls, cpus, peak = [], [], 0.0
+def run_once(argv: list[str], body: str) -> tuple[float, float, float]:
+    """Wall time and CPU time (user + system) of one fresh Python process running
+    ``body``, and its peak memory in MB."""
     script = MEASURED.format(argv=argv, body=body)
     env = environment(PACKAGE.parent)  # the folder holding lib_dazdepth
-    for _ in range(repeat):
-        before = children_cpu()
-        start = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-c", script], check=True, capture_output=True, text=True, env=env
+    before = children_cpu()
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", script], check=True, capture_output=True, text=True, env=env
+    )
+    wall = time.perf_counter() - start
+    return wall, children_cpu() - before, int(done.stderr.split()[-1]) / 1024
+
+
+OWN_IMPORTS = """import time, numpy, OpenEXR, PIL.Image
+start = time.process_time()
+import lib_dazdepth.cli.main
+print(time.process_time() - start)"""
+
+
+def own_imports(repeat: int) -> float:
+    """Least CPU time, over ``repeat`` fresh processes, of importing the command line once
+    numpy, OpenEXR and Pillow are in: Daz Depth's own share of a run's start-up."""
+    env = environment(PACKAGE.parent)
+    runs = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", OWN_IMPORTS],
+                check=True,
+                env=env,
+                capture_output=True,
+                text=True,
+            ).stdout
         )
-        walls.append(time.perf_counter() - start)
-        cpus.append(children_cpu() - before)
-        peak = max(peak, int(done.stderr.split()[-1]) / 1024)
-    return min(walls), min(cpus), peak
+        for _ in range(repeat)
+    ]
+    return min(runs)
+
+
+def process(argv: list[str], body: str, repeat: int) -> tuple[float, float, float]:
+    """Best wall time and CPU time of ``repeat`` fresh Python processes running ``body``
+    (the least disturbed run: the machine is shared), and the peak memory in MB."""
+    return interleaved([(argv, body)], repeat)[0]
+
+
+def interleaved(
+    jobs: list[tuple[list[str], str]], repeat: int, rounds: list[list[float]] | None = None
+) -> list[tuple[float, float, float]]:
+    """``process`` for several jobs, taking turns: each round runs every job once, so a
+    change in the machine's load falls on all of them alike. ``rounds`` receives each
+    round's CPU times, one per job."""
+    runs: list[list[tuple[float, float, float]]] = [[] for _ in jobs]
+    for _ in range(repeat):
+        for found, (argv, body) in zip(runs, jobs):
+            found.append(run_once(argv, body))
+        if rounds is not None:
+            rounds.append([found[-1][1] for found in runs])
+    return [
+        (min(r[0] for r in found), min(r[1] for r in found), max(r[2] for r in found))
+        for found in runs
+    ]
+
+
+def best_cpu(repeat: int, action: Callable[[], object]) -> float:
+    """The least CPU time (user + system, every thread) of ``repeat`` runs of ``action``."""
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        action()
+        times.append(time.process_time() - start)
+    return min(times)
 
 
 def children_cpu() -> float:
@@ -124,10 +180,16 @@ def ms(seconds: float) -> str:
 
 
 def whole_runs(exr: Path, normal: Path, out: Path, repeat: int) -> None:
-    wall, cpu, peak = process(["x", str(exr), "--out", str(out)], RUN_CLI, repeat)
+    """The whole run against the floor and bare start-up, taking turns (``interleaved``)."""
     floor = FLOOR.format(level=PNG_LEVEL)
-    f_wall, f_cpu, f_peak = process(["x", str(exr), str(out / "floor.png")], floor, repeat)
-    i_wall, i_cpu, _ = process(["x"], "import numpy, OpenEXR, PIL.Image", repeat)
+    jobs = [
+        (["x", str(exr), "--out", str(out)], RUN_CLI),
+        (["x", str(exr), str(out / "floor.png")], floor),
+        (["x"], "import numpy, OpenEXR, PIL.Image"),
+    ]
+    rounds: list[list[float]] = []
+    found = interleaved(jobs, repeat, rounds)
+    (wall, cpu, peak), (f_wall, f_cpu, f_peak), (i_wall, i_cpu, _) = found
     print(row("whole CLI run, fresh process", f"{ms(wall)}   cpu {ms(cpu)}   peak {peak:.0f} MB"))
     print(
         row(
@@ -136,7 +198,12 @@ def whole_runs(exr: Path, normal: Path, out: Path, repeat: int) -> None:
         )
     )
     print(row("  whole run / floor", f"{ratio(wall, f_wall)}      cpu {ratio(cpu, f_cpu)}"))
+    if all(cpus[1] for cpus in rounds):  # CPU times are 0 where unknown (Windows)
+        ratios = [cpus[0] / cpus[1] for cpus in rounds]
+        print(row("  ... cpu, median of the rounds' ratios", f"{statistics.median(ratios):9.2f}x"))
     print(row("  of which Python + numpy/OpenEXR/Pillow", f"{ms(i_wall)}   cpu {ms(i_cpu)}"))
+    imports = own_imports(repeat)
+    print(row("  of which Daz Depth's own imports", f"{'':12}   cpu {ms(imports)}"))
     n_wall, _, n_peak = process(["x", str(normal), "--out", str(out)], RUN_CLI, repeat)
     print(row("whole CLI run, Normal canvas", f"{ms(n_wall)}   peak {n_peak:.0f} MB"))
 
@@ -150,12 +217,26 @@ def reader_memory(exr: Path, normal: Path, folder: Path, size: int) -> None:
         channels["Y"] = OpenEXR.File(str(exr), separate_channels=True).channels()["Y"].pixels
         header = {"compression": OpenEXR.ZIP_COMPRESSION, "type": OpenEXR.scanlineimage}
         OpenEXR.File(header, channels).write(str(extra))
+    parts = folder / f"later-part-{size}.exr"
+    if not parts.exists():
+        zeros = np.zeros((size, size), np.float32)
+        depth = OpenEXR.File(str(exr), separate_channels=True).channels()["Y"].pixels
+        header = {"compression": OpenEXR.ZIP_COMPRESSION, "type": OpenEXR.scanlineimage}
+        others = OpenEXR.Part(dict(header), {f"extra{k}": zeros for k in range(8)}, "extra")
+        OpenEXR.File([others, OpenEXR.Part(dict(header), {"Y": depth}, "depth")]).write(str(parts))
     _, _, plain = process(["x", str(exr)], READ_DEPTH, 1)
     _, _, more = process(["x", str(extra)], READ_DEPTH, 1)
+    _, _, later = process(["x", str(parts)], READ_DEPTH, 1)
     print(
         row(
             "read depth, 8 more float channels: peak",
             f"{more:6.0f} MB  vs {plain:.0f} MB plain: {ratio(more, plain).strip()}",
+        )
+    )
+    print(
+        row(
+            "read depth from part 1, 8 floats in part 0",
+            f"{later:6.0f} MB  vs {plain:.0f} MB plain: {later / plain:.2f}x",
         )
     )
     _, _, ours = process(["x", str(normal)], READ_NORMALS, 1)

@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import __version__
 from ..engine.background import BackgroundSettings
-from ..engine.conventions import AUTO
+from ..engine.conventions import AUTO, CM, UNITS
 from ..engine.conventions import CONVENTIONS as DEPTH_CONVENTIONS
 from ..engine.depthmap import DepthMap, load_depth_map
 from ..engine.errors import DazDepthError
@@ -31,7 +31,8 @@ from ..engine.presets import load_preset
 from ..engine.splits import SplitSet
 from .arguments import positive_whole
 
-if TYPE_CHECKING:  # the region modules load when a run makes regions
+# ID canvases and region checks are imported when a run uses them: a plain run starts faster.
+if TYPE_CHECKING:
     from ..engine.ids import IdObjects
     from ..engine.render import RegionOutput
 
@@ -134,6 +135,14 @@ def convert_parser() -> argparse.ArgumentParser:
         " distance from the camera (auto: distance for *-Distance.exr, else depth)",
     )
     add(
+        "--depth-unit",
+        choices=tuple(UNITS),
+        default=CM,
+        help="what the depth canvas's numbers are in: cm (Daz), mm, m (Blender, Nuke), in,"
+        " ft, made cm on reading, so DEPTH values and presets are in cm; none: numbers"
+        " without a unit (a 0..1 map), kept as stored",
+    )
+    add(
         "--fov",
         type=positive,
         metavar="DEGREES",
@@ -225,6 +234,7 @@ class Converter:
             max_pixels=self.args.max_pixels,
             convention=self.args.depth_is,
             fov=self.args.fov,
+            unit=self.args.depth_unit,
         )
         source = depth_map.source
         if source is not None:
@@ -275,8 +285,9 @@ class Converter:
         if splits.id_regions and not self.ids and self.options.regions:
             self.say("** the preset's regions come from an ID canvas: give it with --regions-from")
         if self.ids:
-            objects = self.objects(depth_map)
             from ..engine.ids import number_objects
+
+            objects = self.objects(depth_map)
 
             table = number_objects(objects, depth_map, dict(splits.id_regions))
             splits = splits.with_id_regions(table)
@@ -303,6 +314,8 @@ class Converter:
 
     def report_regions(self, regions: RegionOutput) -> None:
         """Region -> colour -> BREAK section -> label, the template and the warnings."""
+        from ..engine.region_checks import region_warnings
+
         plan = regions.plan
         for row in plan.rows():
             self.say(
@@ -312,7 +325,6 @@ class Converter:
         template = plan.template()
         if len(plan):
             self.say(f"** Regional Prompter template: {' '.join(template.split())}")
-        from ..engine.region_checks import region_warnings
 
         for line in region_warnings(plan, regions.image, template):
             self.say(f"** warning: {line}")

@@ -111,7 +111,7 @@ def build_view(
                 ("ids", ws.objects is not None),
             )
         },
-        "range": {"min": dm.min, "max": dm.max},
+        "range": {"min": dm.min, "max": dm.max, "unit": dm.unit},
         "background": {
             "count": dm.background.total,
             "share": round(dm.background.total / dm.depth.size * 100, 2),

@@ -22,6 +22,7 @@ class BackgroundSettings:
     threshold: float = 1e9
     edge_tolerance: float | None = 0.1  # relative; None keeps every edge pixel
     repair_edges: bool = False  # give mostly-covered silhouette pixels their object's depth
+    zero_is_depth: bool = False  # a map without a unit (0..1): 0 is the nearest, not no hit
 
     def __post_init__(self) -> None:
         if not (self.threshold > 0 and np.isfinite(self.threshold)):
@@ -98,7 +99,7 @@ def classify_background(
 def classify(depth: np.ndarray, settings: BackgroundSettings | None = None) -> Classified:
     """Background, and the range of the rest, in one pass over the image."""
     settings = settings or BackgroundSettings()
-    scan = _scan(depth, settings.threshold)
+    scan = _scan(depth, settings.threshold, settings.zero_is_depth)
     if not scan.bad_rows.any():
         return Classified(scan.valid, BackgroundReport(), scan.nearest, scan.farthest)
     box = _box(scan.bad_rows, scan.bad_cols, EDGE_RADIUS)  # all background is in here
@@ -106,11 +107,12 @@ def classify(depth: np.ndarray, settings: BackgroundSettings | None = None) -> C
     rejected = depth[box][~valid[box]]
     finite = np.isfinite(rejected)
     non_finite = int(rejected.size - np.count_nonzero(finite))
-    non_positive = int(np.count_nonzero(rejected[finite] <= 0))
+    negative = rejected[finite] < 0 if settings.zero_is_depth else rejected[finite] <= 0
+    non_positive = int(np.count_nonzero(negative))
     too_far = int(rejected.size) - non_finite - non_positive
     edge_mixes, farthest = 0, scan.farthest
     if settings.edge_tolerance is not None:
-        edge_mixes = clear_edge_mixes(depth, valid, box, settings.edge_tolerance)
+        edge_mixes = clear_edge_mixes(depth, valid, box, settings.edge_tolerance, scan.whole)
         if edge_mixes:
             farthest = float(depth.max(where=valid, initial=-np.inf))
     report = BackgroundReport(non_finite, non_positive, too_far, edge_mixes)
@@ -124,10 +126,12 @@ class _Scan:
     farthest: float
     bad_rows: np.ndarray  # (H,) rows holding background
     bad_cols: np.ndarray  # (W,)
+    whole: tuple[tuple[int, int, float], ...] = ()  # (first row, end, max) of valid blocks
 
 
-def _scan(depth: np.ndarray, threshold: float) -> _Scan:
-    """``0 < depth <= threshold`` (False for NaN and inf) and the valid range, block by
+def _scan(depth: np.ndarray, threshold: float, zero_is_depth: bool = False) -> _Scan:
+    """``0 < depth <= threshold`` (``0 <=`` with ``zero_is_depth``; False for NaN and inf)
+    and the valid range, block by
     block: no full-size temporary (first touches of fresh memory are slow) and a single
     read of the depths."""
     height, width = depth.shape
@@ -137,33 +141,42 @@ def _scan(depth: np.ndarray, threshold: float) -> _Scan:
     nearest, farthest = np.inf, -np.inf
     rows = max(1, (1 << 18) // max(1, width))
     scratch = np.empty((rows, width), dtype=bool)
+    whole: list[tuple[int, int, float]] = []
     with np.errstate(invalid="ignore"):
         for top in range(0, height, rows):
             block = depth[top : top + rows]
             out = valid[top : top + rows]
-            np.greater(block, 0, out=out)
+            (np.greater_equal if zero_is_depth else np.greater)(block, 0, out=out)
             near = scratch[: block.shape[0]]
             np.less_equal(block, threshold, out=near)
             out &= near
             full_rows = out.all(axis=1)
             if full_rows.all():  # the common case: plain reductions are much faster
                 nearest = min(nearest, float(block.min()))
-                farthest = max(farthest, float(block.max()))
+                block_max = float(block.max())
+                farthest = max(farthest, block_max)
+                whole.append((top, top + block.shape[0], block_max))
                 continue
             bad_rows[top : top + rows] = ~full_rows
             bad_cols |= ~out.all(axis=0)
             nearest = min(nearest, float(block.min(where=out, initial=np.inf)))
             farthest = max(farthest, float(block.max(where=out, initial=-np.inf)))
-    return _Scan(valid, nearest, farthest, bad_rows, bad_cols)
+    return _Scan(valid, nearest, farthest, bad_rows, bad_cols, tuple(whole))
 
 
 def clear_edge_mixes(
-    depth: np.ndarray, valid: np.ndarray, box: tuple[slice, slice], tolerance: float
+    depth: np.ndarray,
+    valid: np.ndarray,
+    box: tuple[slice, slice],
+    tolerance: float,
+    whole: tuple[tuple[int, int, float], ...] = (),
 ) -> int:
     """Mark filtered no-hit mixes invalid in ``valid``; return how many there were.
 
     They are valid pixels within EDGE_RADIUS of background that lie more than
-    ``tolerance`` beyond every pixel farther from it. ``box`` holds all background.
+    ``tolerance`` beyond every pixel farther from it. ``box`` holds all background;
+    ``whole``: the maxima of blocks of rows known to be all valid (the scan's), so the
+    rows above and below the box need no second pass.
     """
     box_valid = valid[box]
     near = dilate(~box_valid, EDGE_RADIUS)
@@ -174,12 +187,32 @@ def clear_edge_mixes(
     farthest = box_depth.max(where=box_valid & ~near, initial=-np.inf)
     for slab in _outside(box, valid.shape):
         if depth[slab].size:  # outside the box every pixel is valid: a plain max
-            farthest = max(farthest, float(depth[slab].max()))
+            farthest = max(farthest, _slab_max(depth, slab, whole))
     if not np.isfinite(farthest):
         return 0  # nothing but edges: no reference to judge them by
     mixes = edge & (box_depth > farthest * (1.0 + tolerance))
     valid[box] &= ~mixes
     return int(np.count_nonzero(mixes))
+
+
+def _slab_max(
+    depth: np.ndarray, slab: tuple[slice, slice], whole: tuple[tuple[int, int, float], ...]
+) -> float:
+    """The max of ``depth[slab]`` (all valid), taking the known maxima of ``whole`` blocks
+    of rows that lie inside a slab of whole rows instead of reading them again."""
+    rows, cols = slab
+    if cols != slice(None):
+        return float(depth[slab].max())
+    start, stop, _ = rows.indices(depth.shape[0])
+    best, at = -np.inf, start
+    for top, end, value in whole:
+        if top >= at and end <= stop:
+            if top > at:
+                best = max(best, float(depth[at:top].max()))
+            best, at = max(best, value), end
+    if at < stop:
+        best = max(best, float(depth[at:stop].max()))
+    return best
 
 
 def _box(bad_rows: np.ndarray, bad_cols: np.ndarray, margin: int) -> tuple[slice, slice]:

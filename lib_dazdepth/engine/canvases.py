@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from .background import BackgroundSettings
-from .conventions import AUTO
+from .conventions import AUTO, CM
 from .depthmap import DepthMap, load_depth_map
 from .errors import DazDepthError, InputError
 from .exr import DEFAULT_MAX_PIXELS, ExrImage, channel_choices, read_rgb
@@ -200,11 +200,13 @@ def read_extra(
 @dataclass(frozen=True)
 class Reading:
     """How to read a canvas set: a layer per role (a label of ``layer_labels``, or BY_NAME),
-    what the depth canvas holds (``conventions``), a horizontal field of view (degrees)."""
+    what the depth canvas holds (``conventions``), a horizontal field of view (degrees),
+    the depth canvas's unit (``conventions.UNITS``)."""
 
     layers: Mapping[str, str] = field(default_factory=dict)
     convention: str = AUTO
     fov: float | None = None
+    unit: str = CM
 
 
 @dataclass(frozen=True)
@@ -257,6 +259,7 @@ def load_set(
         max_pixels=max_pixels,
         convention=reading.convention,
         fov=reading.fov,
+        unit=reading.unit,
     )
     source = depth.source
     read = [source.describe()] if source else []

@@ -6,6 +6,13 @@
   the distance times the cosine between the pixel's ray and the view axis, from the field
   of view (facts.md section 2).
 
+What the numbers are measured in is a separate choice, the unit (``UNITS``): Daz works in
+centimetres, Blender and Nuke in their scene unit (metres by default). Depth is turned into
+centimetres on reading, so splits, presets, the cut-off, the background threshold and every
+readout are in cm whatever the file's unit, and a preset fits any canvas of the scene. A
+map without a unit (``none``: 0..1, a mist pass) is kept as stored, and nothing that shows
+its numbers calls them cm.
+
 The camera comes from the header when it has the standard ``worldToCamera`` and
 ``worldToNDC`` matrices (OpenEXR's standard attributes: camera space x right, y up, z the
 viewing direction; NDC (0, 0) and (1, 1) the display window's top left and bottom right
@@ -26,6 +33,11 @@ from .exr_pixels import Window
 CONVENTIONS = ("depth", "inverse", "distance")
 AUTO = "auto"
 DESCRIPTIONS = {"depth": "planar depth", "inverse": "inverse depth (1/z)", "distance": "distance"}
+# Centimetres per stored unit; "none": no unit, numbers kept as stored.
+UNITS = {"cm": 1.0, "mm": 0.1, "m": 100.0, "in": 2.54, "ft": 30.48, "none": 1.0}
+CM = "cm"
+NO_UNIT = "none"
+_WORDS = {"mm": "millimetres", "m": "metres", "in": "inches", "ft": "feet"}
 _DISTANCE_NAME = re.compile(r"(^|[-_ .])distance$", re.IGNORECASE)
 _ROWS = 256  # rows converted at a time, to keep the per-pixel cosines small
 
@@ -119,3 +131,32 @@ def to_planar(values: np.ndarray, convention: str, camera: Camera | None, displa
         block = values[rows]
         with np.errstate(over="ignore", invalid="ignore"):
             np.multiply(block, cosines(camera, display, rows), out=block, casting="unsafe")
+
+
+def to_centimetres(values: np.ndarray, unit: str) -> None:
+    """Turn (H, W) float32 ``values`` measured in ``unit`` (a key of ``UNITS``) into cm, in
+    place: each value times ``np.float32`` of the unit's length in cm, rounded to float32
+    (for ``m``, 100: the float32 nearest the value in cm). Non-finite values stay so; a
+    value past float32's
+    range becomes inf (background). ``cm`` and ``none`` leave the values as they are.
+    Raises ValueError for another unit."""
+    if unit not in UNITS:
+        raise ValueError(f"depth unit: one of {', '.join(UNITS)}")
+    factor = UNITS[unit]
+    if factor != 1.0:
+        with np.errstate(over="ignore", invalid="ignore"):
+            np.multiply(values, np.float32(factor), out=values)
+
+
+def shown_unit(unit: str) -> str:
+    """The unit readouts give depths read in ``unit``: ``cm``, or ``""`` for none."""
+    return "" if unit == NO_UNIT else CM
+
+
+def unit_words(unit: str) -> str:
+    """How messages say the unit was read: ``""`` for cm (Daz's, as it always was)."""
+    if unit == CM:
+        return ""
+    if unit == NO_UNIT:
+        return ", without a unit (numbers as stored)"
+    return f", in {_WORDS[unit]} (×{UNITS[unit]:g} to cm)"

@@ -9,7 +9,19 @@ from pathlib import Path
 import numpy as np
 
 from .background import BackgroundReport, BackgroundSettings, classify
-from .conventions import AUTO, DESCRIPTIONS, Camera, convention_for, to_planar
+from .conventions import (
+    AUTO,
+    CM,
+    DESCRIPTIONS,
+    NO_UNIT,
+    UNITS,
+    Camera,
+    convention_for,
+    shown_unit,
+    to_centimetres,
+    to_planar,
+    unit_words,
+)
 from .edges import repair_edges
 from .errors import InputError
 from .exr import DEFAULT_MAX_PIXELS, ExrImage, Window, guess_note, read_depth, window_note
@@ -29,6 +41,7 @@ class DepthSource:
     also: tuple[str, ...] = ()  # other channels the names allow as surely: a guess was made
     others: tuple[str, ...] = ()  # every other channel the names allow
     uncovered: int = 0  # pixels of the display window without data
+    unit: str = CM  # what the file's numbers were in (conventions.UNITS); now cm, or none
 
     def notes(self, hint: str = "with --channel") -> list[str]:
         """Warnings, one line each: a guessed channel (``hint``: how to choose another),
@@ -43,7 +56,7 @@ class DepthSource:
         how = DESCRIPTIONS[self.convention]
         if self.camera:
             how += f" made planar with {self.camera}"
-        return f"depth from {self.label} ({self.pixel_type}), {how}"
+        return f"depth from {self.label} ({self.pixel_type}), {how}{unit_words(self.unit)}"
 
 
 @dataclass(frozen=True)
@@ -75,6 +88,12 @@ class DepthMap:
         if self.min >= bounds[0] and self.max < bounds[-1]:
             return 0, 0
         return outside(self.depth, self.valid, bounds)
+
+    @property
+    def unit(self) -> str:
+        """The unit of ``depth`` as readouts name it: ``cm``, or ``""`` for depth read
+        without a unit (conventions.shown_unit)."""
+        return shown_unit(self.source.unit) if self.source is not None else CM
 
     @property
     def range(self) -> tuple[float, float]:
@@ -128,13 +147,17 @@ def from_array(
     return DepthMap(path, depth, valid, report, channel, found.nearest, found.farthest, source)
 
 
+class NoCamera(InputError):
+    """A distance canvas whose header has no camera, read without a field of view."""
+
+
 def camera_for(image: ExrImage, fov: float | None) -> tuple[Camera, str]:
     """The camera for turning distance into depth: the header's, else the given field of
-    view; InputError when there is neither."""
+    view; NoCamera (an InputError) when there is neither."""
     if image.to_ndc is not None:
         return Camera(to_ndc=image.to_ndc), "the header's camera"
     if fov is None:
-        raise InputError(
+        raise NoCamera(
             image.path,
             "holds distance from the camera, not planar depth: give the camera's horizontal"
             " field of view (--fov DEGREES), the file has no camera matrices",
@@ -154,11 +177,16 @@ def load_depth_map(
     max_pixels: int = DEFAULT_MAX_PIXELS,
     convention: str = AUTO,
     fov: float | None = None,
+    unit: str = CM,
 ) -> DepthMap:
-    """Read a depth canvas (``exr.read_depth``) as planar depth: ``convention`` says what
-    its numbers are (``conventions.py``; ``auto`` goes by the name: ``*-Distance.exr`` is
-    distance), ``fov`` the horizontal field of view in degrees when a distance canvas's
-    header has no camera. Raises InputError."""
+    """Read a depth canvas (``exr.read_depth``) as planar depth in cm: ``convention`` says
+    what its numbers are (``conventions.py``; ``auto`` goes by the name: ``*-Distance.exr``
+    is distance), ``fov`` the horizontal field of view in degrees when a distance canvas's
+    header has no camera, ``unit`` what they are measured in (``conventions.UNITS``: cm,
+    mm, m, in, ft, or none: kept as stored, and 0 is a depth, not no hit, unless the
+    canvas holds inverse depth). Raises InputError."""
+    if unit not in UNITS:
+        raise InputError(path, f"depth unit {unit!r}: one of {', '.join(UNITS)}")
     image = read_depth(path, channel=channel, part=part, max_pixels=max_pixels)
     try:
         kind = convention_for(path, convention)
@@ -166,6 +194,9 @@ def load_depth_map(
         raise InputError(path, str(error)) from None
     camera, how = camera_for(image, fov) if kind == "distance" else (None, "")
     to_planar(image.values, kind, camera, image.display)
+    to_centimetres(image.values, unit)
+    if unit == NO_UNIT and kind != "inverse":  # 0 in a 0..1 map is the nearest depth
+        settings = dataclasses.replace(settings or BackgroundSettings(), zero_is_depth=True)
     source = DepthSource(
         image.label or image.channel,
         image.pixel_type,
@@ -176,5 +207,6 @@ def load_depth_map(
         image.also,
         image.others,
         image.uncovered(),
+        unit,
     )
     return from_array(image.values, str(path), settings, image.channel, source, image.uncovered())

@@ -28,7 +28,8 @@ from .layers import Candidate, PartChannels
 
 DEFAULT_MAX_PIXELS = 8192 * 8192
 EXR_MAGIC = b"\x76\x2f\x31\x01"
-# Decoding another part than the first decodes every channel of every part: cap the total.
+# Decoding through OpenEXR.File (without the package's InputFile, or legacy=False) decodes
+# every channel of every part: cap the total.
 SAMPLES_PER_PIXEL_BUDGET = 8
 FLAGS = {"depth": "--channel", "normal": "--normal-channel", "beauty": "--beauty-channel"}
 
@@ -310,7 +311,7 @@ def _read(
             raise InputError(
                 spath, f"channel {name} is subsampled ({xs}x{ys}); subsampled channels unsupported"
             )
-    if found.part != 0 or not legacy or not hasattr(OpenEXR, "InputFile"):
+    if not legacy or not hasattr(OpenEXR, "InputFile"):
         _check_budget(spath, parts, max_pixels)
     whole = len(parts) == 1 and set(found.channels) == set(info.channels) and legacy
     request = Request(

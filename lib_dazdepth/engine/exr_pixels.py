@@ -4,12 +4,14 @@ The image is the display window (facts.md section 2): data at its offset in it, 
 data window does not cover get ``fill``, data outside it is dropped. Only the chosen
 channels are decoded, strip by strip straight into the result (one interleaved (H, W, 3)
 array for a triple): the ``OpenEXR`` package's ``InputFile`` reads the first part's named
-channels and scanlines. Other parts, or a package without ``InputFile`` (deprecated
-there), go through ``OpenEXR.File``, which decodes every channel of every part.
+channels and scanlines, and another part's once it is copied, undecoded, to a one-part
+file of its own (``exr_part``). A package without ``InputFile`` (deprecated there) goes
+through ``OpenEXR.File``, which decodes every channel of every part.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from collections.abc import Sequence
@@ -19,6 +21,7 @@ import numpy as np
 import OpenEXR
 
 from .errors import InputError
+from .exr_part import part_as_file
 
 STRIP_ROWS = 256  # a multiple of every scanline compression's chunk (1, 16, 32, 256 lines)
 # The InputFile header's pixel type numbers (Imath.PixelType): UINT, HALF, FLOAT.
@@ -122,6 +125,12 @@ def decode(request: Request, fill: float, legacy: bool = True) -> tuple[np.ndarr
     out = np.full(shape, fill, dtype=np.float32)
     if legacy and request.part == 0 and hasattr(OpenEXR, "InputFile"):
         types = _read_strips(request, out)
+    elif legacy and hasattr(OpenEXR, "InputFile"):
+        with part_as_file(request.path, request.part) as single:
+            try:
+                types = _read_strips(dataclasses.replace(request, path=single, part=0), out)
+            except InputError as error:
+                raise InputError(request.path, error.problem) from None
     else:
         types = _read_whole(request, out)
     kinds = [KIND[t] for t in types]

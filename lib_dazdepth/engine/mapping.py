@@ -86,8 +86,39 @@ class MappingPlan:
         return np.maximum(self.levels, 1).astype(np.float64)
 
     @cached_property
-    def grey_base(self) -> np.ndarray:
-        return np.where(self.levels > 0, self.offsets, MAX_LEVELS).astype(np.float64)
+    def grey_top(self) -> np.ndarray:
+        """Grey of each split's first level, uint8: 255 - offset; 0 for 0-level splits."""
+        return np.where(self.levels > 0, 255 - self.offsets, 0).astype(np.uint8)
+
+    @cached_property
+    def grey_last(self) -> np.ndarray:
+        """Each split's last level from its start, uint16: levels - 1; 0 for none."""
+        return (np.maximum(self.levels, 1) - 1).astype(np.uint16)
+
+    @cached_property
+    def grey_scale(self) -> np.ndarray | None:
+        """``span / levels`` per split when every split's levels are a power of two (256 by
+        default): then ``t / span * L`` is exactly ``t / (span / L)``, one pass less
+        (scaling by a power of two commutes with rounding); else None."""
+        steps = self.grey_steps.astype(np.int64)
+        if np.any(steps & (steps - 1)) or self.inverse.any():
+            return None
+        return self.span / self.grey_steps
+
+    @cached_property
+    def below_ends(self) -> bool:
+        """Whether the greatest float32 depth below each split's end still gets a level
+        below L there (t * L < L): then no depth inside a split needs clamping to its last
+        level. Levels only grow with depth (each step is a monotone, correctly rounded
+        operation), so that depth is the one to try."""
+        ends = self.bounds[1:]
+        below = ends.astype(np.float32)
+        below = np.where(below >= ends, np.nextafter(below, np.float32(-np.inf)), below)
+        below = below.astype(np.float64)
+        holds = below >= self.bounds[:-1]  # the split holds any float32 at all
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            scaled = _grey_scaled(below.copy(), self, np.arange(self.count))
+        return bool(np.all(~holds | (scaled < self.grey_steps)))
 
     @cached_property
     def near(self) -> np.ndarray:
@@ -224,18 +255,30 @@ def _table(values: np.ndarray, idx: np.ndarray | None):
     return values[idx]
 
 
-def _map_chunk(x32, good, plan: MappingPlan, fine_out, split_out, grey_out) -> None:
-    x = x32.astype(np.float64)
+def _grey_scaled(x: np.ndarray, plan: MappingPlan, idx) -> np.ndarray:
+    """t * L for float64 depths ``x`` (reused) in splits ``idx`` (None: the one split)."""
+    scale = plan.grey_scale
+    if scale is not None:  # linear, levels a power of two: (x - start) / (span / L)
+        x -= _table(plan.near, idx)
+        x /= _table(scale, idx)
+        return x
+    x = curve_position(x, _table(plan.near, idx), _table(plan.span, idx), _table(plan.inverse, idx))
+    x *= _table(plan.grey_steps, idx)
+    return x
+
+
+def _map_chunk(x, good, plan: MappingPlan, fine_out, split_out, grey_out, inside) -> None:
+    """Map float64 depths ``x`` (reused) into the given outputs; ``good``: valid."""
     idx = split_index(x, plan.inner) if plan.count > 1 else None
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         # Background values (NaN, inf, huge) give nonsense here; they are set black below.
-        t = curve_position(
-            x, _table(plan.near, idx), _table(plan.span, idx), _table(plan.inverse, idx)
-        )
         if fine_out is None and grey_out is not None:
-            _grey_levels(t, _table(plan.grey_steps, idx), _table(plan.grey_base, idx), grey_out)
-            np.putmask(grey_out, ~good, 0)
+            _grey_levels(_grey_scaled(x, plan, idx), plan, idx, grey_out, inside)
+            np.multiply(grey_out, good.view(np.uint8), out=grey_out)
         else:
+            t = curve_position(
+                x, _table(plan.near, idx), _table(plan.span, idx), _table(plan.inverse, idx)
+            )
             fine_levels(t, _table(plan.steps, idx), _table(plan.base, idx), out=fine_out)
             np.putmask(fine_out, ~good, BLACK)
             if grey_out is not None:
@@ -244,16 +287,26 @@ def _map_chunk(x32, good, plan: MappingPlan, fine_out, split_out, grey_out) -> N
         split_out[...] = np.where(good, 0 if idx is None else idx, np.int16(-1))
 
 
-def _grey_levels(t: np.ndarray, levels, base, out: np.ndarray) -> None:
-    """8-bit grey straight from ``t``, equal to ``grey8(fine_levels(...))``: scaling by
-    256 commutes with rounding, so floor(t * L) is the fine level's top byte."""
-    t *= levels
-    np.floor(t, out=t)
-    np.clip(t, 0.0, np.subtract(levels, 1.0), out=t)
-    t += base
-    np.subtract(255.0, t, out=t)
-    np.maximum(t, 0.0, out=t)  # level 256 (black) gives -1
-    out[...] = t
+def _grey_levels(scaled: np.ndarray, plan: MappingPlan, idx, out: np.ndarray, inside) -> None:
+    """8-bit grey from ``scaled`` = t * L (reused), equal to ``grey8(fine_levels(...))``:
+    scaling by 256 commutes with rounding, so floor(t * L) is the fine level's top byte.
+    The level in its split is min(floor(t * L), L - 1), clipped at 0; the grey is the
+    split's top grey minus it. Truncating a clipped value is its floor. ``inside``: every
+    valid pixel lies in the splits' range, so its t * L lies in [0, L] (L only by rounding
+    at a split's end, and not even that when ``plan.below_ends``): then a cast (and an
+    integer minimum) do what the float clip does. Background pixels get nonsense here."""
+    top = _table(plan.grey_top, idx)
+    if inside and plan.below_ends:
+        np.copyto(out, scaled, casting="unsafe")  # levels 0 to L - 1: bytes
+        np.subtract(top, out, out=out)
+        return
+    last = _table(plan.grey_last, idx)
+    if not inside:
+        np.clip(scaled, 0.0, last, out=scaled)
+    level = scaled.astype(np.uint16)
+    if inside:
+        np.minimum(level, last, out=level)
+    np.subtract(top, level, out=out, casting="unsafe")
 
 
 def map_depth(
@@ -263,9 +316,12 @@ def map_depth(
     want_split: bool = False,
     want_fine: bool = True,
     want_grey: bool = False,
+    valid_range: tuple[float, float] | None = None,
 ) -> Mapped:
     """Map a whole image in chunks, on every core. Only what is asked for is kept whole:
-    large temporaries are slow to allocate (first touch), chunks are reused."""
+    large temporaries are slow to allocate (first touch), chunks are reused.
+    ``valid_range``: the nearest and farthest valid depth when known (DepthMap.range),
+    which lets a setup covering them skip the clamping of depths outside the splits."""
     flat, ok = depth.reshape(-1), valid.reshape(-1)
     has_rank = "rank" in plan.curves
     keep_fine = want_fine or has_rank  # ranks need the whole image before grey
@@ -273,14 +329,27 @@ def map_depth(
     split = np.empty(flat.size, dtype=np.int16) if (want_split or has_rank) else None
     grey = np.empty(flat.size, dtype=np.uint8) if (want_grey and not has_rank) else None
 
+    inside = valid_range is not None and bool(
+        plan.bounds[0] <= valid_range[0] and valid_range[1] < plan.bounds[-1]
+    )
+
+    scratch = threading.local()  # a chunk's float64 depths, one buffer per thread
+
     def run(part: slice) -> None:
+        depths = flat[part]
+        buffer = getattr(scratch, "x", None)
+        if buffer is None:
+            buffer = scratch.x = np.empty(min(CHUNK, flat.size), dtype=np.float64)
+        x = buffer[: depths.size]
+        np.copyto(x, depths)
         _map_chunk(
-            flat[part],
+            x,
             ok[part],
             plan,
             None if fine is None else fine[part],
             None if split is None else split[part],
             None if grey is None else grey[part],
+            inside,
         )
 
     in_parallel(run, [slice(a, a + CHUNK) for a in range(0, flat.size, CHUNK)])

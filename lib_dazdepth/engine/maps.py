@@ -11,16 +11,17 @@ import numpy as np
 
 from .depthmap import DepthMap
 from .mapping import Mapped, MappingPlan, map_depth
-from .normals import NormalSettings, encode_normals
 from .outputs import PNG_LEVEL, SETUP_KEY, Output, output_path
 from .png import png_bytes as encode
 from .presets import dumps
-from .render import RegionOutput, add_noise, grey16, mask_image, region_output, test_image
 from .splits import SplitSet
 
-if TYPE_CHECKING:  # the region modules load with the first mask (a plain run has none)
+# Regions, masks, test colours and normals are imported when a map needs them: a plain
+# depth map (the command line's default run) starts faster without them.
+if TYPE_CHECKING:
     from .ids import IdObjects
     from .region_plan import RegionPlan
+    from .render import RegionOutput
 
 
 def sixteen_bit_note(name: str) -> str:
@@ -47,6 +48,7 @@ class MapOptions:
 def map_for(depth_map: DepthMap, splits: SplitSet, want_split: bool, **wants: bool) -> Mapped:
     """Raises MappingError with the reference's status line when it cannot map."""
     plan = MappingPlan.from_splits(splits)
+    wants.setdefault("valid_range", depth_map.range)
     return map_depth(depth_map.depth, depth_map.valid, plan, want_split, **wants)
 
 
@@ -90,6 +92,8 @@ def map_outputs(
     text = setup_text(depth_map, splits)
     result = []
     regions = None
+    if options.regions or options.mask or options.noise or not eight_bit:
+        from .render import add_noise, grey16, mask_image, region_output
     if options.regions:
         regions = region_output(mapped, splits, edits, objects)
         path = output_path(stem, "regions", out_dir)
@@ -106,6 +110,8 @@ def map_outputs(
 def test_outputs(
     depth_map: DepthMap, splits: SplitSet, stem: str | Path, out_dir: str | Path | None = None
 ) -> list[Output]:
+    from .render import test_image
+
     mapped = map_for(depth_map, splits, want_split=True, want_fine=False, want_grey=True)
     image = test_image(mapped, splits)
     return [Output(output_path(stem, "test", out_dir), image, setup_text(depth_map, splits))]
@@ -165,6 +171,9 @@ def png_maps(
     """The maps ControlNet and the Regional Prompter take, as 8-bit RGB PNG bytes (the
     grey depth too, as the hosts' own uploads give it): depth, regions (when any source
     gives a region), normal and beauty (when given)."""
+    from .normals import NormalSettings, encode_normals
+    from .render import region_output
+
     mapped = map_for(depth_map, splits, want_split=True, want_grey=True)
     maps = {"depth": rgb8_png(np.repeat(mapped.grey8()[..., None], 3, axis=2))}
     regions = None

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .palette import parse_colour
-
 MAX_LEVELS = 256
 MAX_SPLITS = 1024  # far more than 256 levels can use; bounds a preset's cost
 MAX_REGION = 255  # the Regional Prompter palette has 256 distinct colours (palette.py)
@@ -90,6 +88,8 @@ def check_flag(key: str, value: str) -> str:
     if key == "offset":
         raise SplitError("Error - offset is computed when a map is made; it cannot be set")
     if key == "test":
+        from .palette import parse_colour  # a plain run needs no colours: imported when used
+
         try:
             parse_colour(value)
         except ValueError:

@@ -21,7 +21,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
-from ..engine.depthmap import DepthMap, load_depth_map
+from ..engine.depthmap import DepthMap, NoCamera, load_depth_map
 from ..engine.errors import DazDepthError
 from ..engine.exr import read_rgb
 from ..engine.histogram import depth_histogram
@@ -72,9 +72,25 @@ def with_exr_file(field: str, data: bytes, reader):
 
 
 def depth_of(body: Fields, max_pixels: int) -> DepthMap:
-    return with_exr_file(
-        "depth_exr", body.depth_exr, lambda p: load_depth_map(p, max_pixels=max_pixels)
-    )
+    """The depth canvas read as its fields say (``depth_is``, ``fov``, ``depth_unit``)."""
+
+    def read(path: str) -> DepthMap:
+        try:
+            return load_depth_map(
+                path,
+                max_pixels=max_pixels,
+                convention=body.depth_is,
+                fov=body.fov,
+                unit=body.depth_unit,
+            )
+        except NoCamera:
+            raise refuse(
+                "fov",
+                "depth_exr holds distance from the camera and has no camera matrices: give"
+                " the camera's horizontal field of view in degrees",
+            ) from None
+
+    return with_exr_file("depth_exr", body.depth_exr, read)
 
 
 def splits_of(
@@ -193,6 +209,7 @@ def router(
             "height": depth.height,
             "min": depth.min,
             "max": depth.max,
+            "unit": depth.unit,
             "background": {"count": depth.background.total, "detail": depth.background.describe()},
             "histogram": {"edges": list(hist.edges), "counts": list(hist.counts)},
         }

@@ -23,6 +23,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
 from ..engine.canvases import decode_picture
+from ..engine.conventions import AUTO, CM, CONVENTIONS, UNITS
 from ..engine.errors import DazDepthError
 from ..engine.presets import from_document, parse_json
 from ..engine.splits import SplitSet
@@ -30,6 +31,7 @@ from ..engine.splits import SplitSet
 MAX_TEXT = 64 * 1024  # characters of a prompt
 SIZES = (64, 8192)  # width and height of a generation, as the webui's API allows
 MAPS = ("depth", "regions", "mask", "test", "normal")
+DEPTH_IS = (AUTO, *CONVENTIONS)  # the command line's --depth-is; auto: planar (no file name)
 TEMP = re.compile(re.escape(tempfile.gettempdir()) + r"/[^\s'\"]*")
 
 
@@ -103,6 +105,9 @@ class Fields:
     """The checked fields of a request (each route reads those it takes)."""
 
     depth_exr: bytes
+    depth_is: str = AUTO  # what the depth canvas holds (conventions.py)
+    fov: Optional[float] = None  # noqa: UP045 (horizontal, degrees: distance without a camera)
+    depth_unit: str = CM  # what its numbers are in (conventions.UNITS)
     normal_exr: Optional[bytes] = None  # noqa: UP045
     preset: Optional[SplitSet] = None  # noqa: UP045
     maps: tuple[str, ...] = ("depth",)
@@ -126,6 +131,9 @@ def fields(document: dict[str, Any], max_pixels: int) -> Fields:
         raise refuse("maps", "normal needs normal_exr")
     return Fields(
         depth_exr=depth,
+        depth_is=_choice("depth_is", document.get("depth_is", AUTO), DEPTH_IS),
+        fov=_fov(document.get("fov")),
+        depth_unit=_choice("depth_unit", document.get("depth_unit", CM), tuple(UNITS)),
         normal_exr=normal,
         preset=_preset(document.get("preset")),
         maps=maps,
@@ -177,6 +185,15 @@ def _choice(field: str, value: Any, allowed: tuple, optional: bool = False):
     if isinstance(value, bool) or value not in allowed:
         raise refuse(field, f"must be one of {', '.join(map(str, allowed))}")
     return value
+
+
+def _fov(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not number or not 0 < value < 180:
+        raise refuse("fov", "must be a horizontal field of view in degrees, above 0 and below 180")
+    return float(value)
 
 
 def _text(field: str, value: Any) -> str:

@@ -93,6 +93,13 @@ def build_tab(
                         label="Horizontal field of view, ° (for distance without a camera)",
                         elem_id="dazdepth_fov",
                     )
+                    depth_unit = gr.Dropdown(
+                        choices=list(controller.DEPTH_UNIT),
+                        value=next(iter(controller.DEPTH_UNIT)),
+                        label="Its numbers are in",
+                        elem_id="dazdepth_depth_unit",
+                        interactive=True,
+                    )
                 repair = gr.Checkbox(
                     label="Clean silhouette edges against empty background (no backdrop in scene)",
                     value=False,
@@ -147,8 +154,8 @@ def build_tab(
             key = pages.keep(page, result.workspace, session(request))
             return [key, result.view, *dropdowns, *kept]
 
-        def on_files(new_files, page, repair_edges, holds, degrees, request: gr.Request):
-            reading = controller.reading_of([], holds, degrees)
+        def on_files(new_files, page, repair_edges, holds, degrees, unit, request: gr.Request):
+            reading = controller.reading_of([], holds, degrees, unit)
             result = controller.load_files(
                 new_files, pages.get(page), config, None, repair_edges, reading
             )
@@ -158,8 +165,8 @@ def build_tab(
         def on_roles(request: gr.Request, current_files, *values):
             n = len(ROLES)
             chosen = dict(zip(ROLES, values[:n]))
-            picked, (page, repair_edges, holds, degrees) = values[n : 2 * n], values[2 * n :]
-            reading = controller.reading_of(list(picked), holds, degrees)
+            picked, (page, repair_edges, *reading_values) = values[n : 2 * n], values[2 * n :]
+            reading = controller.reading_of(list(picked), *reading_values)
             result = controller.load_files(
                 current_files, pages.get(page), config, chosen, repair_edges, reading
             )
@@ -173,8 +180,8 @@ def build_tab(
             result, shown_files = drops.load_dropped(paths, pages.get(page), config, read=shared)
             return [*loaded_outputs(page, result, request), shown_files]
 
-        def on_drop(dropped, page, repair_edges, holds, degrees, request: gr.Request):
-            reading = controller.reading_of([], holds, degrees)
+        def on_drop(dropped, page, repair_edges, holds, degrees, unit, request: gr.Request):
+            reading = controller.reading_of([], holds, degrees, unit)
             result, shown_files = drops.load_dropped(
                 dropped, pages.get(page), config, repair_edges, reading
             )
@@ -224,10 +231,10 @@ def build_tab(
 
         loaded = [state, view, *roles, *layers]
         render = {"fn": None, "inputs": [view], "outputs": None, **js(RENDER)}
-        reading = [depth_is, fov]
+        reading = [depth_is, fov, depth_unit]
         files.upload(on_files, [files, state, repair, *reading], loaded).then(**render)
         again = [files, *roles, *layers, state, repair, *reading]
-        for dropdown in [*roles, *layers, depth_is]:
+        for dropdown in [*roles, *layers, depth_is, depth_unit]:
             dropdown.select(on_roles, again, loaded).then(**render)
         repair.change(on_roles, again, loaded).then(**render)
         fov.submit(on_roles, again, loaded).then(**render)

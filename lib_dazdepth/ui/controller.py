@@ -56,12 +56,22 @@ DEPTH_IS = {
     "inverse depth (1/z)": "inverse",
     "distance from the camera": "distance",
 }
+# What its numbers are in, as the tab's list names it (conventions.UNITS).
+DEPTH_UNIT = {
+    "cm (Daz)": "cm",
+    "mm": "mm",
+    "m (Blender, Nuke)": "m",
+    "inches": "in",
+    "feet": "ft",
+    "no unit (a 0..1 map: kept as stored)": "none",
+}
 
 
-def reading_of(layers: list[str], depth_is: str, fov: float | None) -> Reading:
-    """The tab's layer lists (one per role), depth list and field of view (0: none)."""
+def reading_of(layers: list[str], depth_is: str, fov: float | None, unit: str = "") -> Reading:
+    """The tab's layer lists (one per role), depth list, field of view (0: none) and unit."""
     chosen = {role: layer for role, layer in zip(ROLES, layers) if layer and layer != BY_NAME}
-    return Reading(chosen, DEPTH_IS.get(depth_is, "auto"), float(fov) if fov else None)
+    how = DEPTH_IS.get(depth_is, "auto"), float(fov) if fov else None
+    return Reading(chosen, *how, DEPTH_UNIT.get(unit or "", "cm"))
 
 
 @dataclass(frozen=True)

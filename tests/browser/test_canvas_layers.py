@@ -47,4 +47,14 @@ def test_layer_lists_and_depth_list(tab: Tab, tmp_path: Path) -> None:
     view = tab.wait_view("v.message.text.includes('inverse depth (1/z)')")
     assert "normals from ViewLayer.Denoising Normal (X,Y,Z)" in view["message"]["text"]
     assert view["image"]["name"] == "b-Depth.exr"
+    depth_head = "#dazdepth_mount table.dd-table th:nth-child(2)"
+    assert tab.page.inner_text(depth_head) == "Depth (cm)"
+    choose(tab, "dazdepth_depth_unit", "no unit")  # a 0..1 map: no readout says cm
+    view = tab.wait_view("v.message.text.includes('without a unit')")
+    assert view["range"]["unit"] == ""
+    shows = f"document.querySelector('{depth_head}').textContent"
+    tab.page.wait_for_function(f"() => {shows} === 'Depth'")
+    choose(tab, "dazdepth_depth_unit", "m (Blender, Nuke)")
+    view = tab.wait_view("v.message.text.includes('in metres')")
+    assert view["range"]["unit"] == "cm" and tab.page.inner_text(depth_head) == "Depth (cm)"
     tab.screenshot("canvas-layers.png")

@@ -1,0 +1,136 @@
+"""One part of a multipart EXR as a one-part file of its own, so that only its chosen
+channels are decoded.
+
+The ``OpenEXR`` package reads chosen channels strip by strip only from a file's first part
+(``InputFile``); its ``File`` decodes every channel of every part. So the part wanted is
+copied, undecoded, into a temporary one-part file: its header's attributes as they are,
+an offset table, and its chunks without the part number a multipart file puts before
+each one (OpenEXR file layout: magic and version, headers ending with an empty one, an
+offset table per part, chunks ``part, y, size, data`` for scanlines and ``part, tile x,
+tile y, level x, level y, size, data`` for tiles). Deep parts are refused before this.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import struct
+import tempfile
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from .errors import InputError
+
+CORRUPT = "truncated or corrupt EXR (damaged multipart structure)"
+_TILED, _LONG_NAMES, _MULTIPART = 0x200, 0x400, 0x1000
+_COPY = 1 << 22  # bytes copied at a time
+
+
+class _Damaged(Exception):
+    pass
+
+
+def _exactly(handle: BinaryIO, count: int) -> bytes:
+    data = handle.read(count)
+    if len(data) != count:
+        raise _Damaged
+    return data
+
+
+def _text(handle: BinaryIO, limit: int) -> bytes:
+    """A null-terminated name of at most ``limit`` bytes (empty: the end of a list)."""
+    found = bytearray()
+    while True:
+        byte = _exactly(handle, 1)
+        if byte == b"\0":
+            return bytes(found)
+        found += byte
+        if len(found) > limit:
+            raise _Damaged
+
+
+def _header(handle: BinaryIO, limit: int) -> tuple[bytes, dict[bytes, bytes]] | None:
+    """One header's attributes as stored (without its closing null byte) and their values
+    by name; None for the empty header that ends a multipart file's list."""
+    raw, values = bytearray(), {}
+    while True:
+        name = _text(handle, limit)
+        if not name:
+            return (bytes(raw), values) if raw else None
+        kind = _text(handle, limit)
+        size_bytes = _exactly(handle, 4)
+        (size,) = struct.unpack("<i", size_bytes)
+        if size < 0:
+            raise _Damaged
+        value = _exactly(handle, size)
+        raw += name + b"\0" + kind + b"\0" + size_bytes + value
+        values[name] = value
+
+
+def _copy(source: BinaryIO, target: BinaryIO, count: int) -> None:
+    while count > 0:
+        data = _exactly(source, min(count, _COPY))
+        target.write(data)
+        count -= len(data)
+
+
+def _extract(source: BinaryIO, target: BinaryIO, part: int, file_size: int) -> None:
+    magic_version = _exactly(source, 8)
+    (flags,) = struct.unpack("<I", magic_version[4:])
+    if not flags & _MULTIPART:
+        raise _Damaged
+    limit = 255 if flags & _LONG_NAMES else 31
+    headers = []
+    while (found := _header(source, limit)) is not None:
+        headers.append(found)
+    if not 0 <= part < len(headers):
+        raise _Damaged
+    counts = []
+    for _, values in headers:
+        count = struct.unpack("<i", values.get(b"chunkCount", b"\xff\xff\xff\xff"))[0]
+        if count < 0 or count * 8 > file_size:
+            raise _Damaged
+        counts.append(count)
+    source.seek(8 * sum(counts[:part]), os.SEEK_CUR)
+    offsets = struct.unpack(f"<{counts[part]}Q", _exactly(source, 8 * counts[part]))
+    raw, values = headers[part]
+    tiled = values.get(b"type", b"").startswith(b"tiledimage") or b"tiles" in values
+    head = 24 if tiled else 12  # part number, coordinates and the data size
+    table = 8 + len(raw) + 1 + 8 * len(offsets)
+    version = 2 | (_TILED if tiled else 0) | (flags & _LONG_NAMES)
+    target.write(magic_version[:4] + struct.pack("<I", version) + raw + b"\0")
+    target.seek(table)
+    new_offsets = []
+    for offset in offsets:
+        if not 0 < offset <= file_size - head:
+            raise _Damaged
+        source.seek(offset)
+        chunk_head = _exactly(source, head)
+        (number,), (size,) = (
+            struct.unpack("<i", chunk_head[:4]),
+            struct.unpack("<i", chunk_head[-4:]),
+        )
+        if number != part or size < 0 or offset + head + size > file_size:
+            raise _Damaged
+        new_offsets.append(target.tell())
+        target.write(chunk_head[4:])
+        _copy(source, target, size)
+    target.seek(table - 8 * len(offsets))
+    target.write(struct.pack(f"<{len(new_offsets)}Q", *new_offsets))
+
+
+@contextlib.contextmanager
+def part_as_file(path: str, part: int) -> Iterator[str]:
+    """The path of a temporary one-part EXR holding part ``part`` of the multipart EXR at
+    ``path`` (pixels undecoded, bytes as stored), removed afterwards. InputError naming
+    ``path`` when its structure is damaged."""
+    handle, single = tempfile.mkstemp(suffix=".exr", prefix="dazdepth-part-")
+    try:
+        with open(path, "rb") as source, os.fdopen(handle, "wb") as target:
+            try:
+                _extract(source, target, part, os.fstat(source.fileno()).st_size)
+            except (_Damaged, struct.error, OverflowError):
+                raise InputError(path, CORRUPT) from None
+        yield single
+    finally:
+        os.unlink(single)
