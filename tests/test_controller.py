@@ -17,7 +17,7 @@ from lib_dazdepth.engine.canvases import Reading
 from lib_dazdepth.engine.mapping import MappingPlan, map_depth
 from lib_dazdepth.engine.presets import load_preset, to_document
 from lib_dazdepth.engine.splits import SplitSet
-from lib_dazdepth.ui import controller
+from lib_dazdepth.ui import batching, controller
 from lib_dazdepth.ui.controller import TabConfig
 
 
@@ -178,7 +178,7 @@ def test_batch_from_the_tab_uses_the_current_splits_resumes_and_cancels(tmp_path
         ]
     )
     seen = []
-    summary = controller.run_batch(
+    summary = batching.run_batch(
         str(tmp_path / "anim_canvases"), ws, config, lambda *a: seen.append(a), threading.Event()
     )
     folder = tmp_path / "out" / "batch" / "anim_canvases"
@@ -186,12 +186,12 @@ def test_batch_from_the_tab_uses_the_current_splits_resumes_and_cancels(tmp_path
     assert [a[:2] for a in seen] == [(0, 3), (1, 3), (2, 3), (3, 3)]
     assert len(list(folder.glob("*.depth.png"))) == 3
     assert load_preset(next(folder.glob("*.depth.png"))).bounds == ws.splits.bounds
-    again = controller.run_batch(
+    again = batching.run_batch(
         str(tmp_path / "anim_canvases"), ws, config, lambda *a: None, threading.Event()
     )
     assert again.startswith("3 frames: 0 done, 3 skipped")
     stop = threading.Event()
-    cancelled = controller.run_batch(
+    cancelled = batching.run_batch(
         str(tmp_path / "anim_canvases" / "*.exr"),
         ws,
         TabConfig(tmp_path / "other"),
@@ -213,7 +213,7 @@ def test_batch_from_the_tab_explains_what_is_missing(tmp_path, inputs, loaded, e
     import threading
 
     ws = workspace() if loaded else None
-    text = controller.run_batch(inputs, ws, TabConfig(tmp_path), lambda *a: None, threading.Event())
+    text = batching.run_batch(inputs, ws, TabConfig(tmp_path), lambda *a: None, threading.Event())
     assert text.startswith(expected)
 
 
