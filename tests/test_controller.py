@@ -133,9 +133,12 @@ def test_saving_writes_every_map_at_full_size_and_never_replaces(tmp_path: Path)
     depth = np.asarray(Image.open(next(p for p in paths if p.endswith(".depth.png"))))
     expected = map_depth(ws.depth_map.depth, ws.depth_map.valid, MappingPlan.from_splits(ws.splits))
     np.testing.assert_array_equal(depth, expected.grey8())
+    before = {p: Path(p).read_bytes() for p in paths}
+    ws.apply([{"op": "allocate", "split": 1, "levels": 50}])  # a change: a new name
     again, _ = controller.save_all(ws, config)
     assert sorted(Path(p).name for p in again)[0] == "s-Canvas2-Depth.1.depth.png"
     assert load_preset(next(p for p in again if p.endswith(".json"))).bounds == ws.splits.bounds
+    assert {p: Path(p).read_bytes() for p in paths} == before  # the first save stays
 
 
 def test_over_allocation_blocks_saving_with_the_reference_status(tmp_path: Path) -> None:

@@ -267,20 +267,20 @@ def save_all(state: Workspace | None, config: TabConfig) -> tuple[list[str], str
     if status != "Success":
         return [], f"Not saved: {status}"
     try:
-        paths = save_maps(state, dated_folder(config.outputs))
+        saved = save_maps(state, dated_folder(config.outputs))
     except DazDepthError as error:
         return [], f"Not saved: {error}"
-    return [str(p) for p in paths], f"Saved {len(paths)} files to {paths[0].parent}"
+    return [str(p) for p in saved.paths], saved.said()
 
 
 def save_preset_only(state: Workspace | None, config: TabConfig) -> tuple[list[str], str]:
     if state is None:
         return [], "Nothing to save yet."
     try:
-        paths = save_preset(state, dated_folder(config.outputs))
+        saved = save_preset(state, dated_folder(config.outputs))
     except DazDepthError as error:
         return [], f"Not saved: {error}"
-    return [str(p) for p in paths], f"Saved the preset to {paths[0]}"
+    return [str(p) for p in saved.paths], saved.said("the preset")
 
 
 def dumps_empty() -> str:
