@@ -19,16 +19,27 @@
     update(api.view());
   }
 
-  // Grey levels and degrees keep their own tolerance values.
+  // Grey levels and degrees keep their own tolerance values; by region needs none.
   const remembered = { depth: '3', surface: '10' }; // 3: the sample orb with its rim (tests/test_rim.py)
+  let held = 'depth'; // whose tolerance the box holds
   function byChanged() {
-    const surface = ui.by.value === 'surface';
-    remembered[surface ? 'depth' : 'surface'] = ui.tolerance.value;
-    ui.tolerance.value = remembered[ui.by.value];
+    const by = ui.by.value, surface = by === 'surface';
+    if (held in remembered) remembered[held] = ui.tolerance.value;
+    held = by;
+    if (by in remembered) ui.tolerance.value = remembered[by];
     ui.tolerance.max = surface ? '90' : '64';
     ui.tolerance.title = surface ? 'degrees between the clicked pixel\'s surface direction and the others\'' : 'grey levels either side of the clicked pixel';
     ui.tolUnit.textContent = surface ? ' tolerance (°) ' : ' tolerance ';
-    ui.rimLabel.hidden = surface;
+    ui.tolLabel.hidden = by === 'region';
+    ui.rimLabel.hidden = by !== 'depth';
+  }
+
+  // Where regions are what the artist sees (the regions layers; any view but the depth map
+  // when the regions come from IDs) a click picks the clicked region, on the depth map a
+  // grey: the list follows the view when it changes, and stays as the artist sets it.
+  function byForView(v) {
+    const regionsShown = v.show === 'regions' || v.show === 'reading';
+    return regionsShown || (v.ids && v.ids.used && v.show !== 'depth') ? 'region' : 'depth';
   }
 
   function build(a) {
@@ -36,8 +47,8 @@
     const { h, send } = a;
     ui = {};
     ui.wand = h('input', { type: 'checkbox', class: 'dd-wand' });
-    ui.by = h('select', { class: 'dd-wand-by', title: 'grey: pixels of about the clicked grey level; surface: pixels facing about the same way (Normal canvas), a floor or a wall in one click', onchange: byChanged },
-      h('option', { value: 'depth', text: 'by grey' }), h('option', { value: 'surface', text: 'by surface' }));
+    ui.by = h('select', { class: 'dd-wand-by', title: 'grey: pixels of about the clicked grey level; region: the clicked region (an object of the ID canvas) whole; surface: pixels facing about the same way (Normal canvas), a floor or a wall in one click', onchange: byChanged },
+      h('option', { value: 'depth', text: 'by grey' }), h('option', { value: 'region', text: 'by region' }), h('option', { value: 'surface', text: 'by surface' }));
     ui.tolerance = h('input', { type: 'number', class: 'dd-tolerance', min: '0', max: '64', step: '1', value: '3', title: 'grey levels either side of the clicked pixel' });
     ui.tolUnit = h('span', { text: ' tolerance ' });
     ui.rim = h('input', { type: 'checkbox', class: 'dd-rim', checked: true });
@@ -47,8 +58,9 @@
     ui.unassign = h('button', { type: 'button', class: 'dd-unassign', text: 'No region', title: 'The selected pixels get no region', onclick: () => send([{ op: 'assign_selection', region: -1 }]) });
     ui.deselect = h('button', { type: 'button', class: 'dd-deselect', text: 'Deselect', title: 'Clear the selection', onclick: () => { setPicking(false); send([{ op: 'clear_selection' }]); } });
     ui.selInfo = h('span', { class: 'dd-read' });
-    const wandBar = h('div', { class: 'dd-wandbar', title: 'click: select connected pixels of about the same grey; Shift-click adds, Alt- or Ctrl-click takes away' },
-      h('label', { class: 'dd-check' }, ui.wand, ' region wand'), ui.by, h('label', null, ui.tolUnit, ui.tolerance), ui.rimLabel,
+    ui.tolLabel = h('label', null, ui.tolUnit, ui.tolerance);
+    const wandBar = h('div', { class: 'dd-wandbar', title: 'click: select connected pixels of about the same grey, or the clicked region; Shift-click adds, Alt- or Ctrl-click takes away' },
+      h('label', { class: 'dd-check' }, ui.wand, ' region wand'), ui.by, ui.tolLabel, ui.rimLabel,
       h('label', null, ' region ', ui.regionNo), ui.assign, ui.unassign, ui.deselect, ui.selInfo);
 
     ui.pick = h('button', { type: 'button', class: 'dd-pick-depth', text: 'Copy depth from a click…', title: 'then click where the depth to paint the selection with is (e.g. the wall behind a poking elbow)', onclick: () => setPicking(!picking) });
@@ -65,8 +77,14 @@
   function update(v) {
     if (!ui || !v) return;
     const layers = v.layers || [];
-    ui.by.options[1].disabled = !layers.includes('normal');
-    if (ui.by.options[1].disabled && ui.by.value === 'surface') { ui.by.value = 'depth'; byChanged(); }
+    const surface = ui.by.querySelector('option[value="surface"]');
+    surface.disabled = !layers.includes('normal');
+    const auto = byForView(v);
+    if (surface.disabled && ui.by.value === 'surface') ui.auto = null;
+    if (auto !== ui.auto) { // the view changed what is seen: the wand follows
+      ui.auto = auto;
+      if (ui.by.value !== 'surface' || surface.disabled) { ui.by.value = auto; byChanged(); }
+    }
     const picked = v.selected_pixels || 0, painted = v.painted_pixels || 0;
     if (!picked && picking) { picking = false; ui.pick.classList.remove('dd-active'); }
     ui.assign.disabled = ui.unassign.disabled = ui.deselect.disabled = !picked;
@@ -87,7 +105,7 @@
     if (!ui.wand.checked) return false;
     const mode = e.shiftKey ? 'add' : (e.altKey || e.ctrlKey || e.metaKey) ? 'subtract' : 'replace';
     const by = ui.by.value, tolerance = by === 'surface' ? Math.max(0, Number(ui.tolerance.value) || 0) : whole(ui.tolerance, 0);
-    const op = { op: 'select_at', x: p.x, y: p.y, by, tolerance, mode };
+    const op = by === 'region' ? { op: 'select_at', x: p.x, y: p.y, by, mode } : { op: 'select_at', x: p.x, y: p.y, by, tolerance, mode };
     if (by === 'depth') op.rim = ui.rim.checked;
     api.send([op]);
     return true;

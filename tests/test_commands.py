@@ -36,7 +36,7 @@ def test_the_surface_wand_takes_the_whole_floor_where_the_grey_wand_takes_a_row(
     np.testing.assert_array_equal(ws.selection, expected)
     ws.apply([{"op": "select_at", "x": 0, "y": 0, "by": "surface", "mode": "add"}])
     assert ws.selection.all()
-    with pytest.raises(CommandError, match="select by 'colour': use depth or surface"):
+    with pytest.raises(CommandError, match="select by 'colour': use depth, region or surface"):
         ws.apply([{"op": "select_at", "x": 0, "y": 0, "by": "colour"}])
     with pytest.raises(CommandError, match="an angle from 0 to 180 degrees"):
         ws.apply([{"op": "select_at", "x": 0, "y": 0, "by": "surface", "tolerance": 200}])
@@ -48,3 +48,56 @@ def test_the_surface_wand_needs_the_normal_canvas() -> None:
     ws = Workspace(from_array(depth, "room-Canvas2-Depth.exr"))
     with pytest.raises(CommandError, match="needs the Normal canvas"):
         ws.apply([{"op": "select_at", "x": 0, "y": 0, "by": "surface"}])
+
+
+def hand_on_table():
+    """A table (object 1) with a hand (object 2) resting on it at its depth, a wall behind
+    (object 0) and a pixel of sky (no hit) in a corner: one grey for hand and table."""
+    from lib_dazdepth.engine.ids import IdObjects
+
+    depth = np.full((6, 7), 500.0, dtype=np.float32)
+    depth[0, 0] = np.nan  # sky
+    labels = np.zeros((6, 7), dtype=np.int32)
+    labels[0, 0] = -1
+    depth[3:], labels[3:] = 200.0, 1  # the table
+    depth[3:5, 2:4], labels[3:5, 2:4] = 200.0, 2  # the hand, on it
+    depth[5, 6], labels[5, 6] = 200.0, 2  # a finger seen apart, beyond the table's edge
+    objects = IdObjects(labels, ("1,0,0", "0,1,0", "0,0,1"), "t-ObjectId.exr")
+    return Workspace(from_array(depth, "t-Canvas2-Depth.exr"), objects=objects)
+
+
+def test_the_region_wand_takes_the_clicked_object_where_the_grey_wand_takes_its_grey() -> None:
+    ws = hand_on_table()
+    ws.apply([{"op": "select_at", "x": 2, "y": 3, "tolerance": 0}])
+    table_and_hand = np.zeros((6, 7), dtype=bool)
+    table_and_hand[3:] = True
+    np.testing.assert_array_equal(ws.selection, table_and_hand)  # one grey: hand and table
+    ws.apply([{"op": "regions_from_ids"}, {"op": "select_at", "x": 2, "y": 3, "by": "region"}])
+    hand = np.zeros((6, 7), dtype=bool)
+    hand[3:5, 2:4] = True
+    hand[5, 6] = True  # the whole object, its pieces apart too
+    np.testing.assert_array_equal(ws.selection, hand)
+    ws.apply([{"op": "select_at", "x": 0, "y": 1, "by": "region", "mode": "add"}])
+    wall = np.zeros((6, 7), dtype=bool)
+    wall[:3] = True
+    wall[0, 0] = False
+    np.testing.assert_array_equal(ws.selection, hand | wall)
+    ws.apply([{"op": "select_at", "x": 0, "y": 0, "by": "region"}])  # the sky: nothing
+    assert not ws.selection.any()
+
+
+def test_the_region_wand_on_the_splits_regions_and_the_pixels_without_one() -> None:
+    ws = hand_on_table()
+    ws.apply([{"op": "add", "depth": 300}, {"op": "flag", "split": 0, "key": "region", "value": 4}])
+    ws.apply([{"op": "select_at", "x": 2, "y": 3, "by": "region"}])
+    near = np.zeros((6, 7), dtype=bool)
+    near[3:] = True  # split 0's region: hand and table, as the splits see them
+    np.testing.assert_array_equal(ws.selection, near)
+    ws.apply([{"op": "select_at", "x": 5, "y": 1, "by": "region"}])  # the wall: no region
+    wall = np.zeros((6, 7), dtype=bool)
+    wall[:3] = True
+    wall[0, 0] = False
+    np.testing.assert_array_equal(ws.selection, wall)
+    ws.apply([{"op": "assign_selection", "region": 1}, {"op": "select_at", "x": 0, "y": 5}])
+    ws.apply([{"op": "select_at", "x": 0, "y": 2, "by": "region"}])
+    np.testing.assert_array_equal(ws.selection, wall)  # its number from the region edits

@@ -17,7 +17,7 @@ from lib_dazdepth.engine.canvases import Reading
 from lib_dazdepth.engine.mapping import MappingPlan, map_depth
 from lib_dazdepth.engine.presets import load_preset, to_document
 from lib_dazdepth.engine.splits import SplitSet
-from lib_dazdepth.ui import controller
+from lib_dazdepth.ui import batching, controller
 from lib_dazdepth.ui.controller import TabConfig
 
 
@@ -133,9 +133,12 @@ def test_saving_writes_every_map_at_full_size_and_never_replaces(tmp_path: Path)
     depth = np.asarray(Image.open(next(p for p in paths if p.endswith(".depth.png"))))
     expected = map_depth(ws.depth_map.depth, ws.depth_map.valid, MappingPlan.from_splits(ws.splits))
     np.testing.assert_array_equal(depth, expected.grey8())
+    before = {p: Path(p).read_bytes() for p in paths}
+    ws.apply([{"op": "allocate", "split": 1, "levels": 50}])  # a change: a new name
     again, _ = controller.save_all(ws, config)
     assert sorted(Path(p).name for p in again)[0] == "s-Canvas2-Depth.1.depth.png"
     assert load_preset(next(p for p in again if p.endswith(".json"))).bounds == ws.splits.bounds
+    assert {p: Path(p).read_bytes() for p in paths} == before  # the first save stays
 
 
 def test_over_allocation_blocks_saving_with_the_reference_status(tmp_path: Path) -> None:
@@ -178,7 +181,7 @@ def test_batch_from_the_tab_uses_the_current_splits_resumes_and_cancels(tmp_path
         ]
     )
     seen = []
-    summary = controller.run_batch(
+    summary = batching.run_batch(
         str(tmp_path / "anim_canvases"), ws, config, lambda *a: seen.append(a), threading.Event()
     )
     folder = tmp_path / "out" / "batch" / "anim_canvases"
@@ -186,12 +189,12 @@ def test_batch_from_the_tab_uses_the_current_splits_resumes_and_cancels(tmp_path
     assert [a[:2] for a in seen] == [(0, 3), (1, 3), (2, 3), (3, 3)]
     assert len(list(folder.glob("*.depth.png"))) == 3
     assert load_preset(next(folder.glob("*.depth.png"))).bounds == ws.splits.bounds
-    again = controller.run_batch(
+    again = batching.run_batch(
         str(tmp_path / "anim_canvases"), ws, config, lambda *a: None, threading.Event()
     )
     assert again.startswith("3 frames: 0 done, 3 skipped")
     stop = threading.Event()
-    cancelled = controller.run_batch(
+    cancelled = batching.run_batch(
         str(tmp_path / "anim_canvases" / "*.exr"),
         ws,
         TabConfig(tmp_path / "other"),
@@ -213,7 +216,7 @@ def test_batch_from_the_tab_explains_what_is_missing(tmp_path, inputs, loaded, e
     import threading
 
     ws = workspace() if loaded else None
-    text = controller.run_batch(inputs, ws, TabConfig(tmp_path), lambda *a: None, threading.Event())
+    text = batching.run_batch(inputs, ws, TabConfig(tmp_path), lambda *a: None, threading.Event())
     assert text.startswith(expected)
 
 

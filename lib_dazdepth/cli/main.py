@@ -22,7 +22,7 @@ from ..engine.conventions import AUTO, CM, UNITS
 from ..engine.conventions import CONVENTIONS as DEPTH_CONVENTIONS
 from ..engine.depthmap import DepthMap, load_depth_map
 from ..engine.errors import DazDepthError
-from ..engine.exr import DEFAULT_MAX_PIXELS, quietly
+from ..engine.exr import DEFAULT_MAX_PIXELS, list_channels, quietly
 from ..engine.mapping import MappingError
 from ..engine.maps import MapOptions, map_outputs, sixteen_bit_note
 from ..engine.normals import CONVENTIONS, NormalSettings, encode_normals
@@ -303,7 +303,24 @@ class Converter:
         self.write(outputs)
         if regions is not None:
             self.report_regions(regions)
+        if path.suffix.lower() == ".exr":
+            self.layered_normal(path, stem)
         return 0
+
+    def layered_normal(self, path: Path, stem: Path) -> None:
+        """A multilayer EXR's layer named for normals (multilayer.sure_layer) gives
+        NAME.normal.png beside the depth map. A canvas without layers (Daz's) loads nothing."""
+        if not any("." in name for _, _, names in list_channels(path) for name in names):
+            return
+        from ..engine.multilayer import said, space_note, sure_layer
+
+        found = sure_layer(path, "normal")
+        if found is None:
+            return
+        if self.args.verbose:
+            self.say(f"** {path.name}: {said('normal', found, path)}")
+        self.say(f"** warning: {path.name}: {space_note(found.name)}")
+        self.convert_normal(path, stem, ",".join(found.channels), found.part)
 
     def objects(self, depth_map: DepthMap) -> IdObjects:
         from ..engine.ids import check_size, read_ids
@@ -387,17 +404,20 @@ class Converter:
         shell.run()
         return 0
 
-    def convert_normal(self, path: Path, stem: Path) -> int:
+    def convert_normal(
+        self, path: Path, stem: Path, layer: str | None = None, part: int | None = None
+    ) -> int:
+        """A Normal canvas, or (``layer``, ``part``) the normal layer of a depth EXR."""
         from ..engine.canvases import read_normal_image
 
         image = quietly(
             read_normal_image,
             path,
             max_pixels=self.args.max_pixels,
-            layer=self.args.normal_channel,
-            part=part_value(self.args.part),
+            layer=layer or self.args.normal_channel,
+            part=part if layer else part_value(self.args.part),
         )
-        if self.args.verbose:
+        if self.args.verbose and not layer:
             self.say(f"** {path.name}: normals from {image.label} ({image.pixel_type})")
         self.say(*(f"** warning: {path.name}: {note}" for note in image.notes()))
         settings = NormalSettings(
@@ -406,25 +426,6 @@ class Converter:
         rgb = encode_normals(image.values, settings)
         self.write([Output(output_path(stem, "normal", self.args.out), rgb)])
         return 0
-
-
-def sample_main(argv: list[str]) -> int:
-    from ..engine.sample import write_sample
-
-    parser = argparse.ArgumentParser(
-        prog="daz-depth sample",
-        description="Write the deterministic sample canvas set.",
-    )
-    parser.add_argument("directory")
-    parser.add_argument("--size", type=int, default=1200)
-    parser.add_argument("--name", default="sample_scene")
-    args = parser.parse_args(argv)
-    if args.size < 16:
-        parser.error("--size must be at least 16")
-    paths = write_sample(args.directory, size=args.size, name=args.name)
-    for path in (paths.depth_exr, paths.normal_exr, paths.beauty_exr, paths.beauty_png):
-        print(f"** wrote {path}")
-    return 0
 
 
 def main(
@@ -436,6 +437,8 @@ def main(
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] == "sample":
+            from .sample import main as sample_main
+
             return sample_main(argv[1:])
         if argv and front_ends and argv[0] in front_ends:
             return front_ends[argv[0]](argv[1:])

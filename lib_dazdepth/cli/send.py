@@ -25,6 +25,7 @@ from ..engine.canvases import load_set, recognise
 from ..engine.errors import DazDepthError
 from ..engine.ids import check_size, number_objects, read_ids
 from ..engine.maps import PngMaps, png_maps
+from ..engine.multilayer import fill_roles
 from ..engine.outputs import Output, write_outputs
 from ..engine.payload import (
     PayloadError,
@@ -123,7 +124,7 @@ def render_maps(
     splits, or the default ones). ``regions_from``: ID canvases giving a region per object
     (the preset's ID table first, new objects near to far after it); without them, a
     preset with an ID table takes the ID canvas among the canvases, as the tab did."""
-    canvases = recognise(paths)
+    canvases = fill_roles(recognise(paths), paths).canvases  # a multilayer EXR alone: all
     if canvases.depth is None:
         raise DazDepthError("no Depth canvas among the inputs (a name like *-Depth.exr)")
     loaded = load_set(canvases)  # the Normal and Beauty canvases must line up with it

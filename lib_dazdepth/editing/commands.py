@@ -11,7 +11,7 @@ import numpy as np
 
 from ..engine.depthmap import DepthMap
 from ..engine.ids import IdObjects
-from ..engine.regions import select_connected, select_surface
+from ..engine.regions import select_connected, select_region, select_surface
 from ..engine.rim import with_rim
 from ..engine.splits import SplitSet
 from .overpaint import far_end_depths, paint, picked_depth, restore
@@ -56,12 +56,16 @@ def wand(
     levels: Callable[[], np.ndarray],
     normal: np.ndarray | None,
     op: dict[str, Any],
+    regions: Callable[[], np.ndarray] | None = None,
 ) -> np.ndarray:
     """The pixels a click selects: by grey level (``levels()``: the full-size 8-bit map;
-    tolerance in levels; ``rim``: with the anti-aliased edge, engine/rim.py) or by
-    surface direction on the Normal canvas (in degrees)."""
+    tolerance in levels; ``rim``: with the anti-aliased edge, engine/rim.py), by region
+    (``regions()``: the full-size region numbers; the clicked object or split region
+    whole) or by surface direction on the Normal canvas (in degrees)."""
     x, y = whole(op["x"], "x"), whole(op["y"], "y")
     by = op.get("by", "depth")
+    if by == "region" and regions is not None:
+        return select_region(regions(), depth_map.valid, x, y)
     if by == "depth":
         tolerance = whole(op.get("tolerance", 0), "tolerance")
         grey = levels()
@@ -70,7 +74,7 @@ def wand(
             return picked
         return with_rim(picked, depth_map.depth, depth_map.valid, grey, tolerance)
     if by != "surface":
-        raise ValueError(f"select by {by!r}: use depth or surface")
+        raise ValueError(f"select by {by!r}: use depth, region or surface")
     if normal is None:
         raise ValueError("selecting by surface needs the Normal canvas: load it with the depth")
     degrees = float(op.get("tolerance", 10))

@@ -143,11 +143,23 @@ def order_regions(
     return Changed(ordered, None if edits is None else relabel(edits, table), note)
 
 
+def source_labels(before: SplitSet, after: SplitSet) -> SplitSet:
+    """Labels belong to the source of regions they were typed for: region 2 from the splits
+    and region 2 from the IDs are other pixels. When the source changes (the ID table
+    is set or cleared), the labels typed for the old source are put aside and those
+    typed before for the new one come back."""
+    if bool(before.id_regions) == bool(after.id_regions):
+        return after
+    return dataclasses.replace(
+        after, region_labels=before.other_labels, other_labels=before.region_labels
+    )
+
+
 def regions_from_splits(depth_map: DepthMap, splits: SplitSet, edits: Edits) -> Changed:
     """Every split holding 0.1% of the pixels or more gets its own region, near to far;
-    the ID canvas no longer decides (its table is cleared)."""
+    the ID canvas no longer decides (its table is cleared, its labels put aside)."""
     pixels = split_pixel_counts(depth_map.valid_values(), splits.bounds)
-    result = splits_as_regions(splits, pixels).with_id_regions({})
+    result = source_labels(splits, splits_as_regions(splits, pixels).with_id_regions({}))
     count = sum(s.region >= 0 for s in result.splits)
     parts = [f"Regions from splits: {count} regions"]
     total = max(1, sum(pixels))
@@ -167,13 +179,14 @@ def regions_from_ids(
 ) -> Changed:
     """Each object of the ID canvas gets its own region (objects already in the ID table
     keep theirs; new ones are numbered near to far after them). The splits' region numbers
-    and the region edits are cleared: the IDs decide who, the splits the grey levels."""
+    and the region edits are cleared: the IDs decide who, the splits the grey levels. The
+    splits' region labels are put aside, the IDs' come back (``source_labels``)."""
     if objects is None:
         raise ValueError("no ID canvas loaded: drop an Object Id (or Material Id, Alpha) canvas")
     table = number_objects(objects, depth_map, dict(splits.id_regions))
     if not table:
         raise ValueError(f"{objects.source} shows no object (it is all background)")
-    result = _with_flags(splits, [NONE] * len(splits)).with_id_regions(table)
+    result = source_labels(splits, _with_flags(splits, [NONE] * len(splits)).with_id_regions(table))
     numbers = sorted(set(table.values()))
     note = f"Regions from IDs: {len(table)} objects of {objects.source} → regions " + (
         f"{numbers[0]}–{numbers[-1]}" if len(numbers) > 1 else str(numbers[0])

@@ -26,7 +26,7 @@ from ..engine.render import test_image
 from ..engine.splits import CURVES, SplitError, SplitSet, cut_sharing, spread
 from .commands import REGION_OPS, depth_value, overpaint, region_command, wand, whole, zoom_range
 from .overpaint import apply_depth_edits
-from .region_edits import grey_levels
+from .region_edits import current_regions, grey_levels
 from .region_preview import RegionInputs, RegionPreview
 
 PREVIEW_MAX = 1024  # long side of the live preview
@@ -177,6 +177,10 @@ class Workspace:
             return self.regions.reading_layer(self.region_inputs(), self.sample, mapped.grey8())
         return mapped.grey8()
 
+    def _regions(self) -> np.ndarray:
+        """The full-size region numbers (what the region wand looks at)."""
+        return current_regions(self.depth_map, self.splits, self.region_edits, self.objects)
+
     def region_inputs(self) -> RegionInputs:
         return RegionInputs(self.depth_map, self.splits, self.region_edits, self.objects)
 
@@ -309,7 +313,7 @@ class Workspace:
             if kind == "assign_selection":
                 self.selection = None  # done with: the page shows the result, not the selection
         elif kind == "select_at":
-            picked = wand(self.depth_map, self._full_grey, self.normal, op)
+            picked = wand(self.depth_map, self._full_grey, self.normal, op, self._regions)
             self.selection = combine(self.selection, picked, str(op.get("mode", "replace")))
         elif kind == "paint_depth":
             self._set_depth_edits(

@@ -45,6 +45,8 @@ def to_document(splits: SplitSet, source: dict[str, Any] | None = None) -> dict[
         document["region_labels"] = {str(n): text for n, text in splits.region_labels}
     if splits.id_regions:
         document["id_regions"] = dict(splits.id_regions)
+    if splits.other_labels:  # the other source's labels (IDs or splits), put aside
+        document["other_region_labels"] = {str(n): text for n, text in splits.other_labels}
     if source:
         document["source"] = source
     return document
@@ -113,6 +115,9 @@ def from_document(document: Any, where: str) -> SplitSet:
             curve=curve,
             region_labels=_region_labels(document.get("region_labels", {}), where),
             id_regions=_id_regions(document.get("id_regions", {}), where),
+            other_labels=_region_labels(
+                document.get("other_region_labels", {}), where, "other_region_labels"
+            ),
         )
     except SplitError as error:
         raise InputError(where, str(error).removeprefix("Error - ")) from None
@@ -174,11 +179,13 @@ def _region_number(value: Any, name: str, where: str) -> int:
     return number
 
 
-def _region_labels(entries: Any, where: str) -> tuple[tuple[int, str], ...]:
+def _region_labels(
+    entries: Any, where: str, key: str = "region_labels"
+) -> tuple[tuple[int, str], ...]:
     """``{"3": "hand"}``: a label per region number."""
     if not isinstance(entries, dict) or not all(isinstance(v, str) for v in entries.values()):
-        raise InputError(where, '"region_labels" must map region numbers to text')
-    labels = {_region_number(k, "region_labels", where): v for k, v in entries.items()}
+        raise InputError(where, f'"{key}" must map region numbers to text')
+    labels = {_region_number(k, key, where): v for k, v in entries.items()}
     return tuple(sorted(labels.items()))
 
 

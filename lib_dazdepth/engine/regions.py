@@ -233,6 +233,15 @@ def select_connected(
     return _component(valid & (np.abs(levels.astype(np.int32) - seed) <= tolerance), x, y)
 
 
+def select_region(regions: np.ndarray, valid: np.ndarray, x: int, y: int) -> np.ndarray:
+    """Every pixel of the region holding (x, y) (``regions``: (H, W) region numbers, -1
+    none): an object of the ID canvas, or a split's region, in one click wherever its
+    pieces lie; the pixels without a region when (x, y) has none. Empty on background."""
+    if not _seeded(valid, x, y):
+        return np.zeros(valid.shape, dtype=bool)
+    return valid & (regions == regions[y, x])
+
+
 def select_surface(
     normals: np.ndarray, valid: np.ndarray, x: int, y: int, degrees: float = 10.0
 ) -> np.ndarray:

@@ -123,6 +123,9 @@ class SplitSet:
     # object of an ID canvas by its key (ids.py), sorted; both kept in presets.
     region_labels: tuple[tuple[int, str], ...] = ()
     id_regions: tuple[tuple[str, int], ...] = ()
+    # The region labels of the other source (IDs when the splits give the regions, or the
+    # splits): each source's numbers name other pixels (editing/region_edits.py).
+    other_labels: tuple[tuple[int, str], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.splits:

@@ -11,7 +11,7 @@ import gradio as gr
 from ..editing.workspace import Workspace
 from ..engine.canvases import BY_NAME, LAYERED_ROLES, ROLES
 from ..engine.payload import UnitSettings, default_units
-from . import controller, drops
+from . import batching, controller, drops
 from .compat import drop_box, file_list, js, on_close, update
 from .controller import NONE, TabConfig
 from .pages import RELEASED, Pages, released_view
@@ -148,9 +148,11 @@ def build_tab(
             choices = [NONE, *result.choices]
             dropdowns = [update(choices=choices, value=result.roles[r]) for r in ROLES]
             lists = [result.layers.get(r, [BY_NAME]) for r in ROLES]
-            kept = [
-                update(choices=c, value=p if p in c else BY_NAME) for c, p in zip(lists, picked)
+            shows = [
+                p if p in c and p != BY_NAME else result.shows.get(r, BY_NAME)
+                for r, c, p in zip(ROLES, lists, picked)
             ]
+            kept = [update(choices=c, value=v) for c, v in zip(lists, shows)]
             key = pages.keep(page, result.workspace, session(request))
             return [key, result.view, *dropdowns, *kept]
 
@@ -217,7 +219,7 @@ def build_tab(
 
             try:
                 workspace, gone = current(page)
-                return gone or controller.run_batch(inputs or "", workspace, config, report, flag)
+                return gone or batching.run_batch(inputs or "", workspace, config, report, flag)
             finally:
                 stops.pop(page, None)
 

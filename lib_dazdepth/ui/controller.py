@@ -10,7 +10,6 @@ import base64
 import dataclasses
 import json
 import os
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,6 @@ from ..editing.saving import dated_folder, save_maps, save_preset
 from ..editing.view import build_view, dumps, message
 from ..editing.workspace import CommandError, Workspace
 from ..engine.background import BackgroundSettings
-from ..engine.batch import BatchJob, Manifest, expand, pair_frames, run_frame
 from ..engine.canvases import (
     BY_NAME,
     LAYERED_ROLES,
@@ -36,6 +34,7 @@ from ..engine.canvases import (
 from ..engine.errors import DazDepthError
 from ..engine.ids import check_size, read_ids
 from ..engine.maps import png_maps
+from ..engine.multilayer import Filled, fill_roles
 from ..engine.payload import (
     BASE_RATIO,
     UnitSettings,
@@ -89,6 +88,7 @@ class Loaded:
     warnings: tuple[str, ...] = ()  # canvases left out of a loaded set, and why
     layers: dict[str, list[str]] = field(default_factory=dict)  # role -> its file's layers
     read: str = ""  # what was read: the channel, the convention
+    shows: dict[str, str] = field(default_factory=dict)  # role -> the layer list's value
 
 
 def shown(error: DazDepthError | str) -> str:
@@ -123,7 +123,8 @@ def load_files(
     (sharing.ReadOnce shares them between pages)."""
     paths = file_paths(files)
     names = [p.name for p in paths]
-    canvases = recognise(paths)
+    filled = Filled(recognise(paths)) if overrides else fill_roles(recognise(paths), paths)
+    canvases = filled.canvases  # a multilayer EXR alone fills the roles it has layers for
     if overrides:
         by_name = {p.name: p for p in paths}
         canvases = CanvasSet(
@@ -158,7 +159,7 @@ def load_files(
         reading = reading or Reading()
         # A layer picked for another file is dropped: the new file's names decide.
         picked = {r: lab for r, lab in reading.layers.items() if lab in layers.get(r, [])}
-        reading = dataclasses.replace(reading, layers=picked)
+        reading = dataclasses.replace(reading, layers={**filled.layers, **picked})
         loaded = read(canvases, reading, settings, config.max_pixels)
     except DazDepthError as error:
         note = message(
@@ -183,11 +184,14 @@ def load_files(
     # objects and any warning.
     head = f"Loaded {canvases.depth.name}: {', '.join(loaded.read)}"
     found = [f"{len(objects.keys)} objects in {objects.source}"] if objects else []
-    text = "; ".join([head, *found, *loaded.notes, *problems])
+    notes = [*filled.lines, *loaded.notes]
+    text = "; ".join([head, *found, *notes, *problems])
     note = message("error" if problems else "info", text)
     view = build_view(workspace, note=note, with_grid=True)
-    warnings = (*loaded.notes, *problems)
-    return Loaded(workspace, dumps(view), roles, names, warnings, layers, ", ".join(loaded.read))
+    read = ", ".join(loaded.read)
+    return Loaded(
+        workspace, dumps(view), roles, names, (*notes, *problems), layers, read, filled.layers
+    )
 
 
 def keep(state: Workspace | None, view: str) -> Loaded:
@@ -263,74 +267,24 @@ def save_all(state: Workspace | None, config: TabConfig) -> tuple[list[str], str
     if status != "Success":
         return [], f"Not saved: {status}"
     try:
-        paths = save_maps(state, dated_folder(config.outputs))
+        saved = save_maps(state, dated_folder(config.outputs))
     except DazDepthError as error:
         return [], f"Not saved: {error}"
-    return [str(p) for p in paths], f"Saved {len(paths)} files to {paths[0].parent}"
+    return [str(p) for p in saved.paths], saved.said()
 
 
 def save_preset_only(state: Workspace | None, config: TabConfig) -> tuple[list[str], str]:
     if state is None:
         return [], "Nothing to save yet."
     try:
-        paths = save_preset(state, dated_folder(config.outputs))
+        saved = save_preset(state, dated_folder(config.outputs))
     except DazDepthError as error:
         return [], f"Not saved: {error}"
-    return [str(p) for p in paths], f"Saved the preset to {paths[0]}"
+    return [str(p) for p in saved.paths], saved.said("the preset")
 
 
 def dumps_empty() -> str:
     return dumps(build_view(None))
-
-
-def batch_folder(config: TabConfig, inputs: str) -> Path:
-    """Where a batch goes: outputs/batch/<the input folder's name>, stable so reruns resume."""
-    source = Path(inputs.strip().rstrip("/*")).name or "frames"
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in source)
-    return config.outputs / "batch" / safe
-
-
-def run_batch(
-    inputs: str,
-    state: Workspace | None,
-    config: TabConfig,
-    report: Callable[[int, int, str], None],
-    stop: threading.Event,
-) -> str:
-    """Every frame under ``inputs`` with the current splits; returns the summary line."""
-    if state is None:
-        return "Load a depth canvas and set the splits first: the batch uses them."
-    if state.splits.mapping_status() != "Success":
-        return f"Not run: {state.splits.mapping_status()}"
-    try:
-        frames = pair_frames(expand([inputs.strip()])) if inputs.strip() else []
-    except DazDepthError as error:
-        return f"Not run: {error}"
-    if not frames:
-        return "Not run: no Depth canvases there (names like *-Depth.exr)"
-    job = BatchJob(state.splits, batch_folder(config, inputs))
-    manifest = Manifest(job.out_dir)
-    counts = {"done": 0, "skipped": 0, "failed": 0}
-    failures = []
-    for number, frame in enumerate(frames):
-        if stop.is_set():
-            return (
-                f"Cancelled after {number} of {len(frames)} frames; run again to go on"
-                f" ({job.out_dir})"
-            )
-        report(number, len(frames), frame.key)
-        result = run_frame(frame, job, manifest.frames.get(frame.key))
-        counts[result.status] += 1
-        if result.status == "done":
-            manifest.record(result.key, result.fingerprint)
-        elif result.status == "failed":
-            failures.append(shown(result.message))
-    report(len(frames), len(frames), "")
-    summary = (
-        f"{len(frames)} frames: {counts['done']} done, {counts['skipped']} skipped"
-        f" (done before), {counts['failed']} failed; in {job.out_dir}"
-    )
-    return "; ".join([summary, *failures])
 
 
 SEND_ROLES = ("depth", "normal", "beauty")

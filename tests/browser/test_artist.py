@@ -91,20 +91,34 @@ def test_a_drop_of_no_canvas_keeps_the_scene_and_its_roles(tab, sample_set, tmp_
     assert role_names(tab) == roles
 
 
-def test_both_saves_stay_in_the_download_list(tab, sample_set) -> None:
+def status_after(tab, click: str, before: str) -> str:
+    tab.page.click(click)
+    tab.page.wait_for_function(
+        "(before) => { const t = document.querySelector('#dazdepth_status').innerText;"
+        " return /^(Saved|Nothing|Not)/.test(t.trim()) && t !== before; }",
+        arg=before,
+    )
+    return tab.page.inner_text("#dazdepth_status")
+
+
+def test_the_preset_and_the_maps_saved_after_it_share_one_name(tab, sample_set, tmp_path):
+    """Save preset, then Save maps with no change between: one name for both, the status
+    says what went where, both stay in the download list; saved again: nothing new."""
     loaded(tab, sample_set)
-    tab.page.click("#dazdepth_save")
-    tab.page.wait_for_function(
-        "() => document.querySelector('#dazdepth_status').innerText.includes('Saved')"
-    )
-    maps = set(saved_files(tab))
-    tab.page.click("#dazdepth_save_preset")
-    tab.page.wait_for_function(
-        "() => document.querySelector('#dazdepth_status').innerText.includes('preset')"
-    )
+    tab.send([{"op": "flag", "split": 0, "key": "label", "value": tmp_path.name}])  # this work
+    text = status_after(tab, "#dazdepth_save_preset", "")
+    (preset,) = saved_files(tab)
+    stem = preset.removesuffix(".json")
+    assert text.startswith("Saved the preset to ") and text.endswith(f": {preset}")
+    text = status_after(tab, "#dazdepth_save", text)
+    maps = [f"{stem}.{kind}.png" for kind in ("mask", "depth", "normal")]
+    assert text.endswith(f": {', '.join(maps)}; beside {preset}, saved before from this work")
     both = saved_files(tab)
-    assert maps < set(both) and any(n.endswith(".json") for n in both)
-    assert any(n.endswith(".depth.png") for n in both)
+    assert set(both) == {preset, *maps}
+    text = status_after(tab, "#dazdepth_save_preset", text)
+    assert text.startswith(f"Nothing new to save: {preset} in ")
+    assert set(saved_files(tab)) == set(both)
+    tab.screenshot("saved-under-one-name.png")
 
 
 def test_ctrl_z_undoes_in_the_tab_but_not_while_typing(tab, sample_set) -> None:

@@ -58,3 +58,41 @@ def test_layer_lists_and_depth_list(tab: Tab, tmp_path: Path) -> None:
     view = tab.wait_view("v.message.text.includes('in metres')")
     assert view["range"]["unit"] == "cm" and tab.page.inner_text(depth_head) == "Depth (cm)"
     tab.screenshot("canvas-layers.png")
+
+
+def test_a_multilayer_file_dropped_alone_fills_its_roles(tab: Tab, tmp_path: Path) -> None:
+    """Its Normal and Combined layers are the normal canvas and the beauty: the role lists
+    name the file, the layer lists the layer read, the line says what came from where."""
+    path = blender_like(tmp_path / "scene.exr")
+    view = tab.upload(path)
+    assert view["loaded"], view["message"]
+    text = view["message"]["text"]
+    assert text.startswith("Loaded depth: scene.exr, normal: scene.exr, beauty: scene.exr;")
+    assert "normal from ViewLayer.Normal in scene.exr, whose space is unknown" in text
+    assert text.endswith("beauty from ViewLayer.Combined in scene.exr")
+    assert view["layers"][-2:] == ["normal", "beauty"]
+    assert view["canvases"] == {
+        "depth": "scene.exr",
+        "normal": "scene.exr",
+        "beauty": "scene.exr",
+        "ids": None,
+    }
+    tab.page.click("#dazdepth_mount .dd-files-toggle")  # "Files and options"
+    shown = {
+        role: (
+            tab.page.locator(f"#dazdepth_role_{role} input").first.input_value(),
+            tab.page.locator(f"#dazdepth_layer_{role} input").first.input_value(),
+        )
+        for role in ("depth", "normal", "beauty")
+    }
+    assert shown == {
+        "depth": ("scene.exr", "ViewLayer.Depth.Z"),
+        "normal": ("scene.exr", "ViewLayer.Normal (X,Y,Z)"),
+        "beauty": ("scene.exr", "ViewLayer.Combined (R,G,B)"),
+    }
+    choose(tab, "dazdepth_layer_normal", "ViewLayer.Denoising Normal (X,Y,Z)")
+    view = tab.wait_view("v.message.text.includes('normals from ViewLayer.Denoising Normal')")
+    assert "beauty from ViewLayer.Combined (R,G,B)" in view["message"]["text"]
+    layer = tab.page.locator("#dazdepth_layer_normal input").first.input_value()
+    assert layer == "ViewLayer.Denoising Normal (X,Y,Z)"
+    tab.screenshot("multilayer-alone.png")

@@ -19,6 +19,9 @@ def test_region_wand_selects_by_click_and_assigns_a_region(tab, sample_set, tmp_
     view = loaded(tab, sample_set)
     tab.send([{"op": "add", "depth": 226}, {"op": "show", "layer": "regions"}])
     tab.page.check("#dazdepth_mount input.dd-wand")
+    # on the regions layer the wand picks regions (test_region_wand.py): by grey here
+    assert tab.page.input_value("#dazdepth_mount select.dd-wand-by") == "region"
+    tab.page.select_option("#dazdepth_mount select.dd-wand-by", "depth")
     tab.page.fill("#dazdepth_mount input.dd-tolerance", "0")
     box = tab.page.locator("#dazdepth_mount .dd-pane-map").bounding_box()
     # the top left corner: the no-hit strip above the backstop selects nothing; the middle

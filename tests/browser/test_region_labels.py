@@ -1,0 +1,60 @@
+"""Region labels belong to the source of regions they were typed for (a real browser):
+labels typed with "Regions from splits" do not show on the IDs' regions, switching back
+brings them back, and Undo goes back across a switch."""
+
+from __future__ import annotations
+
+import numpy as np
+from browsing import SAMPLE_SIZE
+from PIL import Image
+from test_regions import panel_rows
+
+from lib_dazdepth.engine.sample import render_scene
+
+
+def labels(tab) -> list[str]:
+    return [row[3] for row in panel_rows(tab)]
+
+
+def type_label(tab, row: int, text: str) -> None:
+    box = tab.page.locator("#dazdepth_mount table.dd-region-map input.dd-region-label").nth(row)
+    box.fill(text)
+    box.press("Enter")
+    box.blur()  # the change event
+    tab.wait_view(f"!window.dazdepth.busy() && v.regions.rows[{row}].label === {text!r}")
+
+
+def press(tab, selector: str, message: str) -> dict:
+    before = tab.view()["seq"]
+    tab.page.click(f"#dazdepth_mount button{selector}")
+    return tab.wait_view(
+        f"v.seq > {before} && !window.dazdepth.busy() && v.message.text.startsWith({message!r})"
+    )
+
+
+def test_labels_follow_the_source_of_regions(tab, sample_set, tmp_path) -> None:
+    ids = render_scene(SAMPLE_SIZE).object_id  # 0 no hit, 1 backstop, 2 floor, 3 figure, 4 orb
+    colours = np.array([(0, 0, 0), (40, 80, 200), (200, 120, 30), (220, 60, 90), (250, 240, 60)])
+    path = tmp_path / "sample_scene-Canvas4-ObjectId.png"
+    Image.fromarray(colours[ids].astype(np.uint8)).save(path)
+    view = tab.upload(sample_set["depth"], path)
+    assert view["loaded"], view["message"]
+    tab.send([{"op": "add", "depth": 226}])
+    press(tab, ".dd-regions-from-splits", "Regions from splits")
+    assert labels(tab) == ["Default", ""]  # the split's label
+    type_label(tab, 0, "a figure with an orb")
+    type_label(tab, 1, "a stage")
+    press(tab, ".dd-regions-from-ids", "Regions from IDs")
+    assert labels(tab) == ["", "", "", ""]  # region 0 is the orb alone now
+    type_label(tab, 0, "a glowing orb")
+    press(tab, ".dd-regions-from-splits", "Regions from splits")
+    assert labels(tab) == ["a figure with an orb", "a stage"]
+    template = tab.page.input_value("#dazdepth_mount textarea.dd-template")
+    assert "a figure with an orb" in template and "a glowing orb" not in template
+    tab.page.click("#dazdepth_mount button:text-is('Undo')")
+    tab.page.wait_for_function(
+        "() => document.querySelectorAll('#dazdepth_mount table.dd-region-map tbody tr')"
+        ".length === 4"
+    )
+    assert labels(tab) == ["a glowing orb", "", "", ""]
+    tab.screenshot("region-labels-by-source.png")
