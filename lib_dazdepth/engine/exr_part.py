@@ -8,6 +8,8 @@ an offset table, and its chunks without the part number a multipart file puts be
 each one (OpenEXR file layout: magic and version, headers ending with an empty one, an
 offset table per part, chunks ``part, y, size, data`` for scanlines and ``part, tile x,
 tile y, level x, level y, size, data`` for tiles). Deep parts are refused before this.
+A part's chunks must lie after the offset tables and fit in the file together, so the copy
+is never larger than the file, whatever its offsets say.
 """
 
 from __future__ import annotations
@@ -91,8 +93,12 @@ def _extract(source: BinaryIO, target: BinaryIO, part: int, file_size: int) -> N
         if count < 0 or count * 8 > file_size:
             raise _Damaged
         counts.append(count)
+    chunks_from = source.tell() + 8 * sum(counts)  # chunks lie after every offset table
     source.seek(8 * sum(counts[:part]), os.SEEK_CUR)
     offsets = struct.unpack(f"<{counts[part]}Q", _exactly(source, 8 * counts[part]))
+    # What a part's chunks hold fits in the file: a small file never makes a large copy
+    # (offsets repeating one chunk would copy it again for each).
+    budget = file_size - chunks_from
     raw, values = headers[part]
     tiled = values.get(b"type", b"").startswith(b"tiledimage") or b"tiles" in values
     head = 24 if tiled else 12  # part number, coordinates and the data size
@@ -102,7 +108,7 @@ def _extract(source: BinaryIO, target: BinaryIO, part: int, file_size: int) -> N
     target.seek(table)
     new_offsets = []
     for offset in offsets:
-        if not 0 < offset <= file_size - head:
+        if not chunks_from <= offset <= file_size - head:
             raise _Damaged
         source.seek(offset)
         chunk_head = _exactly(source, head)
@@ -110,7 +116,8 @@ def _extract(source: BinaryIO, target: BinaryIO, part: int, file_size: int) -> N
             struct.unpack("<i", chunk_head[:4]),
             struct.unpack("<i", chunk_head[-4:]),
         )
-        if number != part or size < 0 or offset + head + size > file_size:
+        budget -= head + size
+        if number != part or size < 0 or offset + head + size > file_size or budget < 0:
             raise _Damaged
         new_offsets.append(target.tell())
         target.write(chunk_head[4:])

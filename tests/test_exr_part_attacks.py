@@ -1,0 +1,86 @@
+"""Hostile multipart EXRs against the one-part copy (engine/exr_part.py): a small file never
+makes a large temporary copy, a failing copy is one error naming the file, and no copy is
+left behind. Files are written with the OpenEXR package, then their bytes are patched."""
+
+from __future__ import annotations
+
+import os
+import struct
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import OpenEXR
+import pytest
+from test_exr import problem
+from test_exr_parts import _offset_table
+
+from lib_dazdepth.engine import exr_part
+from lib_dazdepth.engine.errors import InputError
+from lib_dazdepth.engine.exr import read_depth
+
+FLAT = {"compression": OpenEXR.NO_COMPRESSION, "type": OpenEXR.scanlineimage}
+
+
+def column_parts(path: Path, rows: int) -> Path:
+    """Part 0: ``R``; part 1: depth ``Y``; one column of ``rows`` uncompressed scanlines,
+    so each part has ``rows`` chunks of 4 bytes."""
+    column = np.linspace(100, 500, rows, dtype=np.float32).reshape(rows, 1)
+    parts = [
+        OpenEXR.Part(dict(FLAT), {"R": np.ones((rows, 1), np.float32)}, "beauty"),
+        OpenEXR.Part(dict(FLAT), {"Y": column}, "depth"),
+    ]
+    OpenEXR.File(parts).write(str(path))
+    return path
+
+
+def copies_made(monkeypatch) -> list[int]:
+    """The size of each one-part copy when it is removed."""
+    sizes: list[int] = []
+    made: set[str] = set()
+    real_mkstemp, real_unlink = tempfile.mkstemp, os.unlink
+
+    def mkstemp(*args, **kwargs):
+        handle, name = real_mkstemp(*args, **kwargs)
+        made.add(name)
+        return handle, name
+
+    def unlink(name, *args, **kwargs):
+        if name in made:
+            sizes.append(os.path.getsize(name))
+        return real_unlink(name, *args, **kwargs)
+
+    monkeypatch.setattr(exr_part.tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(exr_part.os, "unlink", unlink)
+    return sizes
+
+
+def test_offsets_repeating_one_chunk_never_copy_more_than_the_file(tmp_path, monkeypatch):
+    """Every offset of part 1 points at one 64 KB chunk appended to a 30 KB file: copied as
+    it says, the one-part copy would grow to 64 MB (1024 x 64 KB); the chunks of a part lie
+    after the offset tables and together fit in the file, or the file is damaged."""
+    path = column_parts(tmp_path / "fat.exr", rows=1024)
+    data = bytearray(path.read_bytes())
+    table = _offset_table(data, part=1)
+    fat = len(data)
+    data += struct.pack("<iii", 1, 0, 1 << 16) + bytes(1 << 16)
+    data[table : table + 8 * 1024] = struct.pack("<Q", fat) * 1024
+    path.write_bytes(bytes(data))
+    sizes = copies_made(monkeypatch)
+    with pytest.raises(InputError) as excinfo:
+        read_depth(path)
+    assert "damaged multipart structure" in problem(excinfo, path)
+    assert all(size <= len(data) for size in sizes), (sizes, len(data))
+
+
+def test_an_offset_back_into_the_offset_tables_is_damage(tmp_path: Path) -> None:
+    """A chunk read from part 0's offset table, forged to look like a chunk of part 1."""
+    path = column_parts(tmp_path / "back.exr", rows=4)
+    data = bytearray(path.read_bytes())
+    first_table, table = _offset_table(data, part=0), _offset_table(data, part=1)
+    data[first_table : first_table + 12] = struct.pack("<iii", 1, 0, 4)  # part 1, y 0, 4 bytes
+    data[table : table + 8] = struct.pack("<Q", first_table)
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError) as excinfo:
+        read_depth(path)
+    assert "damaged multipart structure" in problem(excinfo, path)
