@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import OpenEXR
 import pytest
+from attacks import one_error_line, run_cli
+from test_batch_stops import limit_file_size
 from test_exr import problem
 from test_exr_parts import _offset_table
 
@@ -84,3 +86,21 @@ def test_an_offset_back_into_the_offset_tables_is_damage(tmp_path: Path) -> None
     with pytest.raises(InputError) as excinfo:
         read_depth(path)
     assert "damaged multipart structure" in problem(excinfo, path)
+
+
+def test_a_full_disk_under_the_copy_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    """The temporary folder's disk fills (a file size limit) while part 1 is copied."""
+    path = column_parts(tmp_path / "parts-Depth.exr", rows=4096)  # 64 KB a part
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    ran = run_cli(
+        path,
+        "--out",
+        tmp_path / "out",
+        env={"TMPDIR": str(temporary)},
+        preexec_fn=limit_file_size(16384),
+    )
+    line = one_error_line(ran, str(path))
+    assert line == f"error: {path}: cannot copy part 1 to a temporary file (File too large)"
+    assert list(temporary.iterdir()) == []
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []

@@ -130,14 +130,23 @@ def _extract(source: BinaryIO, target: BinaryIO, part: int, file_size: int) -> N
 def part_as_file(path: str, part: int) -> Iterator[str]:
     """The path of a temporary one-part EXR holding part ``part`` of the multipart EXR at
     ``path`` (pixels undecoded, bytes as stored), removed afterwards. InputError naming
-    ``path`` when its structure is damaged."""
-    handle, single = tempfile.mkstemp(suffix=".exr", prefix="dazdepth-part-")
+    ``path`` when its structure is damaged or the copy cannot be written (a full disk)."""
     try:
-        with open(path, "rb") as source, os.fdopen(handle, "wb") as target:
-            try:
+        handle, single = tempfile.mkstemp(suffix=".exr", prefix="dazdepth-part-")
+    except OSError as error:
+        raise InputError(path, _cannot_copy(part, error)) from None
+    try:
+        try:
+            with open(path, "rb") as source, os.fdopen(handle, "wb") as target:
                 _extract(source, target, part, os.fstat(source.fileno()).st_size)
-            except (_Damaged, struct.error, OverflowError):
-                raise InputError(path, CORRUPT) from None
+        except (_Damaged, struct.error, OverflowError):
+            raise InputError(path, CORRUPT) from None
+        except OSError as error:  # the copy's disk is full, or the file went away
+            raise InputError(path, _cannot_copy(part, error)) from None
         yield single
     finally:
         os.unlink(single)
+
+
+def _cannot_copy(part: int, error: OSError) -> str:
+    return f"cannot copy part {part} to a temporary file ({error.strerror or error})"
