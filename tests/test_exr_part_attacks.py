@@ -14,12 +14,13 @@ import OpenEXR
 import pytest
 from attacks import one_error_line, run_cli
 from test_batch_stops import limit_file_size
-from test_exr import problem
+from test_exr import problem, spy_on_open
 from test_exr_parts import _offset_table
 
 from lib_dazdepth.engine import exr_part
 from lib_dazdepth.engine.errors import InputError
 from lib_dazdepth.engine.exr import read_depth
+from lib_dazdepth.engine.exr_part import MAX_PARTS
 
 FLAT = {"compression": OpenEXR.NO_COMPRESSION, "type": OpenEXR.scanlineimage}
 
@@ -104,3 +105,53 @@ def test_a_full_disk_under_the_copy_is_one_line_and_leaves_nothing(tmp_path: Pat
     assert line == f"error: {path}: cannot copy part 1 to a temporary file (File too large)"
     assert list(temporary.iterdir()) == []
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def header_ends(data: bytes) -> list[int]:
+    """Where each header of a multipart file ends (past its closing null byte)."""
+    ends, at = [], 8
+    while data[at] != 0:
+        while data[at] != 0:  # an attribute: name, type, size, value
+            kind_end = data.index(0, data.index(0, at) + 1)
+            at = kind_end + 5 + int.from_bytes(data[kind_end + 1 : kind_end + 5], "little")
+        at += 1
+        ends.append(at)
+    return ends
+
+
+def many_parts(path: Path, count: int) -> Path:
+    """``count`` parts of one pixel, the last holding depth ``Y`` = 5: the headers of a
+    two-part file written by the package, repeated with names of one length."""
+    template = path.with_suffix(".two.exr")
+    OpenEXR.File(
+        [
+            OpenEXR.Part(dict(FLAT), {"R": np.ones((1, 1), np.float32)}, "p000000"),
+            OpenEXR.Part(dict(FLAT), {"Y": np.full((1, 1), 5, np.float32)}, "d000000"),
+        ]
+    ).write(str(template))
+    data = template.read_bytes()
+    template.unlink()
+    second, end = header_ends(data)
+    first, last = data[8:second], data[second:end]
+    headers = b"".join(first.replace(b"p000000", b"p%06d" % i) for i in range(count - 1))
+    start = 8 + len(headers) + len(last) + 1 + 8 * count
+    table = b"".join(struct.pack("<Q", start + 16 * i) for i in range(count))
+    chunks = b"".join(struct.pack("<iiif", i, 0, 4, 1.0) for i in range(count - 1))
+    chunks += struct.pack("<iiif", count - 1, 0, 4, 5.0)
+    path.write_bytes(data[:8] + headers + last + b"\0" + table + chunks)
+    return path
+
+
+def test_a_file_of_too_many_parts_is_refused_before_its_headers_are_decoded(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """1025 parts are refused from a count of the headers (the package's header read of
+    100,000 parts, a 37 MB file, ran for minutes and took gigabytes); 1024 are read."""
+    limit = many_parts(tmp_path / "limit.exr", MAX_PARTS)
+    assert read_depth(limit).values.tolist() == [[5.0]]
+    path = many_parts(tmp_path / "many.exr", MAX_PARTS + 1)
+    calls = spy_on_open(monkeypatch)
+    with pytest.raises(InputError) as excinfo:
+        read_depth(path)
+    assert problem(excinfo, path) == f"{path}: more than {MAX_PARTS} parts; not read"
+    assert calls == []
