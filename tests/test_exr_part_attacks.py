@@ -20,7 +20,7 @@ from test_exr_parts import _offset_table
 from lib_dazdepth.engine import exr_part
 from lib_dazdepth.engine.errors import InputError
 from lib_dazdepth.engine.exr import read_depth
-from lib_dazdepth.engine.exr_part import MAX_PARTS
+from lib_dazdepth.engine.exr_part import MAX_CHANNELS, MAX_PARTS
 
 FLAT = {"compression": OpenEXR.NO_COMPRESSION, "type": OpenEXR.scanlineimage}
 
@@ -154,4 +154,22 @@ def test_a_file_of_too_many_parts_is_refused_before_its_headers_are_decoded(
     with pytest.raises(InputError) as excinfo:
         read_depth(path)
     assert problem(excinfo, path) == f"{path}: more than {MAX_PARTS} parts; not read"
+    assert calls == []
+
+
+@pytest.mark.parametrize("parts", [1, 2])
+def test_a_part_of_too_many_channels_is_refused_before_its_header_is_decoded(
+    tmp_path: Path, monkeypatch, parts: int
+) -> None:
+    """4097 one-pixel channels beside the depth: the package's header read grows as the
+    square of a part's channels (100,000 in a 3 MB file ran for minutes)."""
+    pixel = np.ones((1, 1), np.float32)
+    channels = {f"c{k:05d}": pixel for k in range(MAX_CHANNELS + 1)}
+    path = tmp_path / "wide.exr"
+    depth = OpenEXR.Part(dict(FLAT), {"Y": pixel}, "depth")
+    OpenEXR.File([OpenEXR.Part(dict(FLAT), channels, "wide"), depth][:parts]).write(str(path))
+    calls = spy_on_open(monkeypatch)
+    with pytest.raises(InputError) as excinfo:
+        read_depth(path)
+    assert problem(excinfo, path) == f"{path}: more than {MAX_CHANNELS} channels; not read"
     assert calls == []

@@ -22,7 +22,7 @@ import OpenEXR
 from . import layers
 from .conventions import camera_from_header
 from .errors import InputError
-from .exr_part import check_part_count
+from .exr_part import check_counts
 from .exr_pixels import Request, Window, decode
 from .files import open_regular
 from .layers import Candidate, PartChannels
@@ -191,7 +191,7 @@ def _part_info(path: str, index: int, header: dict) -> _PartInfo:
 
 
 def _read_parts(path: str) -> list[_PartInfo]:
-    check_part_count(path)
+    check_counts(path)
     try:
         exr = OpenEXR.File(path, separate_channels=True, header_only=True)
         headers = [part.header for part in exr.parts]

@@ -25,8 +25,11 @@ from typing import BinaryIO
 from .errors import InputError
 
 CORRUPT = "truncated or corrupt EXR (damaged multipart structure)"
-# Parts a file may have: the package's header read of 100,000 (37 MB) takes gigabytes.
+# Parts a file may have, and channels a part may have: the package's header read of
+# 100,000 parts (37 MB) takes gigabytes, of 30,000 channels in a part 4 s (it grows as
+# their square).
 MAX_PARTS = 1024
+MAX_CHANNELS = 4096
 _TILED, _LONG_NAMES, _MULTIPART = 0x200, 0x400, 0x1000
 _COPY = 1 << 22  # bytes copied at a time
 
@@ -36,9 +39,14 @@ class _Damaged(Exception):
 
 
 def _exactly(handle: BinaryIO, count: int) -> bytes:
-    data = handle.read(count)
-    if len(data) != count:
-        raise _Damaged
+    """``count`` bytes, read a piece at a time: a size the file cannot hold (2 GB in a
+    forged header) is never allocated."""
+    data = handle.read(min(count, _COPY))
+    while len(data) < count:
+        more = handle.read(min(count - len(data), _COPY))
+        if not more:
+            raise _Damaged
+        data += more
     return data
 
 
@@ -132,22 +140,35 @@ def _extract(source: io.BufferedReader, target: BinaryIO, part: int, file_size: 
     target.write(struct.pack(f"<{len(new_offsets)}Q", *new_offsets))
 
 
-def check_part_count(path: str) -> None:
-    """InputError naming ``path`` when it has more than ``MAX_PARTS`` parts, counted from
-    its headers before anything else reads them; nothing for a damaged file (the reader
-    that follows says what is wrong)."""
+def check_counts(path: str) -> None:
+    """InputError naming ``path`` when it has more than ``MAX_PARTS`` parts or a part more
+    than ``MAX_CHANNELS`` channels, counted from its headers before anything else reads
+    them; nothing for a damaged file (the reader that follows says what is wrong)."""
     try:
         with open(path, "rb") as source:
             (flags,) = struct.unpack("<I", _exactly(source, 8)[4:])
-            if not flags & _MULTIPART:
-                return
             limit = 255 if flags & _LONG_NAMES else 31
-            for _ in range(MAX_PARTS + 1):
-                if _header(source, limit) is None:
+            for _ in range(MAX_PARTS + 1 if flags & _MULTIPART else 1):
+                found = _header(source, limit)
+                if found is None:
                     return
+                if _channel_count(found[1].get(b"channels", b"")) > MAX_CHANNELS:
+                    raise InputError(path, f"more than {MAX_CHANNELS} channels; not read")
+            if flags & _MULTIPART:
+                raise InputError(path, f"more than {MAX_PARTS} parts; not read")
     except (OSError, _Damaged, struct.error):
         return
-    raise InputError(path, f"more than {MAX_PARTS} parts; not read")
+
+
+def _channel_count(channels: bytes) -> int:
+    """Entries of a ``chlist`` value: each a name, its null byte and 16 bytes."""
+    count, at = 0, 0
+    while at < len(channels) and channels[at] != 0 and count <= MAX_CHANNELS:
+        at = channels.find(b"\0", at) + 17
+        if at < 17:
+            raise _Damaged
+        count += 1
+    return count
 
 
 @contextlib.contextmanager
