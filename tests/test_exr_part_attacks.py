@@ -20,7 +20,7 @@ from test_exr_parts import _offset_table
 from lib_dazdepth.engine import exr_part
 from lib_dazdepth.engine.errors import InputError
 from lib_dazdepth.engine.exr import read_depth
-from lib_dazdepth.engine.exr_part import MAX_CHANNELS, MAX_PARTS
+from lib_dazdepth.engine.exr_part import MAX_ATTRIBUTES, MAX_CHANNELS, MAX_PARTS
 
 FLAT = {"compression": OpenEXR.NO_COMPRESSION, "type": OpenEXR.scanlineimage}
 
@@ -172,4 +172,19 @@ def test_a_part_of_too_many_channels_is_refused_before_its_header_is_decoded(
     with pytest.raises(InputError) as excinfo:
         read_depth(path)
     assert problem(excinfo, path) == f"{path}: more than {MAX_CHANNELS} channels; not read"
+    assert calls == []
+
+
+def test_headers_of_too_many_attributes_are_refused_before_they_are_decoded(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """32,769 one-letter attributes: the package's header read takes about 0.8 KB and
+    40 us each (300,000 in a 6 MB file: 250 MB, 11.5 s)."""
+    notes = {f"n{k:05d}": "x" for k in range(MAX_ATTRIBUTES + 1)}
+    path = tmp_path / "notes.exr"
+    OpenEXR.File({**FLAT, **notes}, {"Y": np.ones((1, 1), np.float32)}).write(str(path))
+    calls = spy_on_open(monkeypatch)
+    with pytest.raises(InputError) as excinfo:
+        read_depth(path)
+    assert problem(excinfo, path) == f"{path}: more than {MAX_ATTRIBUTES} attributes; not read"
     assert calls == []
