@@ -160,7 +160,7 @@ def camera_for(image: ExrImage, fov: float | None) -> tuple[Camera, str]:
         raise NoCamera(
             image.path,
             "holds distance from the camera, not planar depth: give the camera's horizontal"
-            " field of view (--fov DEGREES), the file has no camera matrices",
+            " field of view (--fov DEGREES), the file has no usable camera matrices",
         )
     if not 0 < fov < 180:
         raise InputError(image.path, f"field of view {fov:g}° is not between 0 and 180")

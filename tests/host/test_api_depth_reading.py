@@ -65,7 +65,7 @@ def test_distance_needs_a_field_of_view_named_fov(host, tmp_path) -> None:
     refused = client.post("/dazdepth/v1/analyse", json=body)
     assert refused.status_code == 422
     assert refused.json()["detail"] == (
-        "fov: depth_exr holds distance from the camera and has no camera matrices: give the"
+        "fov: depth_exr holds distance from the camera and has no usable camera matrices: give the"
         " camera's horizontal field of view in degrees"
     )
     analysed = client.post("/dazdepth/v1/analyse", json={**body, "fov": fov}).json()
