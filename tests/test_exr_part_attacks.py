@@ -188,3 +188,24 @@ def test_headers_of_too_many_attributes_are_refused_before_they_are_decoded(
         read_depth(path)
     assert problem(excinfo, path) == f"{path}: more than {MAX_ATTRIBUTES} attributes; not read"
     assert calls == []
+
+
+def test_messages_stay_short_whatever_the_names(tmp_path: Path) -> None:
+    """An error lists at most 12 channels or part names, each cut to 40 characters (in the
+    middle, where names of one render are alike): a render
+    of 300 passes without depth, or a 100,000-character --channel, made a line of tens of
+    kilobytes (every channel, every character)."""
+    pixel = np.ones((1, 1), np.float32)
+    passes = {f"{'Cryptomatte' * 8}{k:03d}.R": pixel for k in range(300)}
+    path = tmp_path / "passes.exr"
+    OpenEXR.File(dict(FLAT), passes).write(str(path))
+    for kwargs in ({}, {"channel": "x" * 100_000}, {"part": "p" * 100_000}):
+        with pytest.raises(InputError) as excinfo:
+            read_depth(path, **kwargs)
+        message = problem(excinfo, path)
+        assert len(message) < 600 + len(str(path)), len(message)
+    assert message.endswith("part names: none")
+    with pytest.raises(InputError) as excinfo:
+        read_depth(path)
+    assert "; … (288 more) — choose one with --channel" in problem(excinfo, path)
+    assert "part 0: CryptomatteCryptoma…atteCryptomatte000.R, " in str(excinfo.value)
