@@ -33,6 +33,7 @@ MAX_CHANNELS = 4096  # in all parts
 MAX_ATTRIBUTES = 32768  # in all headers
 _TILED, _LONG_NAMES, _MULTIPART = 0x200, 0x400, 0x1000
 _COPY = 1 << 22  # bytes copied at a time
+_OPEN_FILES = "/proc/self/fd"  # Linux: a path to each open file, named or not
 
 
 class _Damaged(Exception):
@@ -183,23 +184,32 @@ def _channel_count(channels: bytes) -> int:
 @contextlib.contextmanager
 def part_as_file(path: str, part: int) -> Iterator[str]:
     """The path of a temporary one-part EXR holding part ``part`` of the multipart EXR at
-    ``path`` (pixels undecoded, bytes as stored), removed afterwards. InputError naming
-    ``path`` when its structure is damaged or the copy cannot be written (a full disk)."""
+    ``path`` (pixels undecoded, bytes as stored), removed afterwards. Where the system has
+    ``/proc/self/fd`` (Linux), the copy leaves its folder as soon as it is made and is read
+    through its descriptor, so even a killed process leaves nothing behind. InputError
+    naming ``path`` when its structure is damaged or the copy cannot be written (a full
+    disk)."""
     try:
         handle, single = tempfile.mkstemp(suffix=".exr", prefix="dazdepth-part-")
     except OSError as error:
         raise InputError(path, _cannot_copy(part, error)) from None
+    named = single
     try:
+        if os.path.isdir(_OPEN_FILES):
+            os.unlink(single)
+            single, named = "", f"{_OPEN_FILES}/{handle}"
         try:
-            with open(path, "rb") as source, os.fdopen(handle, "wb") as target:
+            with open(path, "rb") as source, os.fdopen(handle, "wb", closefd=False) as target:
                 _extract(source, target, part, os.fstat(source.fileno()).st_size)
         except (_Damaged, struct.error, OverflowError):
             raise InputError(path, CORRUPT) from None
         except OSError as error:  # the copy's disk is full, or the file went away
             raise InputError(path, _cannot_copy(part, error)) from None
-        yield single
+        yield named
     finally:
-        os.unlink(single)
+        os.close(handle)
+        if single:
+            os.unlink(single)
 
 
 def _cannot_copy(part: int, error: OSError) -> str:
