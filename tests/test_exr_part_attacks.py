@@ -233,3 +233,21 @@ def test_the_copy_has_no_name_while_it_is_made_and_read(tmp_path: Path, monkeypa
     )
     assert seen == [[]]
     assert os.listdir(temporary) == []
+
+
+def test_a_long_attribute_name_without_the_long_names_flag_is_read(tmp_path: Path) -> None:
+    """The package reads a later part whose header has a 40-character attribute name in a
+    file without the long-names flag (a writer's slip); the copy refused it as damaged."""
+    depth = np.linspace(100, 500, 16, dtype=np.float32).reshape(4, 4)
+    parts = [
+        OpenEXR.Part(dict(FLAT), {"R": depth}, "beauty"),
+        OpenEXR.Part({**FLAT, "renderer/" + "x" * 31: "note"}, {"Y": depth}, "depth"),
+    ]
+    path = tmp_path / "notes.exr"
+    OpenEXR.File(parts).write(str(path))
+    data = bytearray(path.read_bytes())
+    data[5] &= ~0x04  # bit 10 of the version field: long names
+    path.write_bytes(bytes(data))
+    stored = OpenEXR.File(str(path), separate_channels=True).parts[1].channels["Y"].pixels
+    np.testing.assert_array_equal(stored, depth)
+    np.testing.assert_array_equal(read_depth(path).values, depth)

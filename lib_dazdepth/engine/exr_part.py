@@ -32,6 +32,9 @@ MAX_PARTS = 1024
 MAX_CHANNELS = 4096  # in all parts
 MAX_ATTRIBUTES = 32768  # in all headers
 _TILED, _LONG_NAMES, _MULTIPART = 0x200, 0x400, 0x1000
+# Longest name read: 255, the long-names flag's, with or without the flag, as the package
+# reads a 40-character attribute name in a file that lacks it.
+_NAMES = 255
 _COPY = 1 << 22  # bytes copied at a time
 _OPEN_FILES = "/proc/self/fd"  # Linux: a path to each open file, named or not
 
@@ -102,9 +105,8 @@ def _extract(source: io.BufferedReader, target: BinaryIO, part: int, file_size: 
     (flags,) = struct.unpack("<I", magic_version[4:])
     if not flags & _MULTIPART:
         raise _Damaged
-    limit = 255 if flags & _LONG_NAMES else 31
     headers = []
-    while (found := _header(source, limit)) is not None:
+    while (found := _header(source, _NAMES)) is not None:
         headers.append(found[:2])
     if not 0 <= part < len(headers):
         raise _Damaged
@@ -124,7 +126,8 @@ def _extract(source: io.BufferedReader, target: BinaryIO, part: int, file_size: 
     tiled = values.get(b"type", b"").startswith(b"tiledimage") or b"tiles" in values
     head = 24 if tiled else 12  # part number, coordinates and the data size
     table = 8 + len(raw) + 1 + 8 * len(offsets)
-    version = 2 | (_TILED if tiled else 0) | (flags & _LONG_NAMES)
+    long_names = flags & _LONG_NAMES or any(len(name) > 31 for name in values)
+    version = 2 | (_TILED if tiled else 0) | (_LONG_NAMES if long_names else 0)
     target.write(magic_version[:4] + struct.pack("<I", version) + raw + b"\0")
     target.seek(table)
     new_offsets = []
@@ -156,8 +159,7 @@ def check_counts(path: str) -> None:
     try:
         with open(path, "rb") as source:
             (flags,) = struct.unpack("<I", _exactly(source, 8)[4:])
-            limit = 255 if flags & _LONG_NAMES else 31
-            while (found := _header(source, limit, MAX_ATTRIBUTES + 1)) is not None:
+            while (found := _header(source, _NAMES, MAX_ATTRIBUTES + 1)) is not None:
                 counts["parts"] += 1
                 counts["channels"] += _channel_count(found[1].get(b"channels", b""))
                 counts["attributes"] += found[2]
