@@ -18,6 +18,7 @@ from test_exr import problem, spy_on_open
 from test_exr_parts import _offset_table
 
 from lib_dazdepth.engine import exr_part
+from lib_dazdepth.engine.depthmap import load_depth_map
 from lib_dazdepth.engine.errors import InputError
 from lib_dazdepth.engine.exr import read_depth
 from lib_dazdepth.engine.exr_part import MAX_ATTRIBUTES, MAX_CHANNELS, MAX_PARTS
@@ -98,7 +99,7 @@ def test_a_full_disk_under_the_copy_is_one_line_and_leaves_nothing(tmp_path: Pat
         path,
         "--out",
         tmp_path / "out",
-        env={"TMPDIR": str(temporary)},
+        env={"TMPDIR": str(temporary), "PYTHONDONTWRITEBYTECODE": "1"},  # no .pyc cut short
         preexec_fn=limit_file_size(16384),
     )
     line = one_error_line(ran, str(path))
@@ -251,3 +252,35 @@ def test_a_long_attribute_name_without_the_long_names_flag_is_read(tmp_path: Pat
     stored = OpenEXR.File(str(path), separate_channels=True).parts[1].channels["Y"].pixels
     np.testing.assert_array_equal(stored, depth)
     np.testing.assert_array_equal(read_depth(path).values, depth)
+
+
+def test_names_holding_control_characters_stay_on_one_line(tmp_path: Path) -> None:
+    """Channel, part and file names are the file's or the user's: a newline in one made a
+    second line ('error: fake line' under the real one), an escape sequence coloured the
+    terminal. Messages show them escaped, as Python's ascii() does."""
+    pixel = np.ones((1, 1), np.float32)
+    spoof = {"a\nerror: fake line": pixel, "b\x1b[31mred\u2028": pixel}
+    parts = [OpenEXR.Part(dict(FLAT), spoof, "p\rq"), OpenEXR.Part(dict(FLAT), {"G": pixel}, "g")]
+    path = tmp_path / "new\nline.exr"
+    OpenEXR.File(parts).write(str(path))
+    with pytest.raises(InputError) as excinfo:
+        read_depth(path)
+    message = str(excinfo.value)
+    assert message.isprintable(), message
+    assert message == (
+        "new\\nline.exr: no depth channel found; channels: part 0 (p\\rq): a\\nerror: fake line,"
+        " b\\x1b[31mred\\u2028; part 1 (g): G — choose one with --channel"
+    ).replace("new", f"{tmp_path}/new", 1)
+    with pytest.raises(InputError) as excinfo:
+        read_depth(tmp_path / "gone\n.exr")
+    assert str(excinfo.value) == f"{tmp_path}/gone\\n.exr: file not found"
+
+
+def test_a_guess_between_names_with_newlines_is_one_line_each(tmp_path: Path) -> None:
+    pixel = np.full((1, 1), 5.0, np.float32)
+    path = tmp_path / "stereo.exr"
+    OpenEXR.File(dict(FLAT), {"left\n.Z": pixel, "right\n.Z": pixel}).write(str(path))
+    depth_map = load_depth_map(path)
+    lines = [depth_map.source.describe(), *depth_map.source.notes()]
+    assert all(line.isprintable() for line in lines), lines
+    assert lines[1].startswith("used left\\n.Z, but right\\n.Z could be meant too")

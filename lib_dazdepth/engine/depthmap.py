@@ -23,7 +23,7 @@ from .conventions import (
     unit_words,
 )
 from .edges import repair_edges
-from .errors import InputError
+from .errors import InputError, printable
 from .exr import DEFAULT_MAX_PIXELS, ExrImage, Window, guess_note, read_depth, window_note
 from .mapping import outside
 
@@ -56,7 +56,8 @@ class DepthSource:
         how = DESCRIPTIONS[self.convention]
         if self.camera:
             how += f" made planar with {self.camera}"
-        return f"depth from {self.label} ({self.pixel_type}), {how}{unit_words(self.unit)}"
+        label = printable(self.label)
+        return f"depth from {label} ({self.pixel_type}), {how}{unit_words(self.unit)}"
 
 
 @dataclass(frozen=True)

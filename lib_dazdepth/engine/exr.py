@@ -21,7 +21,7 @@ import OpenEXR
 
 from . import layers
 from .conventions import camera_from_header
-from .errors import InputError, listed, shown
+from .errors import InputError, listed, printable, shown
 from .exr_part import check_counts
 from .exr_pixels import Request, Window, decode
 from .files import open_regular
@@ -79,7 +79,8 @@ class ExrImage:
 
 
 def guess_note(label: str, also: Sequence[str], hint: str) -> str:
-    return f"used {label}, but {', '.join(also)} could be meant too (choose {hint})"
+    used, others = printable(label), printable(", ".join(also))
+    return f"used {used}, but {others} could be meant too (choose {hint})"
 
 
 def window_note(data: Window, display: Window, uncovered: int) -> str:
