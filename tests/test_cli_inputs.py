@@ -108,7 +108,7 @@ def test_a_distance_canvas_needs_a_field_of_view(tmp_path: Path) -> None:
     assert (status, out) == (2, "")
     assert err == (
         f"error: {path}: holds distance from the camera, not planar depth: give the camera's"
-        " horizontal field of view (--fov DEGREES), the file has no camera matrices\n"
+        " horizontal field of view (--fov DEGREES), the file has no usable camera matrices\n"
     )
     status, out, _ = run(path, "--fov", FOV, "-v")
     assert status == 0

@@ -149,3 +149,23 @@ def test_crop_pixels_are_no_data_not_non_finite(tmp_path: Path) -> None:
     assert (report.no_data, report.non_finite, report.total) == (1152, 1, 1153)
     assert report.describe() == "1 not finite, 1152 outside the data window"
     assert depth_map.source.notes()[0].startswith("data window (8,4)-(55,43) differs")
+
+
+FLAT_CAMERA = np.array([[1, 0, 0, 1], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]])  # no 2-D image
+FOLDED = np.array([[0, 1, 0, 0], [0.5, 0, 0, 1], [0, 0, 1, 0], [0, 0, 0, 1]])  # folds at x = 0.5
+
+
+@pytest.mark.parametrize("to_ndc", [FLAT_CAMERA, FOLDED, np.full((4, 4), 3e38)])
+def test_a_header_camera_that_sees_no_image_is_not_used(tmp_path: Path, to_ndc) -> None:
+    """worldToNDC matrices giving no ray, or two for one pixel, somewhere on the image: read
+    as given they made every pixel not finite ('every pixel is background') or drew the
+    distance with a camera that does not exist. They are set aside as having no camera."""
+    header = {"worldToCamera": np.eye(4, dtype=np.float32), "worldToNDC": to_ndc.astype("f4")}
+    assert camera_from_header(header) is None
+    path = distance_canvas(tmp_path / "scene-Distance.exr", **header)
+    with pytest.raises(InputError) as excinfo:
+        load_depth_map(path)
+    assert "no usable camera matrices" in problem(excinfo, path)
+    depth_map = load_depth_map(path, fov=FOV)
+    np.testing.assert_allclose(depth_map.depth, scene(), rtol=2e-7)
+    assert depth_map.source.camera == "a 50° horizontal field of view"

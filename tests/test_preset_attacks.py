@@ -36,7 +36,7 @@ HOSTILE = {
         preset_text(one_split()).replace('"end": 1000', '"end": 1' + "0" * 5000),
         "5001 digits",
     ),
-    "1e400": (preset_text(one_split()).replace('"end": 1000', '"end": 1e400'), "beyond any"),
+    "1e400": (preset_text(one_split()).replace('"end": 1000', '"end": 1e400'), "not a finite"),
     "NaN": (preset_text(one_split()).replace('"end": 1000', '"end": NaN'), "NaN"),
     "beyond float32": (preset_text(one_split(end=1e39)), "split 0 end must be a finite depth"),
     "inverse split at 0": (

@@ -22,7 +22,7 @@ from PIL import Image, UnidentifiedImageError
 from .background import BackgroundSettings
 from .conventions import AUTO, CM
 from .depthmap import DepthMap, load_depth_map
-from .errors import DazDepthError, InputError
+from .errors import DazDepthError, InputError, printable
 from .exr import DEFAULT_MAX_PIXELS, ExrImage, channel_choices, read_rgb
 from .files import open_image, open_regular
 from .ids import is_alpha_canvas, is_id_canvas
@@ -194,7 +194,8 @@ def read_extra(
         values = _srgb(image.values)
     notes = tuple(f"{path.name}: {note}" for note in image.notes(hint))
     what = "normals" if role == "normal" else "beauty"
-    return Extra(values, f"{what} from {image.label}", line_up(path, image, depth) + notes)
+    label = f"{what} from {printable(image.label)}"
+    return Extra(values, label, line_up(path, image, depth) + notes)
 
 
 @dataclass(frozen=True)

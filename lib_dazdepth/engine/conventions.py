@@ -59,7 +59,8 @@ class Camera:
 
 def camera_from_header(header: dict) -> np.ndarray | None:
     """The camera-to-NDC matrix from ``worldToCamera`` and ``worldToNDC``, if both are there
-    and usable (a perspective projection); else None."""
+    and usable (a perspective projection giving one ray through each point of the display
+    window); else None."""
     try:
         world_to_camera = np.asarray(header["worldToCamera"], dtype=np.float64)
         world_to_ndc = np.asarray(header["worldToNDC"], dtype=np.float64)
@@ -70,7 +71,19 @@ def camera_from_header(header: dict) -> np.ndarray | None:
         return None
     if not np.isfinite(to_ndc).all() or not np.any(to_ndc[:3, 3]):
         return None  # orthographic or nonsense: no rays to speak of
-    return to_ndc
+    return to_ndc if _one_ray_per_pixel(to_ndc) else None
+
+
+def _one_ray_per_pixel(c: np.ndarray) -> bool:
+    """Whether every point of the display window (NDC 0..1) has one ray: the determinant
+    ``_rays`` divides by is affine in NDC x and y (their product cancels), so it keeps one
+    sign over the window when it has it, not 0, at the four corners."""
+    nx, ny = np.array([0.0, 1.0, 0.0, 1.0]), np.array([0.0, 0.0, 1.0, 1.0])
+    with np.errstate(over="ignore", invalid="ignore"):
+        det = (c[0, 0] - nx * c[0, 3]) * (c[1, 1] - ny * c[1, 3]) - (c[1, 0] - nx * c[1, 3]) * (
+            c[0, 1] - ny * c[0, 3]
+        )
+        return bool(np.isfinite(det).all() and (np.all(det > 0) or np.all(det < 0)))
 
 
 def convention_for(path: str | Path, wanted: str = AUTO) -> str:

@@ -23,7 +23,7 @@ from .conventions import (
     unit_words,
 )
 from .edges import repair_edges
-from .errors import InputError
+from .errors import InputError, printable
 from .exr import DEFAULT_MAX_PIXELS, ExrImage, Window, guess_note, read_depth, window_note
 from .mapping import outside
 
@@ -56,7 +56,8 @@ class DepthSource:
         how = DESCRIPTIONS[self.convention]
         if self.camera:
             how += f" made planar with {self.camera}"
-        return f"depth from {self.label} ({self.pixel_type}), {how}{unit_words(self.unit)}"
+        label = printable(self.label)
+        return f"depth from {label} ({self.pixel_type}), {how}{unit_words(self.unit)}"
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ def camera_for(image: ExrImage, fov: float | None) -> tuple[Camera, str]:
         raise NoCamera(
             image.path,
             "holds distance from the camera, not planar depth: give the camera's horizontal"
-            " field of view (--fov DEGREES), the file has no camera matrices",
+            " field of view (--fov DEGREES), the file has no usable camera matrices",
         )
     if not 0 < fov < 180:
         raise InputError(image.path, f"field of view {fov:g}° is not between 0 and 180")

@@ -71,20 +71,21 @@ def _float(text: str) -> float:
         raise _Refused(f"a number of {len(text)} characters")
     value = float(text)
     if not math.isfinite(value):
-        raise _Refused(f"{text[:20]} is beyond any depth")
+        raise _Refused(f"{text[:20]} is not a finite number")
     return value
 
 
 def _constant(text: str):
-    raise _Refused(f"{text} is not a number a preset may hold")
+    raise _Refused(f"{text} is not a finite number")
 
 
-def parse_json(text: str | bytes, where: str | Path) -> Any:
-    """JSON with bounded numbers; one InputError naming ``where`` for anything else."""
+def parse_json(text: str | bytes, where: str | Path, what: str = "a usable preset") -> Any:
+    """JSON with bounded numbers; one InputError naming ``where`` for anything else (a
+    number refused: "not ``what``")."""
     try:
         return json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
     except _Refused as error:
-        raise InputError(where, f"not a usable preset ({error})") from None
+        raise InputError(where, f"not {what} ({error})") from None
     except RecursionError:
         raise InputError(where, "not valid JSON (nested too deeply)") from None
     except (ValueError, UnicodeDecodeError) as error:

@@ -86,7 +86,7 @@ def depth_of(body: Fields, max_pixels: int) -> DepthMap:
         except NoCamera:
             raise refuse(
                 "fov",
-                "depth_exr holds distance from the camera and has no camera matrices: give"
+                "depth_exr holds distance from the camera and has no usable camera matrices: give"
                 " the camera's horizontal field of view in degrees",
             ) from None
 

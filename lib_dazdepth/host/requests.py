@@ -92,7 +92,7 @@ async def read_body(request: Request, max_bytes: int) -> bytes:
 def parse(body: bytes) -> dict[str, Any]:
     """The JSON object of a body, numbers bounded (presets.parse_json)."""
     try:
-        document = parse_json(body, "body")
+        document = parse_json(body, "body", "usable JSON")
     except DazDepthError as error:
         raise HTTPException(422, str(error)) from None
     if not isinstance(document, dict):

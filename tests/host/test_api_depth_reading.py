@@ -65,7 +65,7 @@ def test_distance_needs_a_field_of_view_named_fov(host, tmp_path) -> None:
     refused = client.post("/dazdepth/v1/analyse", json=body)
     assert refused.status_code == 422
     assert refused.json()["detail"] == (
-        "fov: depth_exr holds distance from the camera and has no camera matrices: give the"
+        "fov: depth_exr holds distance from the camera and has no usable camera matrices: give the"
         " camera's horizontal field of view in degrees"
     )
     analysed = client.post("/dazdepth/v1/analyse", json={**body, "fov": fov}).json()
@@ -93,3 +93,16 @@ def test_bad_reading_fields_are_a_422_naming_them(host, tmp_path, fields, detail
     for route in ("analyse", "render", "txt2img-payload"):
         answer = api(host).post(f"/dazdepth/v1/{route}", json=body)
         assert answer.status_code == 422 and answer.json()["detail"].startswith(detail)
+
+
+@pytest.mark.parametrize("number", ["NaN", "-Infinity", "1e999"])
+def test_a_field_of_view_json_cannot_hold_is_a_422_about_the_body(host, tmp_path, number):
+    """Python's JSON reads NaN, Infinity and 1e999; the body refuses them before any field
+    is read, and said so as if the body were a preset ('not a usable preset')."""
+    depth = b64(write_depth(tmp_path / "d.exr", NUKE))
+    body = f'{{"depth_exr": "{depth}", "depth_is": "distance", "fov": {number}}}'
+    answer = api(host).post(
+        "/dazdepth/v1/analyse", content=body, headers={"content-type": "application/json"}
+    )
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == f"body: not usable JSON ({number} is not a finite number)"

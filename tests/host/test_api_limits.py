@@ -194,9 +194,7 @@ def test_hostile_numbers_in_the_body_are_one_422(server, depth_b64) -> None:
         '"width": 1', '"width": 1' + "0" * 5000
     )
     status, _, answer = post(port, "txt2img-payload", body.encode())
-    assert (
-        status == 422 and answer["detail"] == "body: not a usable preset (a number of 5001 digits)"
-    )
+    assert status == 422 and answer["detail"] == "body: not usable JSON (a number of 5001 digits)"
 
 
 def test_no_answer_names_a_server_path(server, depth_b64) -> None:
