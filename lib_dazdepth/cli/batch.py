@@ -29,17 +29,18 @@ from ..engine.batch import (
     Manifest,
     expand,
     frame_range,
+    load_frame_depth,
     pair_frames,
     run_frame,
     union_splits,
 )
-from ..engine.depthmap import load_depth_map
 from ..engine.errors import DazDepthError
 from ..engine.ids import check_size, number_objects, read_ids
 from ..engine.maps import MapOptions, sixteen_bit_note
 from ..engine.outputs import Output, json_bytes, write_outputs
 from ..engine.presets import load_preset, to_document
 from ..engine.splits import SplitSet
+from .arguments import add_reading_arguments, reading_of
 
 
 class Progress:
@@ -235,6 +236,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--mask", action="store_true")
     p.add_argument("--bits", type=int, choices=(8, 16), default=8)
     p.add_argument("--background-threshold", type=float, default=1e9)
+    add_reading_arguments(p)
     return p
 
 
@@ -256,6 +258,7 @@ def main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) ->
         options=MapOptions(args.bits, args.regions, args.mask),
         background=BackgroundSettings(args.background_threshold),
         ids=args.regions_from_ids,
+        reading=reading_of(args),
     )
     if args.union:
         job = derive_union(frames, job, args.jobs, out)
@@ -272,7 +275,7 @@ def derive_ids(frames: list[Frame], job: BatchJob, out: TextIO) -> BatchJob:
     first = next((f for f in frames if f.ids), None)
     if first is None:
         raise DazDepthError("--regions-from-ids: no frame has an ID canvas (e.g. *-ObjectId.exr)")
-    depth_map = load_depth_map(first.depth, settings=job.background, max_pixels=job.max_pixels)
+    depth_map = load_frame_depth(first.depth, job)
     objects = read_ids(list(first.ids), job.max_pixels)
     check_size(objects, depth_map)
     splits = job.splits.with_id_regions(number_objects(objects, depth_map))

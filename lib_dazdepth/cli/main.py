@@ -18,8 +18,6 @@ import numpy as np
 
 from .. import __version__
 from ..engine.background import BackgroundSettings
-from ..engine.conventions import AUTO, CM, UNITS
-from ..engine.conventions import CONVENTIONS as DEPTH_CONVENTIONS
 from ..engine.depthmap import DepthMap, load_depth_map
 from ..engine.errors import DazDepthError
 from ..engine.exr import DEFAULT_MAX_PIXELS, quietly
@@ -29,7 +27,7 @@ from ..engine.normals import CONVENTIONS, NormalSettings, encode_normals
 from ..engine.outputs import Output, output_path, write_outputs
 from ..engine.presets import load_preset
 from ..engine.splits import SplitSet
-from .arguments import positive_whole
+from .arguments import add_reading_arguments, positive, positive_whole
 
 # ID canvases and region checks are imported when a run uses them: a plain run starts faster.
 if TYPE_CHECKING:
@@ -50,13 +48,6 @@ def cutoff_value(text: str) -> str | float:
         raise argparse.ArgumentTypeError(f"{text!r} is neither 'histo' nor a depth") from None
     if value != value or value in (float("inf"), float("-inf")):
         raise argparse.ArgumentTypeError(f"{text!r} is not a finite depth")
-    return value
-
-
-def positive(text: str) -> float:
-    value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be above 0")
     return value
 
 
@@ -127,27 +118,7 @@ def convert_parser() -> argparse.ArgumentParser:
         " else R,G,B)",
     )
     add("--part", help="EXR part (index or name) holding depth")
-    add(
-        "--depth-is",
-        choices=(AUTO, *DEPTH_CONVENTIONS),
-        default=AUTO,
-        help="what the depth canvas holds: planar depth, inverse depth 1/z (0 = no hit) or"
-        " distance from the camera (auto: distance for *-Distance.exr, else depth)",
-    )
-    add(
-        "--depth-unit",
-        choices=tuple(UNITS),
-        default=CM,
-        help="what the depth canvas's numbers are in: cm (Daz), mm, m (Blender, Nuke), in,"
-        " ft, made cm on reading, so DEPTH values and presets are in cm; none: numbers"
-        " without a unit (a 0..1 map), kept as stored",
-    )
-    add(
-        "--fov",
-        type=positive,
-        metavar="DEGREES",
-        help="horizontal field of view, to make distance planar when the EXR has no camera",
-    )
+    add_reading_arguments(parser)
     add(
         "--background-threshold",
         type=positive,
