@@ -124,7 +124,8 @@ def convert_parser() -> argparse.ArgumentParser:
         type=positive,
         default=1e9,
         metavar="DEPTH",
-        help="depths above this are no hit (default 1e9)",
+        help="depths above this are no hit, in the canvas's own unit (--depth-unit): a"
+        " renderer's no-hit value (default 1e9; Blender's and Nuke's 1e10 in any unit)",
     )
     add(
         "--edge-tolerance",
