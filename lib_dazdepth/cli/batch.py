@@ -146,7 +146,8 @@ def stream(function: Callable, items: list, jobs: int) -> Iterator:
 def ignore_ctrl_c() -> None:
     """Ctrl-C from now on does nothing: a batch stopping has nothing left for it to stop
     (the frames under way finish either way), and a Ctrl-C landing while the process
-    shuts down would print a traceback from wherever it lands."""
+    shuts down would print a traceback from wherever it lands (the command's main does
+    the same for a Ctrl-C anywhere else)."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -331,6 +332,7 @@ def run_batch(
             for result in results:
                 handle(result)
     except KeyboardInterrupt:
+        ignore_ctrl_c()
         progress.close()
         err.write(f"interrupted: {progress.counts['done']} frames written; run again to go on\n")
         return 130

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import re
+import signal
 import sys
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -318,5 +320,9 @@ def main(
         sys.stderr.write(f"error: {error}\n")
         return 2
     except KeyboardInterrupt:
+        # The command is ending: another Ctrl-C would only print a traceback from
+        # wherever it lands while Python shuts down.
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         sys.stderr.write("interrupted\n")
         return 130
