@@ -188,10 +188,9 @@ def drain(pool) -> None:
     it. And terminate() first takes the task queue's lock itself and never gives it back,
     so a worker about to take a task blocks on that lock; a SIGTERM landing just before
     the worker blocks is consumed by Python's C-level handler, the Python-level one never
-    runs, and terminate() waits for that worker for ever (seen: 4 of 160 runs with a
-    second Ctrl-C 30 ms after the first, on 3.10; py-spy/faulthandler: the parent in
-    _terminate_pool joining the worker, the worker in SimpleQueue.get on ``_rlock``, no
-    signal pending)."""
+    runs, and terminate() waits for that worker for ever (seen with a second Ctrl-C
+    30 ms after the first: the parent in _terminate_pool joining the worker, the worker
+    in SimpleQueue.get on ``_rlock`` with no signal pending)."""
     pool.close()
     while True:
         try:
