@@ -13,10 +13,12 @@ from test_cli_inputs import png, run
 from test_conventions import FOV, rays, scene
 from test_exr import problem, write
 
+from lib_dazdepth.engine.background import BackgroundSettings
 from lib_dazdepth.engine.conventions import to_centimetres
 from lib_dazdepth.engine.depthmap import load_depth_map
 from lib_dazdepth.engine.errors import InputError
 from lib_dazdepth.engine.mapping import MappingPlan, grey8, map_depth
+from lib_dazdepth.engine.presets import dumps
 from lib_dazdepth.engine.splits import SplitSet
 from lib_dazdepth.ui import controller
 from lib_dazdepth.ui.controller import TabConfig
@@ -171,3 +173,58 @@ def test_the_tab_says_no_unit_for_a_map_without_one(tmp_path: Path) -> None:
     metres = controller.reading_of([], "planar depth", 0, names["m"])
     view = json.loads(controller.load_files([path], None, config, reading=metres).view)
     assert view["range"] == {"min": 50.0, "max": 100.0, "unit": "cm"}
+
+
+SENTINEL = 1e10  # Blender's and Nuke's no hit: stored as such whatever the scene's unit
+# Object depths stored in each unit, and their lengths in cm (each the float32 nearest it).
+OBJECTS = {
+    "cm": ([150, 300, 450, 600], [150, 300, 450, 600]),
+    "mm": ([1500, 3000, 4500, 6000], [150, 300, 450, 600]),
+    "m": ([1.5, 3, 4.5, 6], [150, 300, 450, 600]),
+    "in": ([50, 100, 150, 200], [127, 254, 381, 508]),
+    "ft": ([5, 10, 16, 20], [152.4, 304.8, 487.68, 609.6]),
+}
+HIT = np.array([[1, 1, 0, 1, 0], [0, 1, 1, 0, 1], [1, 0, 1, 1, 0]], dtype=bool)
+WHICH = np.array([[0, 1, 0, 2, 0], [0, 3, 0, 0, 1], [2, 0, 3, 0, 0]])  # object value index
+
+
+@pytest.mark.parametrize("unit", list(OBJECTS))
+def test_the_no_hit_value_is_caught_in_every_unit(tmp_path: Path, unit: str) -> None:
+    """The threshold (default 1e9) is in the file's unit, as the renderer's no-hit value is:
+    1e10 mm is 1e9 cm, not above 1e9, yet is no hit; object depths are exact cm."""
+    stored_values, cm_values = (np.array(v, np.float32) for v in OBJECTS[unit])
+    stored = np.where(HIT, stored_values[WHICH], np.float32(SENTINEL)).astype(np.float32)
+    path = write(tmp_path / f"{unit}.exr", {"ViewLayer.Depth.Z": stored})
+    depth_map = load_depth_map(path, unit=unit)
+    np.testing.assert_array_equal(depth_map.valid, HIT)
+    np.testing.assert_array_equal(depth_map.depth[HIT], cm_values[WHICH][HIT])
+    assert depth_map.range == (float(cm_values[0]), float(cm_values[-1]))
+    assert depth_map.background.describe() == "6 beyond the threshold (no hit)"
+    # The command line's map: the same greys as the scene in cm (Daz's unit), no hit black.
+    daz = np.where(HIT, cm_values[WHICH], np.float32(SENTINEL)).astype(np.float32)
+    write(tmp_path / "daz.exr", {"Y": daz})
+    preset = tmp_path / "p.json"
+    preset.write_text(dumps(SplitSet.from_bounds([100, 700], [256])))
+    for name, options in (("daz", []), (unit, ["--depth-unit", unit])):
+        status, out, err = run(tmp_path / f"{name}.exr", "--preset", preset, *options)
+        assert (status, err) == (0, "")
+        assert (
+            "** 6 background pixels (40.00%): 6 beyond the threshold (no hit); drawn black" in out
+        )
+    grey = png(tmp_path / f"{unit}.depth.png")
+    np.testing.assert_array_equal(grey, png(tmp_path / "daz.depth.png"))
+    # splits [100, 700) in 256 levels: level floor((d - 100) / 600 * 256), grey 255 - level
+    levels = np.floor((cm_values.astype(np.float64) - 100) / 600 * 256)
+    np.testing.assert_array_equal(grey[HIT], (255 - levels)[WHICH][HIT])
+    assert not grey[~HIT].any()
+
+
+def test_a_threshold_given_is_in_the_files_unit(tmp_path: Path) -> None:
+    """--background-threshold 5 on a canvas in metres: 5 m (500 cm) and nearer are depths."""
+    stored = np.array([[1.5, 4.5, 5.0, 6.0]], dtype=np.float32)
+    path = write(tmp_path / "m.exr", {"Y": stored})
+    depth_map = load_depth_map(path, unit="m", settings=BackgroundSettings(5.0, None))
+    np.testing.assert_array_equal(depth_map.valid, [[1, 1, 1, 0]])
+    assert depth_map.range == (150.0, 500.0)
+    huge = load_depth_map(path, unit="m", settings=BackgroundSettings(1e307, None))  # x100: no inf
+    assert huge.valid.all()

@@ -29,17 +29,18 @@ from ..engine.batch import (
     Manifest,
     expand,
     frame_range,
+    load_frame_depth,
     pair_frames,
     run_frame,
     union_splits,
 )
-from ..engine.depthmap import load_depth_map
 from ..engine.errors import DazDepthError
 from ..engine.ids import check_size, number_objects, read_ids
 from ..engine.maps import MapOptions, sixteen_bit_note
 from ..engine.outputs import Output, json_bytes, write_outputs
 from ..engine.presets import load_preset, to_document
 from ..engine.splits import SplitSet
+from .arguments import add_reading_arguments, reading_of
 
 
 class Progress:
@@ -99,39 +100,12 @@ class _Worker:
 def _worker_start(stop=None) -> None:
     # Ctrl-C is the parent's to handle (SIGINT stays blocked, as the parent blocked it
     # while starting the pool, until it is ignored here): it sets ``stop``, and each
-    # worker finishes the frame under way and begins no other. terminate() (a second
-    # Ctrl-C, or an error in the parent) arrives as SIGTERM, turned into SystemExit: a
-    # frame being written removes its temporary files on the way out, and a worker
-    # leaving by SystemExit prints no traceback. Not while the worker holds the lock of
-    # the pool's result queue, though: a worker leaving then leaves it locked, and
-    # terminate() waits on it for ever (seen once frames took 25 ms). Then the worker
-    # finishes sending its result and stops 5 ms later.
+    # worker finishes the frame under way and begins no other. Workers are never sent
+    # a signal (see ``drain``).
     _Worker.stop = stop
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):  # POSIX; Windows has no signal masks
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    sending = _result_lock_held()
-    can_wait = hasattr(signal, "setitimer")  # POSIX; Windows has no interval timers
-
-    def stop_now(signum, frame):
-        if can_wait and sending is not None and sending():
-            signal.setitimer(signal.ITIMER_REAL, 0.005)  # SIGALRM: stop again
-            return
-        raise SystemExit(130)
-
-    signal.signal(signal.SIGTERM, stop_now)
-    if can_wait:
-        signal.signal(signal.SIGALRM, stop_now)
-
-
-def _result_lock_held() -> Callable[[], bool] | None:
-    """Whether this worker holds its pool's result-queue lock: multiprocessing's pool
-    worker calls the initializer with the queue as ``outqueue``; None when not found."""
-    frame = sys._getframe(1)
-    while frame is not None and "outqueue" not in frame.f_locals:
-        frame = frame.f_back
-    lock = getattr(getattr(frame and frame.f_locals["outqueue"], "_wlock", None), "_semlock", None)
-    return getattr(lock, "_is_mine", None)
 
 
 def _unless_stopped(function: Callable, item):
@@ -160,14 +134,22 @@ def stream(function: Callable, items: list, jobs: int) -> Iterator:
             count = min(jobs, len(items))
             pool = multiprocessing.Pool(count, initializer=_worker_start, initargs=(stop,))
         yield from pool.imap_unordered(functools.partial(_unless_stopped, function), items)
-        pool.close()
-    except BaseException:
-        if pool is not None:
-            wind_down(pool, stop)
+    except BaseException:  # Ctrl-C, or an error in the parent: stop early
+        stop.set()  # frames under way finish, the rest are not begun
+        ignore_ctrl_c()
         raise
     finally:
         if pool is not None:
-            pool.join()
+            drain(pool)
+
+
+def ignore_ctrl_c() -> None:
+    """Ctrl-C from now on does nothing: a batch stopping has nothing left for it to stop
+    (the frames under way finish either way), and a Ctrl-C landing while the process
+    shuts down would print a traceback from wherever it lands (the command's main does
+    the same for a Ctrl-C anywhere else)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @contextlib.contextmanager
@@ -196,18 +178,26 @@ def ctrl_c_held() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
-def wind_down(pool, stop) -> None:
-    """Stop a pool early without signalling its workers: a worker killed inside
-    multiprocessing's own queue code can leave a lock held, and the pool's terminate()
-    then waits on it for ever. Frames under way finish, the rest are not begun; a second
-    Ctrl-C while they finish terminates the workers."""
-    stop.set()
+def drain(pool) -> None:
+    """Close a pool and wait until its workers have left on its own sentinels, each once
+    it has finished the task under way (a stopped batch's tasks come back None at once).
+
+    Never terminate(): it kills the workers with SIGTERM, and either way that can hang
+    for ever. A worker killed inside multiprocessing's queue code leaves that queue's
+    lock held (the result queue's while it sends a result), and terminate() then waits on
+    it. And terminate() first takes the task queue's lock itself and never gives it back,
+    so a worker about to take a task blocks on that lock; a SIGTERM landing just before
+    the worker blocks is consumed by Python's C-level handler, the Python-level one never
+    runs, and terminate() waits for that worker for ever (seen with a second Ctrl-C
+    30 ms after the first: the parent in _terminate_pool joining the worker, the worker
+    in SimpleQueue.get on ``_rlock`` with no signal pending)."""
     pool.close()
-    try:
-        pool.join()
-    except BaseException:
-        pool.terminate()
-        raise
+    while True:
+        try:
+            pool.join()
+            return
+        except KeyboardInterrupt:  # the work is done or stopping: waiting is all there is
+            continue
 
 
 def parser() -> argparse.ArgumentParser:
@@ -235,6 +225,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--mask", action="store_true")
     p.add_argument("--bits", type=int, choices=(8, 16), default=8)
     p.add_argument("--background-threshold", type=float, default=1e9)
+    add_reading_arguments(p)
     return p
 
 
@@ -256,6 +247,7 @@ def main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) ->
         options=MapOptions(args.bits, args.regions, args.mask),
         background=BackgroundSettings(args.background_threshold),
         ids=args.regions_from_ids,
+        reading=reading_of(args),
     )
     if args.union:
         job = derive_union(frames, job, args.jobs, out)
@@ -272,7 +264,7 @@ def derive_ids(frames: list[Frame], job: BatchJob, out: TextIO) -> BatchJob:
     first = next((f for f in frames if f.ids), None)
     if first is None:
         raise DazDepthError("--regions-from-ids: no frame has an ID canvas (e.g. *-ObjectId.exr)")
-    depth_map = load_depth_map(first.depth, settings=job.background, max_pixels=job.max_pixels)
+    depth_map = load_frame_depth(first.depth, job)
     objects = read_ids(list(first.ids), job.max_pixels)
     check_size(objects, depth_map)
     splits = job.splits.with_id_regions(number_objects(objects, depth_map))
@@ -339,6 +331,7 @@ def run_batch(
             for result in results:
                 handle(result)
     except KeyboardInterrupt:
+        ignore_ctrl_c()
         progress.close()
         err.write(f"interrupted: {progress.counts['done']} frames written; run again to go on\n")
         return 130

@@ -1,4 +1,5 @@
-"""``daz-depth`` (``python -m lib_dazdepth``): format_depthmap.py's flags, and the commands.
+"""``daz-depth`` (``python -m lib_dazdepth``): the conversion (its options: convert_options.py)
+and the commands.
 
 daz-depth [options] FILE.exr [FILE.exr ...]   convert canvases (reference flags)
 daz-depth sample DIR                          write the sample canvas set
@@ -9,177 +10,34 @@ from __future__ import annotations
 
 import argparse
 import re
+import signal
 import sys
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .. import __version__
 from ..engine.background import BackgroundSettings
-from ..engine.conventions import AUTO, CM, UNITS
-from ..engine.conventions import CONVENTIONS as DEPTH_CONVENTIONS
 from ..engine.depthmap import DepthMap, load_depth_map
 from ..engine.errors import DazDepthError
-from ..engine.exr import DEFAULT_MAX_PIXELS, list_channels, quietly
+from ..engine.exr import list_channels, quietly
 from ..engine.mapping import MappingError
 from ..engine.maps import MapOptions, map_outputs, sixteen_bit_note
-from ..engine.normals import CONVENTIONS, NormalSettings, encode_normals
+from ..engine.normals import NormalSettings, encode_normals
 from ..engine.outputs import Output, output_path, write_outputs
 from ..engine.presets import load_preset
 from ..engine.splits import SplitSet
-from .arguments import positive_whole
+from .convert_options import convert_parser, part_value
 
 # ID canvases and region checks are imported when a run uses them: a plain run starts faster.
 if TYPE_CHECKING:
     from ..engine.ids import IdObjects
     from ..engine.render import RegionOutput
 
-COMMANDS = ("ui", "batch", "send", "sample", "bench")
 NORMAL_NAME = re.compile(r"-normal$", re.IGNORECASE)
 BEAUTY_NAME = re.compile(r"-beauty$", re.IGNORECASE)
-
-
-def cutoff_value(text: str) -> str | float:
-    if text == "histo":
-        return text
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is neither 'histo' nor a depth") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a finite depth")
-    return value
-
-
-def positive(text: str) -> float:
-    value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be above 0")
-    return value
-
-
-def convert_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="daz-depth",
-        description="Quantise Daz Studio / Iray depth canvases (EXR) into 8-bit ControlNet"
-        " depth maps, and Normal canvases into normal maps. Other commands: "
-        + ", ".join(COMMANDS)
-        + " (see COMMAND --help).",
-    )
-    add = parser.add_argument
-    add("exrfile", nargs="+", help="Depth canvases (and Normal canvases: NAME-Normal.exr)")
-    add(
-        "--depth_cutoff",
-        "--depth-cutoff",
-        type=cutoff_value,
-        metavar="histo|DEPTH",
-        help="'histo' prints the depth histogram; a depth clamps everything beyond it",
-    )
-    add("--interactive", action="store_true", help="edit splits in a shell before writing")
-    add("--regions", "--region", action="store_true", help="also write NAME.regions.png")
-    add(
-        "--regions-from",
-        action="append",
-        metavar="FILE",
-        help="with --regions: an ID canvas (Object Id, Material Id, ...; EXR or PNG) gives"
-        " each object its own region, near to far (after the preset's ID table); repeat"
-        " for one Alpha canvas per object",
-    )
-    add(
-        "--compress_map",
-        "--compress-map",
-        action="store_true",
-        help="spread levels by the rank of each distinct depth",
-    )
-    add("--mask", action="store_true", help="also write NAME.mask.png (0 on the farthest level)")
-    add(
-        "--split-regions",
-        action="store_true",
-        help="give every split holding at least 0.1%% of the pixels its own region, near to far"
-        " (the shell's regions)",
-    )
-    add("--noise", action="store_true", help="fill black pixels with random grey")
-    add("--seed", type=int, help="random seed for --noise")
-    add(
-        "--curve",
-        choices=("linear", "inverse"),
-        default="linear",
-        help="linear in depth, or inverse depth as MiDaS (more levels near)",
-    )
-    add("--preset", metavar="FILE", help="split setup: a JSON preset or a depth PNG we wrote")
-    add(
-        "--auto",
-        action="store_true",
-        help="find the scene's depth clusters and split and allocate levels automatically",
-    )
-    add("--bits", type=int, choices=(8, 16), default=8, help="depth PNG bit depth")
-    add("--out", metavar="DIR", help="write outputs here instead of beside each input")
-    add(
-        "--channel",
-        help="EXR channel holding depth (default: the one named for depth: Y, Z, depth, *.Depth.Z)",
-    )
-    add(
-        "--normal-channel",
-        metavar="LAYER",
-        help="EXR layer holding normals, or three channels A,B,C (default: one named for normals,"
-        " else R,G,B)",
-    )
-    add("--part", help="EXR part (index or name) holding depth")
-    add(
-        "--depth-is",
-        choices=(AUTO, *DEPTH_CONVENTIONS),
-        default=AUTO,
-        help="what the depth canvas holds: planar depth, inverse depth 1/z (0 = no hit) or"
-        " distance from the camera (auto: distance for *-Distance.exr, else depth)",
-    )
-    add(
-        "--depth-unit",
-        choices=tuple(UNITS),
-        default=CM,
-        help="what the depth canvas's numbers are in: cm (Daz), mm, m (Blender, Nuke), in,"
-        " ft, made cm on reading, so DEPTH values and presets are in cm; none: numbers"
-        " without a unit (a 0..1 map), kept as stored",
-    )
-    add(
-        "--fov",
-        type=positive,
-        metavar="DEGREES",
-        help="horizontal field of view, to make distance planar when the EXR has no camera",
-    )
-    add(
-        "--background-threshold",
-        type=positive,
-        default=1e9,
-        metavar="DEPTH",
-        help="depths above this are no hit (default 1e9)",
-    )
-    add(
-        "--edge-tolerance",
-        type=float,
-        default=0.1,
-        metavar="FRACTION",
-        help="edge pixels this far beyond the scene are filtered no-hit mixes (default 0.1)",
-    )
-    add(
-        "--repair-edges",
-        action="store_true",
-        help="give silhouette pixels mostly covered by an object that object's depth",
-    )
-    add(
-        "--max-pixels", type=positive_whole, default=DEFAULT_MAX_PIXELS, help="refuse larger images"
-    )
-    add("--normal-convention", choices=CONVENTIONS, default="normalbae")
-    for axis in "xyz":
-        add(f"--flip-{axis}", action="store_true", help=f"negate the normal's {axis}")
-    add("-v", "--verbose", action="store_true", help="say which files were written")
-    add("--version", action="version", version=f"Daz Depth {__version__}")
-    return parser
-
-
-def part_value(text: str | None) -> int | str | None:
-    return int(text) if text is not None and text.isdigit() else text
 
 
 class Converter:
@@ -465,5 +323,9 @@ def main(
         sys.stderr.write(f"error: {error}\n")
         return 2
     except KeyboardInterrupt:
+        # The command is ending: another Ctrl-C would only print a traceback from
+        # wherever it lands while Python shuts down.
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         sys.stderr.write("interrupted\n")
         return 130

@@ -21,7 +21,7 @@ from ..editing.edits import PresetEdits, load_edits_for
 from ..editing.overpaint import apply_depth_edits
 from ..engine.autosplit import auto_splits
 from ..engine.batch import expand
-from ..engine.canvases import load_set, recognise
+from ..engine.canvases import Reading, load_set, recognise
 from ..engine.errors import DazDepthError
 from ..engine.ids import check_size, number_objects, read_ids
 from ..engine.maps import PngMaps, png_maps
@@ -38,7 +38,7 @@ from ..engine.payload import (
 from ..engine.presets import load_preset
 from ..engine.region_checks import region_warnings
 from ..engine.splits import SplitSet
-from .arguments import positive_whole
+from .arguments import add_reading_arguments, positive_whole, reading_of
 
 TIMEOUT = 600  # a generation can take minutes on a slow machine
 
@@ -119,15 +119,18 @@ def render_maps(
     preset: Path | None,
     auto: bool = False,
     regions_from: list[Path] | None = None,
+    reading: Reading | None = None,
 ) -> Rendered:
     """The PNGs to send, from the canvases and a preset with its edits (or automatic
     splits, or the default ones). ``regions_from``: ID canvases giving a region per object
     (the preset's ID table first, new objects near to far after it); without them, a
-    preset with an ID table takes the ID canvas among the canvases, as the tab did."""
+    preset with an ID table takes the ID canvas among the canvases, as the tab did.
+    ``reading``: what the depth canvas holds and its unit (``canvases.Reading``)."""
     canvases = fill_roles(recognise(paths), paths).canvases  # a multilayer EXR alone: all
     if canvases.depth is None:
         raise DazDepthError("no Depth canvas among the inputs (a name like *-Depth.exr)")
-    loaded = load_set(canvases)  # the Normal and Beauty canvases must line up with it
+    # The Normal and Beauty canvases must line up with the depth.
+    loaded = load_set(canvases, reading or Reading())
     if loaded.problems:
         raise loaded.problems[0]
     depth_map = loaded.depth
@@ -176,6 +179,7 @@ def parser() -> argparse.ArgumentParser:
         help='the Regional Prompter without "use base prompt" (uncoloured pixels then'
         " take the first region's prompt)",
     )
+    add_reading_arguments(p)
     p.add_argument("--prompt", default="")
     p.add_argument("--negative", default="", help="negative prompt")
     p.add_argument("--width", type=positive_whole)
@@ -199,6 +203,7 @@ def main(argv: list[str], out=None, err=None) -> int:
         Path(args.preset) if args.preset else None,
         args.auto,
         [Path(p) for p in args.regions_from or []],
+        reading_of(args),
     )
     depth_png = rendered.maps.maps["depth"]
     width, height = generation_size(*png_size(depth_png), args.width, args.height)

@@ -1,7 +1,8 @@
 """Which depth pixels are background: no hit, non-finite, or filtered mixes with no-hit.
 
 Iray's no-hit value is unverified (facts.md section 2): a huge float, or +inf once stored
-as half. So non-finite, non-positive and values over ``threshold`` are background.
+as half. So non-finite, non-positive and values over ``threshold`` are background (the
+threshold in the file's unit: depthmap.load_depth_map scales it with the depths).
 A renderer's pixel filter also mixes an object's depth with the no-hit value on edges
 ("pinholing"); such a mix can land anywhere between the scene and the threshold and would
 stretch the range. Pixels close to the no-hit area that lie beyond the farthest depth of

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .background import BackgroundSettings
-from .canvases import read_extra, role_of
-from .depthmap import load_depth_map
+from .canvases import Reading, read_extra, role_of
+from .depthmap import DepthMap, load_depth_map
 from .errors import DazDepthError, InputError, OutputError
 from .exr import DEFAULT_MAX_PIXELS
 from .files import kind_of, read_capped
@@ -156,10 +156,25 @@ class BatchJob:
     background: BackgroundSettings = field(default_factory=BackgroundSettings)
     max_pixels: int = DEFAULT_MAX_PIXELS
     ids: bool = False  # regions from each frame's ID canvas, by the splits' ID table
+    reading: Reading = field(default_factory=Reading)  # the depth's convention, fov, unit
 
     def settings_digest(self) -> str:
         text = dumps(self.splits) + repr((self.options, self.background))
+        if self.reading != Reading():  # Daz's cm depth adds nothing: older manifests hold
+            text += repr((self.reading.convention, self.reading.fov, self.reading.unit))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def load_frame_depth(path: Path, job: BatchJob) -> DepthMap:
+    """A frame's depth canvas read as the job says (``depthmap.load_depth_map``)."""
+    return load_depth_map(
+        path,
+        settings=job.background,
+        max_pixels=job.max_pixels,
+        convention=job.reading.convention,
+        fov=job.reading.fov,
+        unit=job.reading.unit,
+    )
 
 
 def fingerprint(frame: Frame, job: BatchJob) -> str:
@@ -196,7 +211,7 @@ def run_frame(frame: Frame, job: BatchJob, done_before: str | None = None) -> Fr
         stamp = fingerprint(frame, job)
         if stamp == done_before and all(p.exists() for p in frame_outputs(frame, job)):
             return FrameResult(frame.key, "skipped", fingerprint=stamp)
-        depth_map = load_depth_map(frame.depth, settings=job.background, max_pixels=job.max_pixels)
+        depth_map = load_frame_depth(frame.depth, job)
         below, beyond = depth_map.outside(job.splits.bounds)
         stem = frame_folder(frame, job) / frame.depth.with_suffix("").name
         objects, notes = None, []
@@ -238,7 +253,7 @@ def union_splits(ranges: list[tuple[float, float]]) -> SplitSet:
 
 def frame_range(frame: Frame, job: BatchJob) -> tuple[float, float] | str:
     try:
-        depth_map = load_depth_map(frame.depth, settings=job.background, max_pixels=job.max_pixels)
+        depth_map = load_frame_depth(frame.depth, job)
     except DazDepthError as error:
         return str(error)
     return depth_map.min, depth_map.max

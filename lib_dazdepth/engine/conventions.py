@@ -8,8 +8,10 @@
 
 What the numbers are measured in is a separate choice, the unit (``UNITS``): Daz works in
 centimetres, Blender and Nuke in their scene unit (metres by default). Depth is turned into
-centimetres on reading, so splits, presets, the cut-off, the background threshold and every
-readout are in cm whatever the file's unit, and a preset fits any canvas of the scene. A
+centimetres on reading, so splits, presets, the cut-off and every readout are in cm
+whatever the file's unit, and a preset fits any canvas of the scene. The background
+threshold alone is in the file's unit: it finds the renderer's no-hit value (Blender's
+1e10), a stored number whatever the unit (depthmap.load_depth_map). A
 map without a unit (``none``: 0..1, a mist pass) is kept as stored, and nothing that shows
 its numbers calls them cm.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -185,7 +186,14 @@ def load_depth_map(
     is distance), ``fov`` the horizontal field of view in degrees when a distance canvas's
     header has no camera, ``unit`` what they are measured in (``conventions.UNITS``: cm,
     mm, m, in, ft, or none: kept as stored, and 0 is a depth, not no hit, unless the
-    canvas holds inverse depth). Raises InputError."""
+    canvas holds inverse depth). Raises InputError.
+
+    No hit is decided in the file's own unit: ``settings.threshold`` is compared with the
+    planar depth before it is made cm (as the threshold times the unit's length in cm,
+    with the cm values), so a renderer's no-hit value is caught whatever the unit:
+    Blender's and Nuke's 1e10 is 1e9 cm when the file is in mm, and is above the default
+    threshold (1e9) as stored. Everything else read from the map (range, splits, cut-off)
+    is in cm."""
     if unit not in UNITS:
         raise InputError(path, f"depth unit {unit!r}: one of {', '.join(UNITS)}")
     image = read_depth(path, channel=channel, part=part, max_pixels=max_pixels)
@@ -196,8 +204,12 @@ def load_depth_map(
     camera, how = camera_for(image, fov) if kind == "distance" else (None, "")
     to_planar(image.values, kind, camera, image.display)
     to_centimetres(image.values, unit)
+    settings = settings or BackgroundSettings()
+    if UNITS[unit] != 1.0:  # the threshold is in the file's unit, as its no-hit value is
+        threshold = min(settings.threshold * UNITS[unit], sys.float_info.max)
+        settings = dataclasses.replace(settings, threshold=threshold)
     if unit == NO_UNIT and kind != "inverse":  # 0 in a 0..1 map is the nearest depth
-        settings = dataclasses.replace(settings or BackgroundSettings(), zero_is_depth=True)
+        settings = dataclasses.replace(settings, zero_is_depth=True)
     source = DepthSource(
         image.label or image.channel,
         image.pixel_type,
