@@ -90,9 +90,10 @@ def test_a_reload_gives_the_tab_its_work_back(tab, sample_set) -> None:
     label = tab.page.locator("#dazdepth_mount tr[data-region='0'] input.dd-region-label")
     assert label.input_value() == "figure in red"
     assert tab.page.locator("#dazdepth_mount input[type=radio][value=regions]").is_checked()
-    # (the boxes may be folded away; gradio 4 sets a file's extension apart)
+    # (the boxes may be folded away; gradio 4 sets a file's extension apart, gradio 3 cuts
+    # a long name short in the middle)
     files = "".join(tab.page.text_content("#dazdepth_files").split())
-    assert all(sample_set[role].name in files for role in ("depth", "normal", "beauty"))
+    assert all(sample_set[role].name[:20] in files for role in ("depth", "normal", "beauty"))
     depth_box = tab.page.locator("#dazdepth_role_depth input").first
     assert depth_box.input_value() == name
     # undo reaches back over the reload: the region label, then the regions, then the splits
