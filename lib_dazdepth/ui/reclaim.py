@@ -18,7 +18,10 @@ GONE = (
     "This tab's work from before the reload was let go to free the server's memory (newer"
     " pages needed the room, or the tab stayed closed too long)."
 )
-UNKNOWN = "This tab's work from before the reload is not on the server any more (it restarted)."
+UNKNOWN = (
+    "This tab's work from before the reload is not on the server any more (the server"
+    " restarted since)."
+)
 COPY = "This tab is a copy of another open tab: it starts afresh, the work stays with the other."
 AGAIN = "Drop the canvases again."
 NOTES = {"gone": GONE, "unknown": UNKNOWN, "copy": COPY}
