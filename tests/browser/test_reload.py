@@ -11,6 +11,7 @@ import uuid
 import gradio as gr
 import pytest
 from browsing import Tab
+from test_send_to_webui import fake_webui, host_events, host_tabs  # noqa: F401 (a fixture)
 from test_tab import loaded, table_input
 
 from lib_dazdepth.ui.reclaim import AGAIN, COPY, KEPT, UNKNOWN
@@ -149,5 +150,28 @@ def test_a_key_the_server_does_not_have_gives_the_empty_tab(browser, server_url,
                 view["message"]["kind"] == "info" and "Drop the canvases" in view["message"]["text"]
             )
         assert held_key(tab) not in ("", asked)
+    finally:
+        context.close()
+
+
+@pytest.mark.skipif(GRADIO_MAJOR >= 5, reason="the stand-in webui is A1111's or Forge's")
+def test_a_webui_reload_with_the_tab_open_keeps_its_work(browser, fake_webui, sample_set):  # noqa: F811
+    """The tab's Blocks inside the webui's (tests/host/fake_webui.py), as A1111 and Forge
+    render it: the reload of the whole webui page gives the tab its work back."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    try:
+        tab = Tab(context.new_page(), fake_webui, host_noise=host_tabs)
+        tab.tolerated = host_events  # the stand-in page's own events
+        tab.page.locator("button", has_text="Daz Depth").first.click()
+        loaded(tab, sample_set)
+        before = tab.send([{"op": "add", "depth": 226}, {"op": "show", "layer": "test"}])
+        after = reload(tab)
+        tab.page.locator("button", has_text="Daz Depth").first.click()
+        name = sample_set["depth"].name
+        assert after["message"] == {"kind": "info", "text": KEPT.format(name=name)}
+        assert split_rows(after) == split_rows(before) and after["show"] == "test"
+        tab.page.locator("#dazdepth_mount .dd-table tbody tr").nth(1).wait_for()
+        assert tab.page.locator("#dazdepth_mount .dd-table tbody tr").count() == 2
+        assert len(tab.send([{"op": "undo"}])["splits"]) == 1  # undo reaches over it
     finally:
         context.close()
