@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import threading
 import weakref
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from test_controller import write_set
+from test_page_claims import Clock
 from test_workspace import workspace
 
 from lib_dazdepth.editing.saving import save_maps
@@ -28,7 +30,7 @@ def test_a_page_gets_a_key_with_its_first_workspace_and_keeps_it() -> None:
     assert pages.keep(None, None) is None  # nothing loaded: no key
     first, second = workspace(), workspace()
     key = pages.keep(None, first)
-    assert isinstance(key, str) and pages.get(key) is first
+    assert re.fullmatch("[0-9a-f]{32}", key) and pages.get(key) is first
     assert pages.keep(key, second) == key and pages.get(key) is second
     assert pages.keep(key, None) == key  # a failed load keeps the work
     assert pages.get(None) is None and len(pages) == 1
@@ -42,9 +44,11 @@ def test_beyond_the_capacity_the_page_used_longest_ago_is_let_go() -> None:
     assert pages.get(b) is None
     assert all(pages.get(k) is not None for k in (a, c, d))
     assert len(pages) == 3
-    assert pages.keep(b, None) is None  # its key is gone too
-    again = pages.keep(b, workspace())  # a page let go can load again, under a new key
-    assert again != b and pages.get(again) is not None and len(pages) == 3
+    assert pages.released(b) and not pages.released(a)  # the page is told so
+    assert pages.keep(b, None) == b  # a failed load: the tab keeps its key
+    again = pages.keep(b, workspace())  # a page let go can load again, under its tab's key
+    assert again == b and pages.get(b) is not None and len(pages) == 3
+    assert not pages.released(b)
 
 
 def test_a_workspace_let_go_is_freed() -> None:
@@ -58,11 +62,15 @@ def test_a_workspace_let_go_is_freed() -> None:
     assert gone() is None  # nothing else holds it: its arrays are freed
 
 
-def test_a_closed_session_lets_go_of_its_page_only() -> None:
-    pages = Pages()
+def test_a_closed_session_lets_go_of_its_page_only_after_the_grace() -> None:
+    clock = Clock()
+    pages = Pages(grace=60, clock=clock, timers=False)
     mine = pages.keep(None, workspace(), session="s1")
     other = pages.keep(None, workspace(), session="s2")
     pages.close_session("s1")
+    clock.now += 60
+    pages.sweep()
+    assert pages.released(mine) and len(pages) == 1
     assert pages.get(mine) is None and pages.get(other) is not None
     pages.close_session("s1")  # twice, or an unknown session: nothing happens
     pages.close_session(None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -11,10 +12,11 @@ import gradio as gr
 from ..editing.workspace import Workspace
 from ..engine.canvases import BY_NAME, LAYERED_ROLES, ROLES
 from ..engine.payload import UnitSettings, default_units
-from . import batching, controller, drops
+from . import batching, controller, drops, reclaim
 from .compat import drop_box, file_list, js, on_close, update
 from .controller import NONE, TabConfig
 from .pages import RELEASED, Pages, released_view
+from .reclaim import HOLD, TAKE
 from .sharing import ReadOnce
 
 ROLE_LABELS = {"ids": "ID file (Object Id, Material Id, Alpha: regions per object)"}
@@ -37,16 +39,20 @@ def build_tab(
     the row that sends the maps to ControlNet and the Regional Prompter on the same page
     (not in the standalone tab, which has no webui around it)."""
     stops: dict[str | None, threading.Event] = {}  # a running batch's stop flag, by page
-    pages = Pages()  # each page's workspace; gr.State holds the page's key (pages.py)
+    pages = Pages()  # each tab's workspace; gr.State holds the tab's key (pages.py)
     shared = ReadOnce()  # the files ``initial`` gives, read once for every page
 
     def current(page: str | None) -> tuple[Workspace | None, str | None]:
         """The page's workspace, and the line saying so when it was let go."""
         workspace = pages.get(page)
-        return workspace, RELEASED if workspace is None and page is not None else None
+        return workspace, RELEASED if workspace is None and pages.released(page) else None
 
     with gr.Blocks(analytics_enabled=False, title="Daz Depth") as blocks:
         state = gr.State(None)
+        # The browser tab's key, to and from the page's sessionStorage (reclaim.TAKE, HOLD)
+        tab_key = gr.Textbox(
+            elem_id="dazdepth_tab_key", elem_classes=["dazdepth-hidden"], show_label=False
+        )
         if note is not None:
             gr.Markdown(note(), elem_id="dazdepth_note")
         # Folded from the start when a scene opens with the page (the standalone sample): the
@@ -144,24 +150,21 @@ def build_tab(
                 batch_cancel = gr.Button("Cancel", elem_id="dazdepth_batch_cancel")
             batch_status = gr.HTML("", elem_id="dazdepth_batch_status")
 
-        def loaded_outputs(page, result: controller.Loaded, request, picked=(BY_NAME,) * 4):
-            choices = [NONE, *result.choices]
-            dropdowns = [update(choices=choices, value=result.roles[r]) for r in ROLES]
-            lists = [result.layers.get(r, [BY_NAME]) for r in ROLES]
-            shows = [
-                p if p in c and p != BY_NAME else result.shows.get(r, BY_NAME)
-                for r, c, p in zip(ROLES, lists, picked)
-            ]
-            kept = [update(choices=c, value=v) for c, v in zip(lists, shows)]
-            key = pages.keep(page, result.workspace, session(request))
-            return [key, result.view, *dropdowns, *kept]
+        def loaded_outputs(page, result, request, files, settings, picked=(BY_NAME,) * 4):
+            """``settings``: edge repair, then the depth reading's three boxes."""
+            form = reclaim.form_of(result, files, picked, *settings)
+            # a refused load keeps the work before, and the form that went with it
+            fresh = result.workspace is not None and result.workspace is not pages.get(page)
+            key = pages.keep(page, result.workspace, session(request), form if fresh else None)
+            return [key, result.view, *[update(**box) for box in reclaim.dropdowns(form)]]
 
         def on_files(new_files, page, repair_edges, holds, degrees, unit, request: gr.Request):
             reading = controller.reading_of([], holds, degrees, unit)
             result = controller.load_files(
                 new_files, pages.get(page), config, None, repair_edges, reading
             )
-            return loaded_outputs(page, result, request)
+            settings = repair_edges, holds, degrees, unit
+            return loaded_outputs(page, result, request, new_files, settings)
 
         # gradio puts the request in by its position, so it goes before *values
         def on_roles(request: gr.Request, current_files, *values):
@@ -172,33 +175,50 @@ def build_tab(
             result = controller.load_files(
                 current_files, pages.get(page), config, chosen, repair_edges, reading
             )
-            return loaded_outputs(page, result, request, picked)
+            settings = repair_edges, *reading_values
+            return loaded_outputs(page, result, request, current_files, settings, picked)
 
-        def on_start(page, request: gr.Request):
+        def on_start(asked, page, request: gr.Request):
+            """The page loads (or reloads) and asks for its tab's work by its key."""
+            unchanged = [update() for _ in range(reclaim.BOXES)]
+            if pages.get(page) is not None:  # leave alone anything dropped before this ran
+                return [page, page, update(), *unchanged]
+            claim = pages.claim(asked, session(request))
+            if claim.workspace is not None:
+                view, boxes = reclaim.restored(claim)
+                changes = [update() if box is None else update(**box) for box in boxes]
+                return [claim.key, claim.key, view, *changes]
             paths = initial() if initial else []
-            if not paths:  # leave alone anything dropped before this ran
-                view_now = update() if page is not None else controller.dumps_empty()
-                return [page, view_now, *[update() for _ in range(2 * len(ROLES))], update()]
-            result, shown_files = drops.load_dropped(paths, pages.get(page), config, read=shared)
-            return [*loaded_outputs(page, result, request), shown_files]
+            if not paths:
+                return [claim.key, claim.key, reclaim.empty_view(claim), *unchanged]
+            result, shown_files = drops.load_dropped(paths, None, config, read=shared)
+            settings = False, next(iter(controller.DEPTH_IS)), 0, next(iter(controller.DEPTH_UNIT))
+            key, view, *boxes = loaded_outputs(claim.key, result, request, shown_files, settings)
+            if reclaim.note_text(claim):
+                note = json.loads(view)["message"]
+                text = f"{reclaim.note_text(claim)} {note['text']}"
+                view = drops.with_note(view, note["kind"], text)
+            return [key, key, view, *boxes, shown_files, *unchanged[-4:]]
 
         def on_drop(dropped, page, repair_edges, holds, degrees, unit, request: gr.Request):
             reading = controller.reading_of([], holds, degrees, unit)
             result, shown_files = drops.load_dropped(
                 dropped, pages.get(page), config, repair_edges, reading
             )
-            return [*loaded_outputs(page, result, request), shown_files or None, None]
+            settings = repair_edges, holds, degrees, unit
+            outputs = loaded_outputs(page, result, request, shown_files, settings)
+            return [*outputs, shown_files or None, None]
 
         def on_command(text, page):
             workspace, gone = current(page)
             if gone:
-                return None, released_view()
+                return page, released_view()
             return page, controller.run_command(text, workspace)[1]
 
         def on_preset(file, page):
             workspace, gone = current(page)
             if gone:
-                return None, released_view()
+                return page, released_view()
             return page, controller.load_preset_file(file, workspace)[1]
 
         def saver(save: Callable):
@@ -247,7 +267,10 @@ def build_tab(
         save_preset.click(
             saver(controller.save_preset_only), [state, saved], [saved, downloads, status]
         )
-        blocks.load(on_start, [state], [*loaded, files]).then(**render)
+        restore = [files, depth_is, fov, depth_unit, repair]
+        hold = {"fn": None, "inputs": [view, tab_key], "outputs": None, **js(HOLD)}
+        started = [state, tab_key, *loaded[1:], *restore]
+        blocks.load(on_start, [tab_key, state], started, **js(TAKE)).then(**hold)
         on_close(blocks, on_page_closed)
         batch_run.click(on_batch, [batch_inputs, state], [batch_status])
         # Not queued, so it runs while the batch does; the batch stops at the next frame.

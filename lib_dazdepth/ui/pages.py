@@ -1,14 +1,21 @@
-"""The work of each page showing the tab, kept on the server, a bounded number at once.
+"""The work of each browser tab showing the tab, kept on the server, a bounded number at once.
 
 gradio keeps a page's ``gr.State`` long after the page is gone: gradio 3.41 for as long as
 the server runs, gradio 4.40 for an hour after the page closes. A workspace holds the
 full-size canvases and their preview index (about 50 MB for the 1200² sample, several GB
-for an 8K scene), and every reload of the page starts a new one. So the tab keeps only a
-key in ``gr.State`` and the workspaces here: the pages used last, at most ``capacity`` of
-them (the page used longest ago is let go first), and a page's work is let go at once when
-gradio 4 reports the page closed (its unload event). A page whose work was let go is told
-so, and can drop its canvases again. What is let go is handed back to the system (see
-``give_back``), so the server's memory falls again rather than only being reused.
+for an 8K scene). So the tab keeps only a key in ``gr.State`` and the workspaces here: at
+most ``capacity`` of them.
+
+The key is the browser tab's: the server hands it out when a page first loads, the page
+keeps it in its ``sessionStorage`` over a reload (javascript/dazdepth_tab.js) and asks for
+its work back with it on the next load (``claim``). A page's unload (gradio 4 and later)
+does not let its work go at once: the work is kept for ``grace`` seconds for the reload
+(or the browser's reopening of the tab) to claim, and is the first to go when a newer
+page needs the room. A key still held by a live page (a duplicated tab carries its
+original's ``sessionStorage``) is never shared: the newer page gets a new key of its own.
+A page whose work was let go is told so, and can drop its canvases again. What is let go
+is handed back to the system (see ``give_back``), so the server's memory falls again
+rather than only being reused.
 """
 
 from __future__ import annotations
@@ -16,14 +23,23 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import re
 import threading
+import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from ..editing.view import build_view, dumps, message
 from ..editing.workspace import Workspace
 
 LIVE_PAGES = 3  # a page in use, one being reloaded, one more (another browser tab)
+GRACE_SECONDS = 300.0  # a closed page's work waits this long for its reload or reopening
+CLAIM_WAIT_SECONDS = 3.0  # a reload may load before the server hears its old page close
+GONE_KEYS = 1024  # keys whose work was let go, remembered to say so
+KEY = re.compile(r"[0-9a-f]{32}")  # uuid4().hex: all a key from a page may look like
 RELEASED = (
     "This page's work was let go to free the server's memory (the tab was opened in newer"
     " pages): drop the canvases again, or reload the page."
@@ -35,50 +51,151 @@ def released_view() -> str:
     return dumps(build_view(None, note=message("error", RELEASED)))
 
 
-class Pages:
-    """Workspaces by page key, the most recently used last; thread-safe (gradio runs
-    events in worker threads)."""
+def valid_key(text: Any) -> str | None:
+    """``text`` if it has the form of a key the server hands out, else None."""
+    return text if isinstance(text, str) and KEY.fullmatch(text) else None
 
-    def __init__(self, capacity: int = LIVE_PAGES) -> None:
+
+@dataclass
+class Page:
+    """One tab's work: its workspace, what the tab's boxes showed for it (``form``:
+    restored with it after a reload) and the gradio session holding it (None: unknown,
+    as on gradio 3); ``closed``: when that session closed (``clock`` time), else None."""
+
+    workspace: Workspace
+    form: Any = None
+    session: str | None = None
+    closed: float | None = None
+    timer: threading.Timer | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A loading page's key and what it finds under it. ``found``: ``kept`` (its work,
+    with its form), ``new`` (no key asked for), ``copy`` (the key is held by another live
+    page: a new key), ``gone`` (its work was let go), ``unknown`` (not a key of this
+    server: it restarted; a new key)."""
+
+    key: str
+    found: str
+    workspace: Workspace | None = None
+    form: Any = None
+
+
+class Pages:
+    """Workspaces by tab key, the most recently used last; thread-safe (gradio runs
+    events in worker threads). ``clock`` and ``timers`` are for tests: without timers a
+    closed page's grace runs out only when the pages are next used."""
+
+    def __init__(
+        self,
+        capacity: int = LIVE_PAGES,
+        grace: float = GRACE_SECONDS,
+        claim_wait: float = CLAIM_WAIT_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        timers: bool = True,
+    ) -> None:
         if capacity < 1:
             raise ValueError(f"capacity must be at least 1, not {capacity}")
-        self.capacity = capacity
-        self._live: OrderedDict[str, Workspace] = OrderedDict()
-        self._sessions: dict[str, str] = {}  # gradio session hash -> page key
+        self.capacity, self.grace, self.claim_wait = capacity, grace, claim_wait
+        self._clock, self._timers = clock, timers
+        self._live: OrderedDict[str, Page] = OrderedDict()
+        self._gone: OrderedDict[str, None] = OrderedDict()
+        self._sessions: dict[str, str] = {}  # gradio session hash -> tab key
         self._lock = threading.Lock()
+        self._closed = threading.Condition(self._lock)  # a session closed
 
     def __len__(self) -> int:
         return len(self._live)
 
+    def claim(self, asked: Any, session: str | None = None) -> Claim:
+        """A page loads and asks for its tab's work back with ``asked`` (whatever the page
+        sent: only a well-formed key is looked up). A key held by a live page (its session
+        open) is waited on for up to ``claim_wait`` seconds, the time a reload's old page
+        may take to be heard closing; still held, the asking page is a copy of that tab
+        and gets a new key."""
+        asked = valid_key(asked)
+        released = False
+        with self._lock:
+            self._sweep()
+            if asked is not None and asked in self._live:
+                page = self._live[asked]
+
+                def held() -> bool:
+                    return (
+                        asked in self._live
+                        and page.closed is None
+                        and page.session is not None
+                        and session is not None
+                        and page.session != session
+                    )
+
+                if held():
+                    self._closed.wait_for(lambda: not held(), self.claim_wait)
+                if held():
+                    return Claim(self._new_key(), "copy")
+                if asked in self._live:  # (let go while waiting: below)
+                    self._reopen(asked, page, session)
+                    return Claim(asked, "kept", page.workspace, page.form)
+            if asked is not None and asked in self._gone:
+                del self._gone[asked]
+                released = True
+        if released:
+            return Claim(asked, "gone")
+        return Claim(self._new_key(), "new" if asked is None else "unknown")
+
     def get(self, key: str | None) -> Workspace | None:
-        """The page's workspace, or None: a page with none yet (key None), or one let go."""
+        """The page's workspace, or None: a page with none yet, or one let go. A closed
+        page's work used again (a page back from the browser's back-forward cache) is
+        kept again, its holder unknown."""
         if key is None:
             return None
         with self._lock:
-            workspace = self._live.get(key)
-            if workspace is not None:
-                self._live.move_to_end(key)
-            return workspace
+            self._sweep()
+            page = self._live.get(key)
+            if page is None:
+                return None
+            if page.closed is not None:
+                self._reopen(key, page, None)
+            self._live.move_to_end(key)
+            return page.workspace
+
+    def released(self, key: str | None) -> bool:
+        """Whether this key's work was let go (to free memory, or its grace ran out)."""
+        with self._lock:
+            return key is not None and key in self._gone
 
     def keep(
-        self, key: str | None, workspace: Workspace | None, session: str | None = None
+        self,
+        key: str | None,
+        workspace: Workspace | None,
+        session: str | None = None,
+        form: Any = None,
     ) -> str | None:
-        """Hold ``workspace`` as the page's work and return the page's key (a new one for
-        a page's first workspace; None while it has none). ``session`` is gradio's session
-        hash, so that ``close_session`` finds the page. Lets go of the pages used longest
-        ago beyond the capacity."""
+        """Hold ``workspace`` as the tab's work under its key (a new key when it has none)
+        and return the key; ``form`` is what the tab's boxes show for it (None: as
+        before). ``session`` is gradio's session hash, so that ``close_session`` finds the
+        page. Lets go of the pages closed, then those used longest ago, beyond the
+        capacity."""
         if workspace is None:
-            return key if self.get(key) is not None else None
+            return key
         with self._lock:
-            if key is None or key not in self._live:
-                key = uuid.uuid4().hex
-            self._live[key] = workspace
-            self._live.move_to_end(key)
+            self._sweep()
+            key = valid_key(key) or self._new_key()
+            page = self._live.get(key)
+            if page is None:
+                page = self._live[key] = Page(workspace)
+                self._gone.pop(key, None)
+            page.workspace = workspace
+            if form is not None:
+                page.form = form
             if session:
+                page.session = session
                 self._sessions[session] = key
+            self._live.move_to_end(key)
             let_go = len(self._live) > self.capacity
             while len(self._live) > self.capacity:
-                self._forget(next(iter(self._live)))
+                self._forget(self._first_to_go())
         if let_go:
             give_back()
         return key
@@ -92,18 +209,60 @@ class Pages:
         give_back()
 
     def close_session(self, session: str | None) -> None:
-        """Let go of the work of the page with this gradio session (it has closed)."""
+        """The page with this gradio session closed (or reloaded): its work waits
+        ``grace`` seconds for a reload to claim it, then is let go."""
         with self._lock:
             key = self._sessions.pop(session, None) if session else None
-            if key is None or key not in self._live:
+            page = self._live.get(key) if key is not None else None
+            if page is None or page.session != session:
                 return
+            page.closed = self._clock()
+            if self._timers:
+                page.timer = threading.Timer(self.grace + 1, self.sweep)
+                page.timer.daemon = True
+                page.timer.start()
+            self._closed.notify_all()
+
+    def sweep(self) -> None:
+        """Let go of the closed pages whose grace has run out."""
+        with self._lock:
+            let_go = self._sweep()
+        if let_go:
+            give_back()
+
+    def _sweep(self) -> bool:
+        ends = self._clock() - self.grace
+        over = [k for k, p in self._live.items() if p.closed is not None and p.closed <= ends]
+        for key in over:
             self._forget(key)
-        give_back()
+        return bool(over)
+
+    def _first_to_go(self) -> str:
+        """The page closed longest ago, else the page used longest ago."""
+        closed = [(p.closed, k) for k, p in self._live.items() if p.closed is not None]
+        return min(closed)[1] if closed else next(iter(self._live))
+
+    def _reopen(self, key: str, page: Page, session: str | None) -> None:
+        if page.timer is not None:
+            page.timer.cancel()
+        page.closed, page.timer, page.session = None, None, session
+        if session:
+            self._sessions[session] = key
+        self._live.move_to_end(key)
+
+    def _new_key(self) -> str:
+        return uuid.uuid4().hex
 
     def _forget(self, key: str) -> None:
-        self._live.pop(key, None)
+        page = self._live.pop(key, None)
+        if page is not None and page.timer is not None:
+            page.timer.cancel()
         for session in [s for s, k in self._sessions.items() if k == key]:
             del self._sessions[session]
+        self._gone[key] = None
+        while len(self._gone) > GONE_KEYS:
+            self._gone.popitem(last=False)
+        self._closed.notify_all()
 
 
 def give_back() -> None:

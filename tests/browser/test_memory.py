@@ -15,6 +15,7 @@ from browsing import ROOT, Tab, served_process
 from test_tab import loaded
 
 from lib_dazdepth.ui.pages import LIVE_PAGES, RELEASED
+from lib_dazdepth.ui.reclaim import KEPT
 
 LOADS = 30
 ALLOWED_GROWTH_MB = 150
@@ -40,7 +41,11 @@ def rss_mb(pid: int) -> float:
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
 @pytest.mark.skipif(bool(os.environ.get("DAZDEPTH_URL")), reason="measures its own server")
-def test_thirty_page_loads_of_the_sample_leave_the_servers_memory_flat(browser, tmp_path):
+@pytest.mark.parametrize("how", ["reloads", "new tabs"])
+def test_thirty_page_loads_of_the_sample_leave_the_servers_memory_flat(browser, tmp_path, how):
+    """``reloads``: one browser tab loaded again and again, each load claiming the tab's
+    work back; ``new tabs``: each load in a tab of its own, the tab before closed (its work
+    kept for the grace period, the first to go), so every load reads the sample anew."""
     cache = tmp_path / "cache"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache)}
     # the sample, rendered before the server starts (it would render it while starting)
@@ -53,16 +58,21 @@ def test_thirty_page_loads_of_the_sample_leave_the_servers_memory_flat(browser, 
     with served_process(command, env) as (url, server):
         try:
             for _ in range(LOADS):
-                tab = Tab(page, url)  # a new page load: the old page goes, as on a reload
+                if how == "new tabs":
+                    page.close()
+                    page = context.new_page()
+                tab = Tab(page, url)  # a new page load: the old page goes
                 view = tab.wait_view("v.loaded", 120000)
                 assert view["image"]["width"] == 1200, view["message"]
+                kept = view["message"]["text"].startswith(KEPT.split("{")[0])
+                assert kept == (how == "reloads" and len(rss) > 0), view["message"]
                 assert tab.errors == [] and tab.noise == []
                 time.sleep(0.5)  # the server finishes the load's last event
                 rss.append(rss_mb(server.pid))
         finally:
             context.close()
     figures = ", ".join(f"{mb:.0f}" for mb in rss)
-    print(f"server RSS (MB) after each of {LOADS} loads: {figures}")
+    print(f"server RSS (MB) after each of {LOADS} loads ({how}): {figures}")
     growth = rss[-1] - rss[0]
     assert growth <= ALLOWED_GROWTH_MB, f"grew {growth:.0f} MB over {LOADS} loads: {figures}"
 
