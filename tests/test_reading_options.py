@@ -120,6 +120,24 @@ def test_the_three_commands_share_one_definition_of_the_reading_options() -> Non
     assert reading_actions(send_cli.parser()) == convert
 
 
+def test_batch_takes_the_background_threshold_and_jobs_as_the_conversion_does(
+    tmp_path: Path, capsys
+) -> None:
+    def threshold(parser) -> tuple:
+        [action] = [a for a in parser._actions if a.dest == "background_threshold"]
+        return action.option_strings, action.default, action.type, action.help, action.metavar
+
+    assert threshold(batch_cli.parser()) == threshold(convert_parser())
+    for wrong, named in (
+        (["--background-threshold", "0"], "argument --background-threshold: '0' must be above 0"),
+        (["--jobs", "0"], "argument --jobs: '0' must be at least 1"),
+    ):
+        with pytest.raises(SystemExit) as stopped:
+            batch_cli.main([str(tmp_path), "--union", "--out", str(tmp_path / "o"), *wrong])
+        assert stopped.value.code == 2
+        assert capsys.readouterr().err.splitlines()[-1] == f"daz-depth batch: error: {named}"
+
+
 @pytest.mark.parametrize("form", list(FORMS))
 def test_batch_reads_each_form_as_the_conversion_reads_planar_cm(tmp_path: Path, form) -> None:
     options, stored = FORMS[form]

@@ -53,6 +53,18 @@ def add_reading_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_background_argument(parser: argparse.ArgumentParser) -> None:
+    """``--background-threshold``: the depth above which a pixel is no hit (background.py)."""
+    parser.add_argument(
+        "--background-threshold",
+        type=positive,
+        default=1e9,
+        metavar="DEPTH",
+        help="depths above this are no hit, in the canvas's own unit (--depth-unit): a"
+        " renderer's no-hit value (default 1e9; Blender's and Nuke's 1e10 in any unit)",
+    )
+
+
 def reading_of(args: argparse.Namespace) -> Reading:
     """The depth reading ``add_reading_arguments``' options give (every layer by name)."""
     from ..engine.canvases import Reading

@@ -40,7 +40,7 @@ from ..engine.maps import MapOptions, sixteen_bit_note
 from ..engine.outputs import Output, json_bytes, write_outputs
 from ..engine.presets import load_preset, to_document
 from ..engine.splits import SplitSet
-from .arguments import add_reading_arguments, reading_of
+from .arguments import add_background_argument, add_reading_arguments, positive_whole, reading_of
 
 
 class Progress:
@@ -213,7 +213,9 @@ def parser() -> argparse.ArgumentParser:
         help="without --preset: one split over the union of all frames' ranges",
     )
     p.add_argument("--out", required=True, help="output folder")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
+    p.add_argument(
+        "--jobs", type=positive_whole, default=os.cpu_count() or 1, help="worker processes"
+    )
     p.add_argument("--force", action="store_true", help="redo frames already done")
     p.add_argument("--regions", action="store_true")
     p.add_argument(
@@ -224,15 +226,13 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--mask", action="store_true")
     p.add_argument("--bits", type=int, choices=(8, 16), default=8)
-    p.add_argument("--background-threshold", type=float, default=1e9)
+    add_background_argument(p)
     add_reading_arguments(p)
     return p
 
 
 def main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     args = parser().parse_args(argv)
-    if args.jobs < 1:
-        parser().error("--jobs must be at least 1")
     if bool(args.preset) == bool(args.union):
         parser().error("give either --preset FILE or --union")
     if args.regions_from_ids and not args.regions:

@@ -9,7 +9,7 @@ import argparse
 from .. import __version__
 from ..engine.exr import DEFAULT_MAX_PIXELS
 from ..engine.normals import CONVENTIONS
-from .arguments import add_reading_arguments, positive, positive_whole
+from .arguments import add_background_argument, add_reading_arguments, positive_whole
 
 COMMANDS = ("ui", "batch", "send", "sample", "bench")
 
@@ -94,14 +94,7 @@ def convert_parser() -> argparse.ArgumentParser:
     )
     add("--part", help="EXR part (index or name) holding depth")
     add_reading_arguments(parser)
-    add(
-        "--background-threshold",
-        type=positive,
-        default=1e9,
-        metavar="DEPTH",
-        help="depths above this are no hit, in the canvas's own unit (--depth-unit): a"
-        " renderer's no-hit value (default 1e9; Blender's and Nuke's 1e10 in any unit)",
-    )
+    add_background_argument(parser)
     add(
         "--edge-tolerance",
         type=float,
