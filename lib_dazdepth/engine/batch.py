@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .background import BackgroundSettings
-from .canvases import Reading, read_extra, role_of
+from .canvases import Reading, is_distance, read_extra, role_of
 from .depthmap import DepthMap, load_depth_map
 from .errors import DazDepthError, InputError, OutputError
 from .exr import DEFAULT_MAX_PIXELS
@@ -34,7 +34,7 @@ from .splits import SplitSet
 
 MANIFEST = ".dazdepth-batch.json"
 MANIFEST_BYTES = 64 * 1024 * 1024
-ROLE_WORDS = f"depth|normal|beauty|{ID_WORDS}|alpha"
+ROLE_WORDS = f"depth|distance|normal|beauty|{ID_WORDS}|alpha"
 CANVAS_PART = re.compile(rf"-canvas\d+-({ROLE_WORDS})(?![a-z])", re.IGNORECASE)
 ROLE_WORD = re.compile(rf"[-_ .]({ROLE_WORDS})$", re.IGNORECASE)
 
@@ -81,12 +81,15 @@ def expand(inputs: list[str]) -> list[Path]:
 
 
 def canvas_role(path: Path) -> str | None:
-    """depth/normal/beauty, also for numbered frames (``anim-Canvas2-Depth.0007.exr``)."""
+    """depth/distance/normal/beauty/ids, also for numbered frames
+    (``anim-Canvas2-Depth.0007.exr``). A Distance canvas serves as the frame's depth when it
+    has no Depth canvas."""
     match = CANVAS_PART.search(path.name)
     if match and path.suffix.lower() == ".exr":
         word = match.group(1).lower()
-        return word if word in ("depth", "normal", "beauty") else "ids"
-    return role_of(path)
+        return word if word in ("depth", "distance", "normal", "beauty") else "ids"
+    role = role_of(path)
+    return "distance" if role == "depth" and is_distance(path) else role
 
 
 def frame_key(path: Path) -> str:
@@ -101,9 +104,9 @@ def pair_frames(paths: list[Path]) -> list[Frame]:
     common folder), so frames of one name in two folders are two frames; two canvases of one
     role for one frame (``a.exr`` and ``a.EXR``) are refused rather than one silently dropped."""
     roles = {path: canvas_role(path) for path in paths}
-    depth_folders = [p.parent for p, role in roles.items() if role == "depth"]
+    depth_folders = [p.parent for p, role in roles.items() if role in ("depth", "distance")]
     root = Path(os.path.commonpath([str(f) for f in depth_folders])) if depth_folders else None
-    found: dict[str, dict[tuple[str, str], Path]] = {"depth": {}, "normal": {}}
+    found: dict[str, dict[tuple[str, str], Path]] = {"depth": {}, "distance": {}, "normal": {}}
     ids: dict[tuple[str, str], list[Path]] = {}
     for path, role in roles.items():
         if role not in found and role != "ids":
@@ -118,7 +121,7 @@ def pair_frames(paths: list[Path]) -> list[Frame]:
         other = found[role].setdefault(slot, path)
         if other != path:
             raise InputError(path, f"and {other} are both the {role} canvas of one frame")
-    depths, normals = found["depth"], found["normal"]
+    depths, normals = {**found["distance"], **found["depth"]}, found["normal"]
     return [
         Frame(
             f"{folder}/{key}" if folder else key,

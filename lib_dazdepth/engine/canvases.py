@@ -25,6 +25,7 @@ from .depthmap import DepthMap, load_depth_map
 from .errors import DazDepthError, InputError, printable
 from .exr import DEFAULT_MAX_PIXELS, ExrImage, channel_choices, read_rgb
 from .files import open_image, open_regular
+from .frame_names import unnumbered_stem
 from .ids import is_alpha_canvas, is_id_canvas
 
 ROLES = ("depth", "normal", "beauty", "ids")
@@ -56,7 +57,7 @@ class CanvasSet:
 
 def role_of(path: Path) -> str | None:
     """The role a file's name announces, if any."""
-    stem, suffix = path.stem.lower(), path.suffix.lower()
+    stem, suffix = unnumbered_stem(path).lower(), path.suffix.lower()
     if is_id_canvas(path) and (suffix == ".exr" or suffix in PICTURE_SUFFIXES):
         return "ids"
     for role in LAYERED_ROLES:
@@ -69,14 +70,17 @@ def role_of(path: Path) -> str | None:
     return None
 
 
+def is_distance(path: Path) -> bool:
+    """Whether the name announces a Distance canvas (``-Distance``, numbered or not)."""
+    return unnumbered_stem(path).lower().endswith("distance")
+
+
 def recognise(paths: list[Path]) -> CanvasSet:
     """Assign roles by name; a lone unnamed EXR is taken as the depth. The ID canvas is the
     first named one that is not an Alpha canvas, else the Alpha canvases together."""
     found: dict[str, Path] = {}
     # A Depth canvas before a Distance canvas, Alpha canvases last, then by name.
-    ordered = sorted(
-        paths, key=lambda p: (is_alpha_canvas(p), p.stem.lower().endswith("distance"), p.name)
-    )
+    ordered = sorted(paths, key=lambda p: (is_alpha_canvas(p), is_distance(p), p.name))
     for path in ordered:
         role = role_of(path)
         if role and role not in found:

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from .exr_pixels import Window
+from .frame_names import unnumbered_stem
 
 CONVENTIONS = ("depth", "inverse", "distance")
 AUTO = "auto"
@@ -94,7 +95,7 @@ def convention_for(path: str | Path, wanted: str = AUTO) -> str:
         if wanted not in CONVENTIONS:
             raise ValueError(f"depth convention: one of auto, {', '.join(CONVENTIONS)}")
         return wanted
-    return "distance" if _DISTANCE_NAME.search(Path(path).stem) else "depth"
+    return "distance" if _DISTANCE_NAME.search(unnumbered_stem(Path(path))) else "depth"
 
 
 def _rays(camera: Camera, display: Window, rows: slice) -> tuple[np.ndarray, np.ndarray]:

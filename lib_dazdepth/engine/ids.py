@@ -26,6 +26,7 @@ from PIL import Image, UnidentifiedImageError
 from .depthmap import DepthMap
 from .errors import InputError
 from .exr import DEFAULT_MAX_PIXELS, list_channels, read_depth, read_rgb
+from .frame_names import unnumbered_stem
 from .regions import INHERIT
 
 ID_WORDS = (
@@ -41,11 +42,11 @@ NEIGHBOURS_8 = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]
 def is_id_canvas(path: Path) -> bool:
     """Whether the name announces an ID canvas: ``-ObjectId``, ``-Material``, ``-ID``,
     ``-Alpha``, ``-IndexOB``, ``-CryptoObject`` ... (EXR or a picture)."""
-    return bool(ID_NAME.search(path.stem))
+    return bool(ID_NAME.search(unnumbered_stem(path)))
 
 
 def is_alpha_canvas(path: Path) -> bool:
-    return bool(ALPHA_NAME.search(path.stem))
+    return bool(ALPHA_NAME.search(unnumbered_stem(path)))
 
 
 @dataclass(frozen=True)
