@@ -4,12 +4,7 @@ brings them back, and Undo goes back across a switch."""
 
 from __future__ import annotations
 
-import numpy as np
-from browsing import SAMPLE_SIZE
-from PIL import Image
-from test_regions import panel_rows
-
-from lib_dazdepth.engine.sample import render_scene
+from test_regions import panel_rows, sample_id_canvas
 
 
 def labels(tab) -> list[str]:
@@ -33,10 +28,7 @@ def press(tab, selector: str, message: str) -> dict:
 
 
 def test_labels_follow_the_source_of_regions(tab, sample_set, tmp_path) -> None:
-    ids = render_scene(SAMPLE_SIZE).object_id  # 0 no hit, 1 backstop, 2 floor, 3 figure, 4 orb
-    colours = np.array([(0, 0, 0), (40, 80, 200), (200, 120, 30), (220, 60, 90), (250, 240, 60)])
-    path = tmp_path / "sample_scene-Canvas4-ObjectId.png"
-    Image.fromarray(colours[ids].astype(np.uint8)).save(path)
+    path = sample_id_canvas(tmp_path)
     view = tab.upload(sample_set["depth"], path)
     assert view["loaded"], view["message"]
     tab.send([{"op": "add", "depth": 226}])

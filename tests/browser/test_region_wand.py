@@ -5,11 +5,7 @@ view and says which."""
 
 from __future__ import annotations
 
-import numpy as np
-from browsing import SAMPLE_SIZE
-from PIL import Image
-
-from lib_dazdepth.engine.sample import render_scene
+from test_regions import sample_id_canvas
 
 TORSO = (0.5, 0.42)  # the figure's chest, as fractions of the preview
 
@@ -36,10 +32,7 @@ def click_torso(tab, mode_key: str | None = None) -> dict:
 
 
 def test_the_wand_takes_the_clicked_object_where_regions_are_seen(tab, sample_set, tmp_path):
-    ids = render_scene(SAMPLE_SIZE).object_id  # 0 no hit, 1 backstop, 2 floor, 3 figure, 4 orb
-    colours = np.array([(0, 0, 0), (40, 80, 200), (200, 120, 30), (220, 60, 90), (250, 240, 60)])
-    path = tmp_path / "sample_scene-Canvas4-ObjectId.png"
-    Image.fromarray(colours[ids].astype(np.uint8)).save(path)
+    path = sample_id_canvas(tmp_path)
     view = tab.upload(sample_set["depth"], path)
     assert view["loaded"], view["message"]
     tab.page.check("#dazdepth_mount input.dd-wand")

@@ -4,6 +4,8 @@ and Regions from IDs."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from browsing import SAMPLE_SIZE
 from exrdata import write_depth
@@ -107,11 +109,18 @@ def test_warnings_show_and_order_regions_says_what_moved(tab, sample_set) -> Non
     assert [s["region"] for s in view["splits"]] == [0, 1]
 
 
-def test_regions_from_ids_give_each_object_its_own_region(tab, sample_set, tmp_path) -> None:
+def sample_id_canvas(folder: Path) -> Path:
+    """An ID canvas of the sample scene: a flat colour per object (backstop, floor, figure,
+    orb), black where nothing was hit."""
     ids = render_scene(SAMPLE_SIZE).object_id  # 0 no hit, 1 backstop, 2 floor, 3 figure, 4 orb
     colours = np.array([(0, 0, 0), (40, 80, 200), (200, 120, 30), (220, 60, 90), (250, 240, 60)])
-    path = tmp_path / "sample_scene-Canvas4-ObjectId.png"
+    path = folder / "sample_scene-Canvas4-ObjectId.png"
     Image.fromarray(colours[ids].astype(np.uint8)).save(path)
+    return path
+
+
+def test_regions_from_ids_give_each_object_its_own_region(tab, sample_set, tmp_path) -> None:
+    path = sample_id_canvas(tmp_path)
     view = tab.upload(sample_set["depth"], path)
     assert "4 objects in sample_scene-Canvas4-ObjectId.png" in view["message"]["text"]
     assert tab.page.locator("#dazdepth_role_ids input").input_value() == path.name
