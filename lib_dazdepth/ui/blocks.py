@@ -91,6 +91,7 @@ def build_tab(
                         choices=list(controller.DEPTH_IS),
                         value=next(iter(controller.DEPTH_IS)),
                         label="The depth canvas holds",
+                        info=controller.DEPTH_IS_INFO,
                         elem_id="dazdepth_depth_is",
                         interactive=True,
                     )
