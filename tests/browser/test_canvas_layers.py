@@ -108,6 +108,6 @@ def test_the_depth_list_shows_its_choice_whole_on_a_laptop(browser, server_url, 
     box = tab.page.locator("#dazdepth_depth_is input").first
     assert box.input_value() == "by its name"
     assert box.evaluate("e => e.scrollWidth <= e.clientWidth")
-    info = tab.page.inner_text("#dazdepth_depth_is")
-    assert "a …-Distance canvas holds distance, any other planar depth" in info
+    label = tab.page.inner_text("#dazdepth_depth_is")
+    assert "(by its name: a …-Distance canvas holds distance, any other planar depth)" in label
     context.close()
