@@ -108,8 +108,10 @@ def load_dropped(
     read = [f"read {result.read}"] if result.read else []
     objects = result.workspace.objects
     found = [f"{len(objects.keys)} objects in {objects.source}"] if objects else []
-    text = "; ".join([f"Loaded {recognised(result, unused)}", *read, *found, *result.warnings])
-    view = with_note(result.view, "warning" if result.warnings else "info", text)
+    lost = [replaced(state)] if state is not None and state.undo_stack else []
+    warnings = [*result.warnings, *lost]
+    text = "; ".join([f"Loaded {recognised(result, unused)}", *read, *found, *warnings])
+    view = with_note(result.view, "warning" if warnings else "info", text)
     if preset_paths:
         _, view = controller.load_preset_file(preset_paths, result.workspace)
         note = json.loads(view)["message"]
@@ -131,6 +133,16 @@ def nothing_to_load(names: str, found: CanvasSet, loaded: bool = False) -> str:
     it = "it" if len(held) == 1 else "them"
     text = WITHOUT_DEPTH.format(names=names, found=" and ".join(held), it=it)
     return text + ("; the scene loaded stays" if loaded else "")
+
+
+def replaced(state: Workspace) -> str:
+    """What a drop over changed work says: Undo cannot bring that work back (a new scene
+    starts a new history), a preset saved before the drop can."""
+    name = state.canvases.depth.name if state.canvases.depth else "the scene before"
+    return (
+        f"it replaced the work on {name}, which Undo cannot bring back"
+        " (Save preset keeps a scene's work, to drop on it again)"
+    )
 
 
 def current_files(state: Workspace | None) -> list[str]:
