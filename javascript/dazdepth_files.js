@@ -127,9 +127,11 @@
     const folderPick = picker({ webkitdirectory: true });
     const name = h('span', { class: 'dd-scene' });
     const detail = h('span', { class: 'dd-sub' });
+    // Its own element, never cut short: a laptop's width cut it off the end of the detail.
+    const hint = h('span', { class: 'dd-drop-hint', text: 'drop a new scene anywhere to replace this one' });
     const toggle = h('button', { type: 'button', class: 'dd-files-toggle', title: 'Show the file boxes: which file is the depth, normal and beauty, edge repair and presets', onclick: () => { open = !open; update(st.view); } });
     const bar = h('div', { class: 'dd-filebar' },
-      name, detail,
+      name, detail, hint,
       h('button', { type: 'button', text: 'Open files…', title: 'Choose canvas files (Depth EXR, Normal EXR, the render) or a preset', onclick: () => filePick.click() }),
       h('button', { type: 'button', text: 'Open folder…', title: 'Choose a render\'s _canvases folder (or the folder holding it and the render)', onclick: () => folderPick.click() }),
       toggle, filePick, folderPick);
@@ -153,8 +155,8 @@
       const im = v.image || {}, c = v.canvases || {};
       name.textContent = im.name || '';
       const extra = ['normal', 'beauty'].filter((r) => c[r]).map((r) => `${r}: ${c[r]}`);
-      detail.textContent = `${im.width}×${im.height}` + (extra.length ? ` · ${extra.join(' · ')}` : ' · no normal or beauty canvas')
-        + ' · drop other canvases anywhere to replace them';
+      detail.textContent = `${im.width}×${im.height}` + (extra.length ? ` · ${extra.join(' · ')}` : ' · no normal or beauty canvas');
+      detail.title = detail.textContent; // the whole line, where the bar cuts it short
     }
     return { el: h('div', { class: 'dd-files' }, bar, empty), update };
   };

@@ -46,7 +46,7 @@
     function update() {
       const v = st.view, bg = v.background || {};
       ui.bg.textContent = bg.count ? `background: ${int(bg.count)} px (${fmt(bg.share)}%)` : 'background: none';
-      ui.bg.title = 'Pixels where the camera sees no surface; they stay black in the depth map';
+      ui.bg.title = `${ui.bg.textContent}: pixels where the camera sees no surface; they stay black in the depth map`;
       ui.zoomReset.disabled = !(v.histogram && v.histogram.zoomed) && !st.zoom;
       ui.zoomSel.disabled = !(v.splits || [])[v.selected];
       const n = splits().length;

@@ -53,11 +53,13 @@
     ui.template = h('textarea', { class: 'dd-template', readonly: 'readonly', rows: '3', title: 'The prompt for the Regional Prompter (Mask mode, "Use base prompt"): the base prompt, then one BREAK section per region in the mask\'s colour order. Write your words over the labels.' });
     ui.copy = h('button', { type: 'button', class: 'dd-copy-prompt', text: 'Copy prompt', title: 'Copy this prompt to paste into the webui\'s prompt box', onclick: copyPrompt });
     ui.prompt = h('div', { class: 'dd-prompt' }, ui.template, ui.copy);
+    // Typing in the prompt did nothing, and only a tooltip said where the words go.
+    ui.promptHint = h('div', { class: 'dd-read dd-prompt-hint', text: 'Type each region\'s words in its Label box; the prompt follows (read-only here: copy it into the webui\'s prompt box).' });
     ui.warnings = h('ul', { class: 'dd-region-warnings' });
     ui.legend = h('div', { class: 'dd-reading-key' });
     return h('div', { class: 'dd-regions' },
       h('div', { class: 'dd-regions-head' }, h('strong', { text: 'Regions → Regional Prompter' }), ui.fromIds, ui.idInfo),
-      ui.hint, ui.table, ui.prompt, ui.warnings, ui.legend);
+      ui.hint, ui.table, ui.prompt, ui.promptHint, ui.warnings, ui.legend);
   }
 
   function copyPrompt() {
@@ -116,8 +118,9 @@
     ui.table.hidden = !rows.length;
     ui.hint.hidden = rows.length > 0;
     const template = (v.regions && v.regions.template) || '';
-    ui.prompt.hidden = !template;
+    ui.prompt.hidden = ui.promptHint.hidden = !template;
     if (ui.template.value !== template) ui.template.value = template;
+    ui.template.rows = Math.min(12, Math.max(3, template.split('\n').length)); // whole, as a rule
     ui.warnings.textContent = '';
     for (const line of (v.regions && v.regions.warnings) || []) ui.warnings.append(h('li', { text: line }));
     const ids = v.ids;

@@ -34,13 +34,20 @@ def test_blender_depth_says_which_channel_with_v(tmp_path: Path) -> None:
     grey = png(tmp_path / "b.depth.png")
     assert grey[np.unravel_index(DEPTH.argmin(), DEPTH.shape)] == 255  # the nearest: white
     assert grey[np.unravel_index(DEPTH.argmax(), DEPTH.shape)] == 0
-    # No guess to warn of; the one warning is that of its normal layer's space
-    # (test_multilayer).
-    warnings = [line for line in run(tmp_path / "b.exr")[1].splitlines() if "warning" in line]
-    assert warnings == [
+    # No guess to warn of; the warnings are Blender's metres read as cm (until the unit is
+    # chosen) and its normal layer's space (test_multilayer).
+    space = (
         "** warning: b.exr: the space of ViewLayer.Normal is unknown (Blender's Normal pass"
         " is world space; read as camera space)"
+    )
+    warnings = [line for line in run(tmp_path / "b.exr")[1].splitlines() if "warning" in line]
+    assert warnings == [
+        "** warning: b.exr: ViewLayer.Depth.Z is Blender's Depth pass, all of it within 1 m if"
+        " read as cm: likely metres, so choose the depth unit m",
+        space,
     ]
+    chosen = run(tmp_path / "b.exr", "--depth-unit", "m")[1]
+    assert [line for line in chosen.splitlines() if "warning" in line] == [space]
 
 
 def test_a_guess_is_a_warning_without_v(tmp_path: Path) -> None:

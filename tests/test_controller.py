@@ -247,7 +247,9 @@ def test_a_layer_per_canvas_and_what_the_depth_holds(tmp_path: Path) -> None:
     ]
     assert json.loads(loaded.view)["message"]["text"] == (
         "Loaded b.exr: depth from ViewLayer.Depth.Z (float), planar depth, normals from"
-        " ViewLayer.Normal (X,Y,Z), beauty from ViewLayer.Combined (R,G,B)"
+        " ViewLayer.Normal (X,Y,Z), beauty from ViewLayer.Combined (R,G,B); b.exr:"
+        " ViewLayer.Depth.Z is Blender's Depth pass, all of it within 1 m if read as cm:"
+        " likely metres, so choose the depth unit m"  # its depths: 3 to 10
     )
     reading = Reading({"normal": "ViewLayer.Denoising Normal (X,Y,Z)"}, "inverse")
     picked = controller.load_files(files, None, config, roles, reading=reading)

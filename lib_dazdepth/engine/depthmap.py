@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,11 @@ from .errors import InputError, printable
 from .exr import DEFAULT_MAX_PIXELS, ExrImage, Window, guess_note, read_depth, window_note
 from .mapping import outside
 
+# Blender's Depth pass in a multilayer EXR (facts.md section 2): ``<ViewLayer>.Depth.Z``, in
+# metres unless the scene's unit scale says otherwise. Nuke's lower-case ``depth.Z`` is 1/z.
+BLENDER_DEPTH = re.compile(r"\.Depth\.Z\b")
+METRE = 100.0  # cm: a Blender Depth pass read as cm with nothing farther is likely metres
+
 
 @dataclass(frozen=True)
 class DepthSource:
@@ -43,13 +49,16 @@ class DepthSource:
     others: tuple[str, ...] = ()  # every other channel the names allow
     uncovered: int = 0  # pixels of the display window without data
     unit: str = CM  # what the file's numbers were in (conventions.UNITS); now cm, or none
+    metres_likely: bool = False  # a Blender Depth pass read as cm, all of it within 1 m
 
     def notes(self, hint: str = "with --channel") -> list[str]:
         """Warnings, one line each: a guessed channel (``hint``: how to choose another),
-        a data window that is not the display window."""
+        a data window that is not the display window, a Blender Depth pass likely in metres."""
         found = [guess_note(self.label, self.also, hint)] if self.also else []
         if self.data != self.display:
             found.append(window_note(self.data, self.display, self.uncovered))
+        if self.metres_likely:
+            found.append(metres_note(self.label))
         return found
 
     def describe(self) -> str:
@@ -59,6 +68,16 @@ class DepthSource:
             how += f" made planar with {self.camera}"
         label = printable(self.label)
         return f"depth from {label} ({self.pixel_type}), {how}{unit_words(self.unit)}"
+
+
+def metres_note(label: str) -> str:
+    """A Blender Depth pass read in cm (as every depth is unless told) whose depths all lie
+    within a metre: Blender writes metres, and an artist who has not chosen a unit sees
+    2.5 "cm" for a figure 2.5 m away."""
+    return (
+        f"{printable(label)} is Blender's Depth pass, all of it within 1 m if read as cm:"
+        " likely metres, so choose the depth unit m"
+    )
 
 
 @dataclass(frozen=True)
@@ -222,4 +241,8 @@ def load_depth_map(
         image.uncovered(),
         unit,
     )
-    return from_array(image.values, str(path), settings, image.channel, source, image.uncovered())
+    found = from_array(image.values, str(path), settings, image.channel, source, image.uncovered())
+    if unit == CM and BLENDER_DEPTH.search(source.label) and found.max < METRE:
+        source = dataclasses.replace(source, metres_likely=True)
+        found = dataclasses.replace(found, source=source)
+    return found

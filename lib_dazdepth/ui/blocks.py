@@ -90,7 +90,7 @@ def build_tab(
                     depth_is = gr.Dropdown(
                         choices=list(controller.DEPTH_IS),
                         value=next(iter(controller.DEPTH_IS)),
-                        label="The depth canvas holds",
+                        label=f"The depth canvas holds ({controller.DEPTH_IS_RULE})",
                         elem_id="dazdepth_depth_is",
                         interactive=True,
                     )

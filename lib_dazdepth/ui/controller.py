@@ -50,11 +50,13 @@ NONE = "(none)"
 Reader = Callable[[CanvasSet, Reading, BackgroundSettings, int], LoadedSet]
 # What the depth canvas holds, as the tab's list names it (conventions.py).
 DEPTH_IS = {
-    "by name (Distance: distance)": "auto",
+    "by its name": "auto",  # DEPTH_IS_RULE says how
     "planar depth": "depth",
     "inverse depth (1/z)": "inverse",
     "distance from the camera": "distance",
 }
+# In the list's label: gradio 4's info line under a list is too faint on the light theme.
+DEPTH_IS_RULE = "by its name: a …-Distance canvas holds distance, any other planar depth"
 # What its numbers are in, as the tab's list names it (conventions.UNITS).
 DEPTH_UNIT = {
     "cm (Daz)": "cm",

@@ -11,7 +11,7 @@ from typing import Any
 from ..editing.edits import is_sidecar
 from ..editing.view import message
 from ..editing.workspace import Workspace
-from ..engine.canvases import ROLES, Reading, load_set, recognise
+from ..engine.canvases import ROLES, CanvasSet, Reading, load_set, recognise
 from ..engine.outputs import SETUP_KEY, is_ours, read_text_chunks
 from . import controller
 from .controller import Loaded, Reader, TabConfig, file_paths
@@ -21,6 +21,13 @@ NOTHING = (
     "Nothing to load among {names}: drop the Depth canvas (…-Depth.exr), with the Normal"
     " canvas and the render if you have them, or a whole _canvases folder; or a preset (.json)"
 )
+# A Normal, Beauty or ID canvas dropped without a Depth canvas: an artist who replaces one
+# canvas of the scene drops it alone, and must hear that a scene starts from its depth.
+WITHOUT_DEPTH = (
+    "No Depth canvas among {names}: a scene starts from its …-Depth.exr, so {found} cannot"
+    " be used alone; drop {it} with the Depth canvas (or the whole _canvases folder)"
+)
+ROLE_NAMES = {"normal": "a Normal canvas", "beauty": "a render", "ids": "an ID canvas"}
 
 
 def sort_dropped(paths: list[Path]) -> tuple[list[Path], list[Path], list[Path]]:
@@ -90,7 +97,8 @@ def load_dropped(
             state, view = controller.load_preset_file(preset_paths, state)
             return controller.keep(state, view), current_files(state)
         names = ", ".join(p.name for p in paths) or "the drop"
-        note = message("error", NOTHING.format(names=names))
+        text = nothing_to_load(names, recognise(canvas_paths), state is not None)
+        note = message("error", text)
         return controller.rejected(state, note), current_files(state)
     result = controller.load_files(canvas_paths, state, config, None, repair_edges, reading, read)
     if result.workspace is state:  # refused: the scene before stays, and says why
@@ -100,14 +108,41 @@ def load_dropped(
     read = [f"read {result.read}"] if result.read else []
     objects = result.workspace.objects
     found = [f"{len(objects.keys)} objects in {objects.source}"] if objects else []
-    text = "; ".join([f"Loaded {recognised(result, unused)}", *read, *found, *result.warnings])
-    view = with_note(result.view, "warning" if result.warnings else "info", text)
+    lost = [replaced(state)] if state is not None and state.undo_stack else []
+    warnings = [*result.warnings, *lost]
+    text = "; ".join([f"Loaded {recognised(result, unused)}", *read, *found, *warnings])
+    view = with_note(result.view, "warning" if warnings else "info", text)
     if preset_paths:
         _, view = controller.load_preset_file(preset_paths, result.workspace)
         note = json.loads(view)["message"]
         view = with_note(view, note["kind"], f"{text}. {note['text']}")
     loaded = dataclasses.replace(result, view=view)
     return loaded, [str(p) for p in canvas_paths]
+
+
+def nothing_to_load(names: str, found: CanvasSet, loaded: bool = False) -> str:
+    """The one line for a drop with no Depth canvas: the canvases it held that need one, if
+    any, and what to drop instead; ``loaded``: a scene is loaded, and stays."""
+    held = [
+        f"{path.name} ({ROLE_NAMES[role]})"
+        for role in ("normal", "beauty", "ids")
+        if (path := found.get(role)) is not None
+    ]
+    if not held:
+        return NOTHING.format(names=names)
+    it = "it" if len(held) == 1 else "them"
+    text = WITHOUT_DEPTH.format(names=names, found=" and ".join(held), it=it)
+    return text + ("; the scene loaded stays" if loaded else "")
+
+
+def replaced(state: Workspace) -> str:
+    """What a drop over changed work says: Undo cannot bring that work back (a new scene
+    starts a new history), a preset saved before the drop can."""
+    name = state.canvases.depth.name if state.canvases.depth else "the scene before"
+    return (
+        f"it replaced the work on {name}, which Undo cannot bring back"
+        " (Save preset keeps a scene's work, to drop on it again)"
+    )
 
 
 def current_files(state: Workspace | None) -> list[str]:

@@ -185,8 +185,22 @@ def test_loaded_the_work_area_leads_the_first_screen(browser, server_url, sample
                      .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)]""",
     )
     assert clipped == [False], clipped
+    # The lines that say how to work are whole and on screen, beside the file names and the
+    # background count that give way to them.
+    for hint in ("#dazdepth_mount .dd-drop-hint", "#dazdepth_mount .dd-hist .dd-read"):
+        box, cut = page.eval_on_selector(hint, CUT_JS)
+        assert not cut and box["x"] >= 0 and box["x"] + box["width"] <= width, (hint, box)
+    assert page.inner_text("#dazdepth_mount .dd-drop-hint").startswith("drop a new scene")
     assert wide_table_fits(tab)
     tab.page.context.close()
+
+
+# An element's box, and whether its text is cut short (an ellipsis, or hidden overflow).
+# The text's own width against the box's, unrounded: scrollWidth rounds a cut of a fraction
+# of a pixel away, and the ellipsis shows all the same.
+CUT_JS = """e => { const r = e.getBoundingClientRect(), text = document.createRange();
+  text.selectNodeContents(e);
+  return [{ x: r.x, width: r.width }, text.getBoundingClientRect().width > r.width + 0.01]; }"""
 
 
 def wide_table_fits(tab: Tab) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import OpenEXR
 from browsing import Tab
+from test_tab import loaded
 
 
 def blender_like(path: Path) -> Path:
@@ -96,3 +97,17 @@ def test_a_multilayer_file_dropped_alone_fills_its_roles(tab: Tab, tmp_path: Pat
     layer = tab.page.locator("#dazdepth_layer_normal input").first.input_value()
     assert layer == "ViewLayer.Denoising Normal (X,Y,Z)"
     tab.screenshot("multilayer-alone.png")
+
+
+def test_the_depth_list_shows_its_choice_whole_on_a_laptop(browser, server_url, sample_set):
+    """At 1280x720 the depth list read 'by name (Distanc', cut off in its narrow box."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    tab = Tab(context.new_page(), server_url + "?__theme=dark")
+    loaded(tab, sample_set)
+    tab.page.click("#dazdepth_mount .dd-files-toggle")  # "Files and options"
+    box = tab.page.locator("#dazdepth_depth_is input").first
+    assert box.input_value() == "by its name"
+    assert box.evaluate("e => e.scrollWidth <= e.clientWidth")
+    label = tab.page.inner_text("#dazdepth_depth_is")
+    assert "(by its name: a …-Distance canvas holds distance, any other planar depth)" in label
+    context.close()

@@ -5,6 +5,7 @@ brings them back, and Undo goes back across a switch."""
 from __future__ import annotations
 
 from test_regions import panel_rows, sample_id_canvas
+from test_tab import loaded
 
 
 def labels(tab) -> list[str]:
@@ -50,3 +51,22 @@ def test_labels_follow_the_source_of_regions(tab, sample_set, tmp_path) -> None:
     )
     assert labels(tab) == ["a glowing orb", "", "", ""]
     tab.screenshot("region-labels-by-source.png")
+
+
+def test_the_prompt_says_where_its_words_are_typed_and_shows_whole(tab, sample_set) -> None:
+    """The prompt box is read-only: typing in it did nothing and only a tooltip said where
+    the words go; it showed 3 of its lines."""
+    loaded(tab, sample_set)
+    hint = tab.page.locator("#dazdepth_mount .dd-prompt-hint")
+    assert hint.is_hidden()  # no regions, no prompt
+    for depth in (226, 400, 560):
+        tab.send([{"op": "add", "depth": depth}])
+    press(tab, ".dd-regions-from-splits", "Regions from splits")
+    assert hint.is_visible()
+    assert hint.inner_text().startswith("Type each region's words in its Label box;")
+    type_label(tab, 1, "a red dress")
+    box = tab.page.locator("#dazdepth_mount textarea.dd-template")
+    lines = box.input_value().split("\n")
+    assert "a red dress" in lines and len(lines) == 9  # base, then 4 regions after BREAK
+    assert box.evaluate("e => e.rows") == 9
+    assert box.evaluate("e => e.scrollHeight <= e.clientHeight + 1")  # no line hidden
