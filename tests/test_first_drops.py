@@ -95,23 +95,3 @@ def test_a_drop_of_no_canvas_at_all_still_lists_what_to_drop(tmp_path) -> None:
     assert dropped([notes], tmp_path)["text"].startswith(
         "Nothing to load among notes.txt: drop the Depth canvas (…-Depth.exr)"
     )
-
-
-def test_a_drop_over_changed_work_says_undo_cannot_bring_it_back(tmp_path) -> None:
-    """A second drop (a wrong file, a Blender render) replaced an artist's splits and
-    labels, Undo greyed out, and the line said only what was loaded."""
-    config = TabConfig(tmp_path / "out")
-    first = write(tmp_path / "scene-Canvas2-Depth.exr", {"Y": METRES * 100})
-    other = write(tmp_path / "other-Canvas2-Depth.exr", {"Y": METRES * 100})
-    untouched, _ = drops.load_dropped([first], None, config)
-    again, _ = drops.load_dropped([other], untouched.workspace, config)
-    assert json.loads(again.view)["message"]["kind"] == "info"  # nothing was changed
-    again.workspace.apply([{"op": "add", "depth": 300}])
-    last, _ = drops.load_dropped([first], again.workspace, config)
-    assert json.loads(last.view)["message"] == {
-        "kind": "warning",
-        "text": "Loaded depth: scene-Canvas2-Depth.exr; read depth from Y (float), planar"
-        " depth; it replaced the work on other-Canvas2-Depth.exr, which Undo cannot bring"
-        " back (Save preset keeps a scene's work, to drop on it again)",
-    }
-    assert json.loads(last.view)["can_undo"] is False

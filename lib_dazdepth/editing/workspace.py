@@ -7,7 +7,7 @@ so a drag recomputes only the splits it changes; saving maps the full image.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -367,6 +367,21 @@ class Workspace:
     def _shares(self) -> list[float]:
         return [float(n) for n in self.index.pixels_per_split(self.splits.bounds)]
 
+    def take_canvases(self, other: Workspace) -> None:
+        """The normal, render and ID canvas ``other`` read beside the same depth (those it
+        has), keeping this scene's splits, edits and history."""
+        has = {"normal": other.normal, "beauty": other.beauty, "ids": other.objects}
+        roles = {role: other.canvases.get(role) for role, value in has.items() if value is not None}
+        if other.objects is not None:
+            roles["alphas"] = other.canvases.alphas
+        self.canvases = replace(self.canvases, **roles)
+        self.normal, self.beauty = (
+            _first(other.normal, self.normal),
+            _first(other.beauty, self.beauty),
+        )
+        self.objects = _first(other.objects, self.objects)
+        self._forget_mapping()
+
     def load_splits(
         self,
         splits: SplitSet,
@@ -381,6 +396,10 @@ class Workspace:
         self.redo_stack = []
         self.splits = splits
         self.selected = 0
+
+
+def _first(new: Any, old: Any) -> Any:
+    return old if new is None else new
 
 
 def _message(error: Exception) -> str:

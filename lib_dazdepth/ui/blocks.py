@@ -12,7 +12,7 @@ import gradio as gr
 from ..editing.workspace import Workspace
 from ..engine.canvases import BY_NAME, LAYERED_ROLES, ROLES
 from ..engine.payload import UnitSettings, default_units
-from . import batching, controller, drops, reclaim
+from . import batching, controller, drops, reclaim, scenes
 from .compat import drop_box, file_list, js, on_close, update
 from .controller import NONE, TabConfig
 from .pages import RELEASED, Pages, released_view
@@ -153,10 +153,8 @@ def build_tab(
         def loaded_outputs(page, result, request, files, settings, picked=(BY_NAME,) * 4):
             """``settings``: edge repair, then the depth reading's three boxes."""
             form = reclaim.form_of(result, files, picked, *settings)
-            # a refused load keeps the work before, and the form that went with it
-            fresh = result.workspace is not None and result.workspace is not pages.get(page)
-            key = pages.keep(page, result.workspace, session(request), form if fresh else None)
-            return [key, result.view, *[update(**box) for box in reclaim.dropdowns(form)]]
+            key, view = scenes.keep_loaded(pages, page, result, session(request), form)
+            return [key, view, *[update(**box) for box in reclaim.dropdowns(form)]]
 
         def on_files(new_files, page, repair_edges, holds, degrees, unit, request: gr.Request):
             reading = controller.reading_of([], holds, degrees, unit)
@@ -186,6 +184,7 @@ def build_tab(
             claim = pages.claim(asked, session(request))
             if claim.workspace is not None:
                 view, boxes = reclaim.restored(claim)
+                view = scenes.with_history(view, pages.other(claim.key))
                 changes = [update() if box is None else update(**box) for box in boxes]
                 return [claim.key, claim.key, view, *changes]
             paths = initial() if initial else []
@@ -210,16 +209,23 @@ def build_tab(
             return [*outputs, shown_files or None, None]
 
         def on_command(text, page):
-            workspace, gone = current(page)
+            """A command; an Undo or Redo across a replaced scene also restores the boxes
+            (files, role lists, depth reading) that went with the scene (scenes.py)."""
+            unchanged = [update() for _ in range(reclaim.BOXES)]
+            _, gone = current(page)
             if gone:
-                return page, released_view()
-            return page, controller.run_command(text, workspace)[1]
+                return [page, released_view(), *unchanged]
+            view, moved = scenes.command(text, pages, page)
+            if moved is None:
+                return [page, view, *unchanged]
+            boxes = [*reclaim.form_boxes(moved.form)[:-1], None]  # edge repair: below
+            return [page, view, *[update() if b is None else update(**b) for b in boxes]]
 
         def on_preset(file, page):
-            workspace, gone = current(page)
+            _, gone = current(page)
             if gone:
                 return page, released_view()
-            return page, controller.load_preset_file(file, workspace)[1]
+            return page, scenes.preset(file, pages, page)
 
         def saver(save: Callable):
             def on_save(page, before):
@@ -260,14 +266,16 @@ def build_tab(
             dropdown.select(on_roles, again, loaded).then(**render)
         repair.change(on_roles, again, loaded).then(**render)
         fov.submit(on_roles, again, loaded).then(**render)
-        command.change(on_command, [command, state], [state, view]).then(**render)
+        restore = [files, depth_is, fov, depth_unit, repair]
+        # (edge repair is never set by a command: its change would reload the canvases)
+        scene_boxes = [*roles, *layers, *restore]
+        command.change(on_command, [command, state], [state, view, *scene_boxes]).then(**render)
         preset.upload(on_preset, [preset, state], [state, view]).then(**render)
         drop.upload(on_drop, [drop, state, repair, *reading], [*loaded, files, drop]).then(**render)
         save.click(saver(controller.save_all), [state, saved], [saved, downloads, status])
         save_preset.click(
             saver(controller.save_preset_only), [state, saved], [saved, downloads, status]
         )
-        restore = [files, depth_is, fov, depth_unit, repair]
         hold = {"fn": None, "inputs": [view, tab_key], "outputs": None, **js(HOLD)}
         started = [state, tab_key, *loaded[1:], *restore]
         blocks.load(on_start, [tab_key, state], started, **js(TAKE)).then(**hold)

@@ -91,6 +91,7 @@ class Loaded:
     layers: dict[str, list[str]] = field(default_factory=dict)  # role -> its file's layers
     read: str = ""  # what was read: the channel, the convention
     shows: dict[str, str] = field(default_factory=dict)  # role -> the layer list's value
+    kept_work: bool = False  # the same depth dropped again: the scene kept its work (scenes.py)
 
 
 def shown(error: DazDepthError | str) -> str:

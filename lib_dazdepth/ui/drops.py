@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from ..editing.edits import is_sidecar
-from ..editing.view import message
+from ..editing.view import build_view, dumps, message
 from ..editing.workspace import Workspace
 from ..engine.canvases import ROLES, CanvasSet, Reading, load_set, recognise
 from ..engine.outputs import SETUP_KEY, is_ours, read_text_chunks
-from . import controller
+from . import controller, scenes
 from .controller import Loaded, Reader, TabConfig, file_paths
 
 CANVAS_SUFFIXES = (".exr", ".png", ".jpg", ".jpeg")
@@ -103,19 +103,23 @@ def load_dropped(
     result = controller.load_files(canvas_paths, state, config, None, repair_edges, reading, read)
     if result.workspace is state:  # refused: the scene before stays, and says why
         return result, current_files(state)
+    if scenes.same_depth(state, result.workspace):  # its own depth again: keep the work
+        text = scenes.refresh(state, result.workspace)
+        view = dumps(build_view(state, note=message("info", text), with_grid=True))
+        result = dataclasses.replace(controller.keep(state, view), kept_work=True)
+        if preset_paths:
+            view = with_preset(view, preset_paths, state, text)
+        return dataclasses.replace(result, view=view), current_files(state)
     used = {result.roles[role] for role in ROLES}
     unused = [p for p in canvas_paths if p.name not in used] + other
     read = [f"read {result.read}"] if result.read else []
     objects = result.workspace.objects
     found = [f"{len(objects.keys)} objects in {objects.source}"] if objects else []
-    lost = [replaced(state)] if state is not None and state.undo_stack else []
-    warnings = [*result.warnings, *lost]
+    warnings = result.warnings
     text = "; ".join([f"Loaded {recognised(result, unused)}", *read, *found, *warnings])
     view = with_note(result.view, "warning" if warnings else "info", text)
     if preset_paths:
-        _, view = controller.load_preset_file(preset_paths, result.workspace)
-        note = json.loads(view)["message"]
-        view = with_note(view, note["kind"], f"{text}. {note['text']}")
+        view = with_preset(view, preset_paths, result.workspace, text)
     loaded = dataclasses.replace(result, view=view)
     return loaded, [str(p) for p in canvas_paths]
 
@@ -135,14 +139,11 @@ def nothing_to_load(names: str, found: CanvasSet, loaded: bool = False) -> str:
     return text + ("; the scene loaded stays" if loaded else "")
 
 
-def replaced(state: Workspace) -> str:
-    """What a drop over changed work says: Undo cannot bring that work back (a new scene
-    starts a new history), a preset saved before the drop can."""
-    name = state.canvases.depth.name if state.canvases.depth else "the scene before"
-    return (
-        f"it replaced the work on {name}, which Undo cannot bring back"
-        " (Save preset keeps a scene's work, to drop on it again)"
-    )
+def with_preset(view: str, presets: list[Path], workspace: Workspace, text: str) -> str:
+    """The preset dropped with the canvases applied to the scene; the note says both."""
+    _, view = controller.load_preset_file(presets, workspace)
+    note = json.loads(view)["message"]
+    return with_note(view, note["kind"], f"{text}. {note['text']}")
 
 
 def current_files(state: Workspace | None) -> list[str]:

@@ -56,14 +56,27 @@ def valid_key(text: Any) -> str | None:
     return text if isinstance(text, str) and KEY.fullmatch(text) else None
 
 
+@dataclass(frozen=True)
+class Other:
+    """A page's one other scene (scenes.py): the scene a drop replaced (``ahead`` False:
+    Undo brings it back) or the dropped scene that Undo left (``ahead``: Redo goes to it),
+    with what the tab's boxes showed for it."""
+
+    workspace: Workspace
+    form: Any = None
+    ahead: bool = False
+
+
 @dataclass
 class Page:
     """One tab's work: its workspace, what the tab's boxes showed for it (``form``:
     restored with it after a reload) and the gradio session holding it (None: unknown,
-    as on gradio 3); ``closed``: when that session closed (``clock`` time), else None."""
+    as on gradio 3); ``closed``: when that session closed (``clock`` time), else None;
+    ``other``: its other scene (a replaced one, for Undo), if any."""
 
     workspace: Workspace
     form: Any = None
+    other: Other | None = None
     session: str | None = None
     closed: float | None = None
     timer: threading.Timer | None = None
@@ -171,12 +184,15 @@ class Pages:
         workspace: Workspace | None,
         session: str | None = None,
         form: Any = None,
+        keep_replaced: bool = False,
     ) -> str | None:
         """Hold ``workspace`` as the tab's work under its key (a new key when it has none)
         and return the key; ``form`` is what the tab's boxes show for it (None: as
         before). ``session`` is gradio's session hash, so that ``close_session`` finds the
-        page. Lets go of the pages closed, then those used longest ago, beyond the
-        capacity."""
+        page. A new workspace replaces the page's other scene: with ``keep_replaced`` by
+        the workspace it replaces (Undo brings it back), else by none. Beyond the capacity
+        (pages and other scenes together) lets go of the other scenes, then the pages
+        closed, then those used longest ago."""
         if workspace is None:
             return key
         with self._lock:
@@ -186,6 +202,9 @@ class Pages:
             if page is None:
                 page = self._live[key] = Page(workspace)
                 self._gone.pop(key, None)
+            elif page.workspace is not workspace:
+                kept = Other(page.workspace, page.form) if keep_replaced else None
+                page.other = kept
             page.workspace = workspace
             if form is not None:
                 page.form = form
@@ -193,12 +212,49 @@ class Pages:
                 page.session = session
                 self._sessions[session] = key
             self._live.move_to_end(key)
-            let_go = len(self._live) > self.capacity
-            while len(self._live) > self.capacity:
-                self._forget(self._first_to_go())
+            let_go = self._held() > self.capacity
+            while self._held() > self.capacity:
+                others = [p for p in self._live.values() if p.other is not None]
+                if others:  # the page used longest ago first
+                    others[0].other = None
+                else:
+                    self._forget(self._first_to_go())
         if let_go:
             give_back()
         return key
+
+    def other(self, key: str | None) -> Other | None:
+        """The page's other scene, if it has one."""
+        with self._lock:
+            page = self._live.get(key) if key is not None else None
+            return page.other if page is not None else None
+
+    def swap(self, key: str | None, ahead: bool) -> Page | None:
+        """Undo (``ahead`` False) or Redo across a replace: the page's other scene, when
+        it lies that way, becomes its work, and its work the other scene the other way.
+        Returns the page, or None (no such scene: nothing changed)."""
+        with self._lock:
+            page = self._live.get(key) if key is not None else None
+            if page is None or page.other is None or page.other.ahead != ahead:
+                return None
+            other = page.other
+            page.other = Other(page.workspace, page.form, not ahead)
+            page.workspace, page.form = other.workspace, other.form
+            self._live.move_to_end(key)
+            return page
+
+    def let_go_ahead(self, key: str | None) -> None:
+        """A new change to the page's work: the scene Redo went to is let go."""
+        with self._lock:
+            page = self._live.get(key) if key is not None else None
+            if page is None or page.other is None or not page.other.ahead:
+                return
+            page.other = None
+        give_back()
+
+    def _held(self) -> int:
+        """The workspaces held: the pages' and their other scenes'."""
+        return len(self._live) + sum(p.other is not None for p in self._live.values())
 
     def drop(self, key: str | None) -> None:
         """Let go of the page's work (nothing when it has none)."""

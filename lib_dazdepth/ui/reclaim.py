@@ -92,11 +92,17 @@ def restored(claim: Claim) -> tuple[str, list[dict[str, Any] | None]]:
     name = workspace.canvases.depth.name if workspace.canvases.depth else "the scene"
     note = message("info", KEPT.format(name=name))
     view = dumps(build_view(workspace, note=note, with_grid=True))
-    if form is None:  # kept without a form: the boxes stay as they are
-        return view, [None] * BOXES
+    return view, form_boxes(form)
+
+
+def form_boxes(form: Form | None) -> list[dict[str, Any] | None]:
+    """The boxes' changes for a form (see ``restored``); None: kept without a form, the
+    boxes stay as they are."""
+    if form is None:
+        return [None] * BOXES
     files = [path for path in form.files if Path(path).is_file()] or None
     values = [files, form.depth_is, form.fov, form.depth_unit, form.repair]
-    return view, [*dropdowns(form), *({"value": value} for value in values)]
+    return [*dropdowns(form), *({"value": value} for value in values)]
 
 
 def note_text(claim: Claim) -> str:
