@@ -85,9 +85,13 @@
       const r = Number(d.toFixed(dec));
       return r > lo && r < hi ? r : d;
     }
+    // A boundary stops one histogram bin short of its neighbours (a quarter of the two
+    // splits' span when narrower): it never reaches one, so no split is left with no depth
+    // but its grey levels. The server holds a move to the same limits (editing/commands.py).
     function clampBoundary(i, d, unit) {
-      const S = splits(), lo = S[i - 1].start, hi = S[i].end, eps = (hi - lo) * 1e-4;
-      return tidy(Math.min(Math.max(d, lo + eps), hi - eps), unit, lo, hi);
+      const S = splits(), lo = S[i - 1].start, hi = S[i].end;
+      const gap = Math.min(binWidth(), (hi - lo) / 4), a = lo + gap, b = hi - gap;
+      return tidy(Math.min(Math.max(d, a), b), unit, a, b);
     }
 
     function schedule() {
