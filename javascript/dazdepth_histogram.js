@@ -152,11 +152,13 @@
         ctx.fillRect(a, base - bh, Math.max(1, e - a - gap), bh);
       }
       ctx.globalAlpha = 1;
-      // selected split outline
+      // selected split outline; at the plot's ends it goes in the margin, outside the bars,
+      // so the first and last bins (the backstop, often the biggest) stay in sight
       const sel = S[v.selected];
       if (sel) {
-        const a = Math.max(xl, xs(sel.start)), b = Math.min(xr, xs(sel.end));
-        if (b > a) { ctx.strokeStyle = accent; ctx.lineWidth = 2; ctx.strokeRect(a + 1, TOP + 1, b - a - 2, ph - 2); }
+        const a = xs(sel.start) <= xl ? xl - 3 : xs(sel.start) + 1;
+        const b = xs(sel.end) >= xr ? xr + 3 : xs(sel.end) - 1;
+        if (b > a) { ctx.strokeStyle = accent; ctx.lineWidth = 2; ctx.strokeRect(a, TOP + 1, b - a, ph - 2); }
       }
       // hover cursor
       if (st.hoverX !== null && !st.drag) {
