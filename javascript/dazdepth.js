@@ -270,6 +270,11 @@
       const rc = st.ui.canvas.getBoundingClientRect();
       return rc.left + st.ui.hist.X(S[i].start, rc.width);
     },
+    xAtDepth: (d) => { // the client x where the histogram shows depth d
+      if (!st.ui) return null;
+      const rc = st.ui.canvas.getBoundingClientRect();
+      return rc.left + st.ui.hist.X(d, rc.width);
+    },
     boundary: (i) => { const S = splits(); return i >= 1 && i < S.length ? S[i].start : null; }, // as dragged
     depthAtX: (clientX) => (st.ui && st.view ? st.ui.hist.D(clientX - st.ui.canvas.getBoundingClientRect().left) : null),
     splitAt: (d) => splitAt(d),

@@ -106,6 +106,14 @@
     droppedFiles(e.dataTransfer).then(upload);
   }, true);
 
+  // A role or layer dropdown shows its whole value in a tooltip (a long name may be cut).
+  document.addEventListener('pointerover', (e) => {
+    const t = e.composedPath ? e.composedPath()[0] : e.target; // inside gradio 3's shadow root too
+    const box = t && t.closest && t.closest('[id^="dazdepth_role_"], [id^="dazdepth_layer_"]');
+    const input = box && box.querySelector('input');
+    if (input) input.title = input.value;
+  }, true);
+
   // ---- the file bar ---------------------------------------------------------------------
   parts.files = function files(kit, ui) {
     const { st, h } = kit;

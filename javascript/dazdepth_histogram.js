@@ -85,9 +85,13 @@
       const r = Number(d.toFixed(dec));
       return r > lo && r < hi ? r : d;
     }
+    // A boundary stops one histogram bin short of its neighbours (a quarter of the two
+    // splits' span when narrower): it never reaches one, so no split is left with no depth
+    // but its grey levels. The server holds a move to the same limits (editing/commands.py).
     function clampBoundary(i, d, unit) {
-      const S = splits(), lo = S[i - 1].start, hi = S[i].end, eps = (hi - lo) * 1e-4;
-      return tidy(Math.min(Math.max(d, lo + eps), hi - eps), unit, lo, hi);
+      const S = splits(), lo = S[i - 1].start, hi = S[i].end;
+      const gap = Math.min(binWidth(), (hi - lo) / 4), a = lo + gap, b = hi - gap;
+      return tidy(Math.min(Math.max(d, a), b), unit, a, b);
     }
 
     function schedule() {
@@ -148,11 +152,13 @@
         ctx.fillRect(a, base - bh, Math.max(1, e - a - gap), bh);
       }
       ctx.globalAlpha = 1;
-      // selected split outline
+      // selected split outline; at the plot's ends it goes in the margin, outside the bars,
+      // so the first and last bins (the backstop, often the biggest) stay in sight
       const sel = S[v.selected];
       if (sel) {
-        const a = Math.max(xl, xs(sel.start)), b = Math.min(xr, xs(sel.end));
-        if (b > a) { ctx.strokeStyle = accent; ctx.lineWidth = 2; ctx.strokeRect(a + 1, TOP + 1, b - a - 2, ph - 2); }
+        const a = xs(sel.start) <= xl ? xl - 3 : xs(sel.start) + 1;
+        const b = xs(sel.end) >= xr ? xr + 3 : xs(sel.end) - 1;
+        if (b > a) { ctx.strokeStyle = accent; ctx.lineWidth = 2; ctx.strokeRect(a, TOP + 1, b - a, ph - 2); }
       }
       // hover cursor
       if (st.hoverX !== null && !st.drag) {

@@ -64,8 +64,8 @@ def test_commands_edit_the_splits_and_the_preview_follows() -> None:
 def test_a_failing_command_changes_nothing_and_says_why() -> None:
     ws = workspace()
     before = ws.splits
-    with pytest.raises(CommandError, match="past the beginning of split 0"):
-        ws.apply([{"op": "add", "depth": 150}, {"op": "move", "boundary": 1, "depth": 50}])
+    with pytest.raises(CommandError, match="boundary 2 cannot be moved"):
+        ws.apply([{"op": "add", "depth": 150}, {"op": "move", "boundary": 2, "depth": 50}])
     assert ws.splits == before and ws.undo_stack == []
     for bad in (
         {"op": "nope"},

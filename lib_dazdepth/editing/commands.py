@@ -13,7 +13,7 @@ from ..engine.depthmap import DepthMap
 from ..engine.ids import IdObjects
 from ..engine.regions import select_connected, select_region, select_surface
 from ..engine.rim import with_rim
-from ..engine.splits import SplitSet
+from ..engine.splits import SplitError, SplitSet
 from .overpaint import far_end_depths, paint, picked_depth, restore
 from .region_edits import (
     Changed,
@@ -39,6 +39,25 @@ def depth_value(value: Any) -> float:
     if not math.isfinite(depth):
         raise ValueError(f"{value!r} is not a depth")
     return depth
+
+
+def boundary_limits(splits: SplitSet, boundary: int, step: float) -> tuple[float, float]:
+    """How far inner boundary ``boundary`` may go: ``step`` (cm; the tab gives one
+    histogram bin) short of each neighbour boundary, or a quarter of the two splits'
+    span when they are narrower than four steps. A boundary never reaches a neighbour,
+    so no drag leaves a split with no depth keeping its grey levels."""
+    if not 0 < boundary < len(splits.splits):
+        raise SplitError(f"Error - boundary {boundary} cannot be moved")
+    low, high = splits.bounds[boundary - 1], splits.bounds[boundary + 1]
+    gap = min(step, (high - low) / 4)
+    return low + gap, high - gap
+
+
+def clamp_boundary(splits: SplitSet, boundary: int, depth: float, step: float) -> float:
+    """``depth`` held within ``boundary_limits`` (the page clamps the same way while it
+    drags; this holds for a command from the API or a stale page)."""
+    low, high = boundary_limits(splits, boundary, step)
+    return min(max(depth, low), high)
 
 
 def zoom_range(lo: Any, hi: Any) -> tuple[float, float] | None:

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from ..engine.regions import split_pixel_counts
 from ..engine.splits import MAX_LEVELS, SplitSet
 from .region_preview import legend, region_summary
 from .workspace import Workspace
@@ -55,8 +56,34 @@ def over_message(splits: SplitSet) -> str:
     )
 
 
-def state_message(splits: SplitSet, status: str) -> dict[str, str]:
-    """The line shown when a command has nothing of its own to say: what the map is now."""
+def idle_splits(workspace: Workspace, rows: list[dict[str, Any]]) -> list[int]:
+    """The splits that keep grey levels but hold no pixel of the full image (``rows``:
+    the view's split rows, counted on the preview's sample; a split empty there is
+    counted again at full size, so a sliver the sample missed is not named)."""
+    levels = [split.levels for split in workspace.splits.splits]
+    maybe = [i for i, row in enumerate(rows) if row["pixels"] == 0 and levels[i] > 0]
+    if not maybe:
+        return []
+    counts = split_pixel_counts(workspace.depth_map.valid_values(), workspace.splits.bounds)
+    return [i for i in maybe if counts[i] == 0]
+
+
+def idle_message(splits: SplitSet, idle: list[int]) -> str:
+    """The warning naming the splits whose levels go to no pixel."""
+    given = sum(splits.splits[i].levels for i in idle)
+    names = ", ".join(str(i) for i in idle)
+    one = len(idle) == 1
+    who = f"Split {names} holds" if one else f"Splits {names} hold"
+    return (
+        f"{who} no pixels but {'keeps' if one else 'keep'} {given} of {MAX_LEVELS} grey"
+        f" levels: move a boundary to give {'it' if one else 'them'} depths, or take the"
+        " levels off (the Levels column)."
+    )
+
+
+def state_message(splits: SplitSet, status: str, idle: list[int] = ()) -> dict[str, str]:
+    """The line shown when a command has nothing of its own to say: what the map is now.
+    ``idle``: the splits holding no pixel but grey levels (``idle_splits``)."""
     if status != "Success":
         return message(
             "error", over_message(splits) if splits.total_levels > MAX_LEVELS else status
@@ -67,6 +94,8 @@ def state_message(splits: SplitSet, status: str) -> dict[str, str]:
             "No split has grey levels: the map is all black. Give a split levels (the Levels"
             " column) or press Auto splits.",
         )
+    if idle:
+        return message("warning", idle_message(splits, list(idle)))
     count = len(splits.splits)
     return message(
         "info",
@@ -97,10 +126,11 @@ def build_view(
     layer = ws.layer(ws.show)
     if layer is None:
         layer = np.zeros(ws.small_depth.shape, dtype=np.uint8)
+    rows = ws.split_rows()
     view: dict[str, Any] = {
         "seq": seq,
         "loaded": True,
-        "message": note or state_message(splits, status),
+        "message": note or state_message(splits, status, idle_splits(ws, rows)),
         "image": {"name": Path(dm.path).name, "width": dm.width, "height": dm.height},
         "canvases": {  # the files in use (a canvas left out for its size is not)
             role: path.name if (path := ws.canvases.get(role)) and used else None
@@ -117,7 +147,7 @@ def build_view(
             "share": round(dm.background.total / dm.depth.size * 100, 2),
         },
         "histogram": ws.histogram(),
-        "splits": ws.split_rows(),
+        "splits": rows,
         "total_levels": splits.total_levels,
         "max_levels": MAX_LEVELS,
         "status": status,

@@ -24,7 +24,16 @@ from ..engine.region_plan import RegionPlan
 from ..engine.regions import combine
 from ..engine.render import test_image
 from ..engine.splits import CURVES, SplitError, SplitSet, cut_sharing, spread
-from .commands import REGION_OPS, depth_value, overpaint, region_command, wand, whole, zoom_range
+from .commands import (
+    REGION_OPS,
+    clamp_boundary,
+    depth_value,
+    overpaint,
+    region_command,
+    wand,
+    whole,
+    zoom_range,
+)
 from .overpaint import apply_depth_edits
 from .region_edits import current_regions, grey_levels
 from .region_preview import RegionInputs, RegionPreview
@@ -236,6 +245,12 @@ class Workspace:
             }
         return self._histogram
 
+    @property
+    def histogram_step(self) -> float:
+        """One bin of the histogram as shown (cm): how close a boundary comes to another."""
+        lo, hi = self.zoom or (self.depth_map.min, self.depth_map.max)
+        return (hi - lo) / HISTOGRAM_BINS
+
     def split_rows(self) -> list[dict[str, Any]]:
         stats = self.index.split_stats(self._plan) if self.mapped() is not None else None
         counts = self.index.pixels_per_split(self.splits.bounds)  # shown even over 256 levels
@@ -290,7 +305,9 @@ class Workspace:
         kind = op["op"]
         s = self.splits
         if kind == "move":
-            self.splits = s.move_boundary(int(op["boundary"]), depth_value(op["depth"]))
+            i = int(op["boundary"])
+            depth = clamp_boundary(s, i, depth_value(op["depth"]), self.histogram_step)
+            self.splits = s.move_boundary(i, depth)
         elif kind == "add":
             self.splits = cut_sharing(s, depth_value(op["depth"]), self.index.sorted_values)
             self.selected = s.index_for(depth_value(op["depth"])) or 0

@@ -119,7 +119,6 @@ def build_tab(
         # Drops anywhere on the tab and chosen folders arrive here (javascript/dazdepth_files.js);
         # emptied after each, so its file input is always there.
         drop = drop_box("dazdepth_drop")
-        saved = gr.State([])  # every file saved this session, for the download list
         gr.HTML(MOUNT, elem_id="dazdepth_widget")
         command = gr.Textbox(
             elem_id="dazdepth_command", elem_classes=["dazdepth-hidden"], show_label=False, lines=1
@@ -179,17 +178,19 @@ def build_tab(
         def on_start(asked, page, request: gr.Request):
             """The page loads (or reloads) and asks for its tab's work by its key."""
             unchanged = [update() for _ in range(reclaim.BOXES)]
+            as_is = [update(), update()]  # the download list and the save status line
             if pages.get(page) is not None:  # leave alone anything dropped before this ran
-                return [page, page, update(), *unchanged]
+                return [page, page, update(), *unchanged, *as_is]
             claim = pages.claim(asked, session(request))
             if claim.workspace is not None:
                 view, boxes = reclaim.restored(claim)
                 view = scenes.with_history(view, pages.other(claim.key))
                 changes = [update() if box is None else update(**box) for box in boxes]
-                return [claim.key, claim.key, view, *changes]
+                saves = [update(**box) for box in reclaim.saved_boxes(claim)]
+                return [claim.key, claim.key, view, *changes, *saves]
             paths = initial() if initial else []
             if not paths:
-                return [claim.key, claim.key, reclaim.empty_view(claim), *unchanged]
+                return [claim.key, claim.key, reclaim.empty_view(claim), *unchanged, *as_is]
             result, shown_files = drops.load_dropped(paths, None, config, read=shared)
             settings = False, next(iter(controller.DEPTH_IS)), 0, next(iter(controller.DEPTH_UNIT))
             key, view, *boxes = loaded_outputs(claim.key, result, request, shown_files, settings)
@@ -197,7 +198,7 @@ def build_tab(
                 note = json.loads(view)["message"]
                 text = f"{reclaim.note_text(claim)} {note['text']}"
                 view = drops.with_note(view, note["kind"], text)
-            return [key, key, view, *boxes, shown_files, *unchanged[-4:]]
+            return [key, key, view, *boxes, shown_files, *unchanged[-4:], *as_is]
 
         def on_drop(dropped, page, repair_edges, holds, degrees, unit, request: gr.Request):
             reading = controller.reading_of([], holds, degrees, unit)
@@ -228,11 +229,13 @@ def build_tab(
             return page, scenes.preset(file, pages, page)
 
         def saver(save: Callable):
-            def on_save(page, before):
+            def on_save(page):
                 workspace, gone = current(page)
                 paths, text = save(workspace, config)
-                every = list(dict.fromkeys([*before, *paths]))  # both saves stay listed
-                return every, every or None, gone or text
+                # every file the page saved stays listed, and comes back after a reload
+                every = list(dict.fromkeys([*pages.saved(page), *paths]))
+                pages.note_saved(page, every, text)
+                return every or None, gone or text
 
             return on_save
 
@@ -272,12 +275,10 @@ def build_tab(
         command.change(on_command, [command, state], [state, view, *scene_boxes]).then(**render)
         preset.upload(on_preset, [preset, state], [state, view]).then(**render)
         drop.upload(on_drop, [drop, state, repair, *reading], [*loaded, files, drop]).then(**render)
-        save.click(saver(controller.save_all), [state, saved], [saved, downloads, status])
-        save_preset.click(
-            saver(controller.save_preset_only), [state, saved], [saved, downloads, status]
-        )
+        save.click(saver(controller.save_all), [state], [downloads, status])
+        save_preset.click(saver(controller.save_preset_only), [state], [downloads, status])
         hold = {"fn": None, "inputs": [view, tab_key], "outputs": None, **js(HOLD)}
-        started = [state, tab_key, *loaded[1:], *restore]
+        started = [state, tab_key, *loaded[1:], *restore, downloads, status]
         blocks.load(on_start, [tab_key, state], started, **js(TAKE)).then(**hold)
         on_close(blocks, on_page_closed)
         batch_run.click(on_batch, [batch_inputs, state], [batch_status])

@@ -80,19 +80,23 @@ class Page:
     session: str | None = None
     closed: float | None = None
     timer: threading.Timer | None = None
+    saved: tuple[str, ...] = ()  # every file the page saved (paths), for its download list
+    said: str = ""  # the status line of its last save
 
 
 @dataclass(frozen=True)
 class Claim:
     """A loading page's key and what it finds under it. ``found``: ``kept`` (its work,
-    with its form), ``new`` (no key asked for), ``copy`` (the key is held by another live
-    page: a new key), ``gone`` (its work was let go), ``unknown`` (not a key of this
-    server: it restarted; a new key)."""
+    with its form and the files it saved), ``new`` (no key asked for), ``copy`` (the key
+    is held by another live page: a new key), ``gone`` (its work was let go), ``unknown``
+    (not a key of this server: it restarted; a new key)."""
 
     key: str
     found: str
     workspace: Workspace | None = None
     form: Any = None
+    saved: tuple[str, ...] = ()
+    said: str = ""
 
 
 class Pages:
@@ -149,7 +153,7 @@ class Pages:
                     return Claim(self._new_key(), "copy")
                 if asked in self._live:  # (let go while waiting: below)
                     self._reopen(asked, page, session)
-                    return Claim(asked, "kept", page.workspace, page.form)
+                    return Claim(asked, "kept", page.workspace, page.form, page.saved, page.said)
             if asked is not None and asked in self._gone:
                 del self._gone[asked]
                 released = True
@@ -255,6 +259,20 @@ class Pages:
     def _held(self) -> int:
         """The workspaces held: the pages' and their other scenes'."""
         return len(self._live) + sum(p.other is not None for p in self._live.values())
+
+    def saved(self, key: str | None) -> tuple[str, ...]:
+        """The files the page saved (paths, the oldest first), () for a page with no work."""
+        with self._lock:
+            page = self._live.get(key) if key is not None else None
+            return page.saved if page is not None else ()
+
+    def note_saved(self, key: str | None, paths: list[str], said: str) -> None:
+        """The page's saved files and its last save's status line, given back with its work
+        after a reload (nothing for a page with no work)."""
+        with self._lock:
+            page = self._live.get(key) if key is not None else None
+            if page is not None:
+                page.saved, page.said = tuple(paths), said
 
     def drop(self, key: str | None) -> None:
         """Let go of the page's work (nothing when it has none)."""

@@ -105,6 +105,20 @@ def form_boxes(form: Form | None) -> list[dict[str, Any] | None]:
     return [*dropdowns(form), *({"value": value} for value in values)]
 
 
+def saved_boxes(claim: Claim) -> list[dict[str, Any]]:
+    """The download list and the save status line for work claimed back: the files it
+    saved that are still there (gr.update's keywords), and the last save's line while
+    all of them are; with some gone, a line saying how many are left."""
+    there = [path for path in claim.saved if Path(path).is_file()]
+    if len(there) == len(claim.saved):
+        said = claim.said
+    else:
+        gone = len(claim.saved) - len(there)
+        verb = "is" if gone == 1 else "are"
+        said = f"{gone} of the {len(claim.saved)} files saved from this tab {verb} no longer there"
+    return [{"value": there or None}, {"value": said}]
+
+
 def note_text(claim: Claim) -> str:
     """What the page is told for a claim that found no work ("" for a new page)."""
     return NOTES.get(claim.found, "")
