@@ -42,7 +42,9 @@ def test_undo_after_dropping_another_scene_brings_the_work_back(
         note.scroll_into_view_if_needed()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         tab.page.screenshot(path=str(ARTIFACTS / "scene_undo_note.png"))
-        assert tab.page.locator(UNDO).is_enabled()
+        undo_enabled = """() => [...document.querySelectorAll('#dazdepth_mount .dd-foot button')]
+            .some((b) => b.textContent.trim() === 'Undo' && !b.disabled)"""
+        tab.wait_js(undo_enabled, 30000)  # the page enables it as it draws the view
         tab.page.click(UNDO)
         back = tab.wait_view(f"v.image.name === {first!r} && !window.dazdepth.busy()")
         assert back["message"]["text"].startswith(f"Back to {first} with its work")
