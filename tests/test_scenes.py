@@ -172,6 +172,26 @@ def test_the_replaced_scene_is_the_first_thing_let_go(tmp_path) -> None:
     assert pages.get(one.key) is not None
 
 
+def test_a_replace_with_no_room_to_keep_the_scene_says_undo_cannot_bring_it_back(
+    tmp_path,
+) -> None:
+    """Three tabs hold their work (gradio 3 never says a tab closed): the scene a drop
+    replaces is let go at once, and the note says so instead of promising Undo."""
+    pages = Pages(capacity=3, timers=False)
+    one, two, three = Tab(pages, tmp_path), Tab(pages, tmp_path), Tab(pages, tmp_path)
+    worked(one, scene(tmp_path / "a", "a", A_DEPTH))
+    two.drop(scene(tmp_path / "c", "c", A_DEPTH))
+    three.drop(scene(tmp_path / "d", "d", B_DEPTH))
+    dropped = one.drop(scene(tmp_path / "b", "b", B_DEPTH))
+    assert pages.other(one.key) is None and not dropped["can_undo"]
+    assert dropped["message"] == {
+        "kind": "warning",
+        "text": f"Loaded depth: b-Canvas2-Depth.exr; {READ}; "
+        + scenes.LET_GO.format(name="a-Canvas2-Depth.exr"),
+    }
+    assert all(pages.get(t.key) is not None for t in (one, two, three))
+
+
 def test_a_reload_after_a_replace_keeps_undo_to_the_scene_before(tmp_path) -> None:
     pages = Pages(clock=Clock(), timers=False)
     tab = Tab(pages, tmp_path)

@@ -27,6 +27,11 @@ from .pages import Other, Page, Pages
 
 # The note of a drop that replaced a scene with work.
 REPLACED = "replaced the work on {name}: Undo brings it back"
+# When the server had no room to keep the replaced scene (other tabs hold their work).
+LET_GO = (
+    "replaced the work on {name}, which was let go to free the server's memory (other tabs"
+    " hold theirs): Undo cannot bring it back, a preset saved before can"
+)
 # The note of an Undo or Redo across a replace.
 BACK = "Back to {name} with its work (Redo goes to {other} again)"
 FORWARD = "Forward to {name} again (Undo goes back to {other})"
@@ -46,10 +51,13 @@ def keep_loaded(
     # a refused load keeps the work before, and the form that went with it
     fresh = loaded.workspace is not None and (loaded.workspace is not before or loaded.kept_work)
     kept = replacing(before, loaded.workspace)
-    view = replaced_note(loaded.view, before) if kept else loaded.view
     form = form if fresh else None
     key = pages.keep(page, loaded.workspace, session, form, keep_replaced=kept)
-    return key, with_history(view, pages.other(key))
+    other = pages.other(key)
+    view = loaded.view
+    if kept:  # say whether the store had room to keep it (released first when it has not)
+        view = replaced_note(view, before, REPLACED if other is not None else LET_GO)
+    return key, with_history(view, other)
 
 
 def command(text: str, pages: Pages, page: str | None) -> tuple[str, Page | None]:
@@ -95,12 +103,14 @@ def replacing(before: Workspace | None, after: Workspace | None) -> bool:
     return True
 
 
-def replaced_note(view_json: str, before: Workspace) -> str:
-    """The load's note, saying which scene's work Undo brings back."""
+def replaced_note(view_json: str, before: Workspace, said: str = REPLACED) -> str:
+    """The load's note, saying which scene's work was replaced and whether Undo brings it
+    back (``said``: REPLACED, or LET_GO as a warning)."""
     view = json.loads(view_json)
     note = view.get("message") or {"kind": "info", "text": "Loaded"}
-    text = f"{note['text']}; {REPLACED.format(name=name_of(before))}"
-    view["message"] = message(note["kind"], text)
+    text = f"{note['text']}; {said.format(name=name_of(before))}"
+    kind = "warning" if said is LET_GO and note["kind"] == "info" else note["kind"]
+    view["message"] = message(kind, text)
     return json.dumps(view, separators=(",", ":"))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import sysconfig
@@ -33,6 +34,22 @@ def outputs(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory, outputs: Path) -> Iterator[str]:
+    with tab_server(tmp_path_factory, outputs) as url:
+        yield url
+
+
+@pytest.fixture
+def own_server_url(tmp_path_factory, outputs: Path) -> Iterator[str]:
+    """A server of the test's own, for a test whose outcome hangs on the work the server
+    holds (at most three tabs', and gradio 3 never says a tab closed)."""
+    with tab_server(tmp_path_factory, outputs) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def tab_server(tmp_path_factory, outputs: Path) -> Iterator[str]:
+    """The standalone tab served from an empty start, as the webui tab starts; a real
+    webui's URL instead when DAZDEPTH_URL gives one."""
     if os.environ.get("DAZDEPTH_URL"):
         yield os.environ["DAZDEPTH_URL"]
         return
@@ -42,14 +59,7 @@ def server_url(tmp_path_factory, outputs: Path) -> Iterator[str]:
     if os.environ.get("DAZDEPTH_INSTALLED"):  # the installed wheel's command, not the checkout
         env.pop("PYTHONPATH")
         start = [str(Path(sysconfig.get_path("scripts")) / "daz-depth")]
-    command = [
-        *start,
-        "ui",
-        "--open",
-        str(empty),
-        "--outputs",
-        str(outputs),
-    ]
+    command = [*start, "ui", "--open", str(empty), "--outputs", str(outputs)]
     with served(command, env) as url:
         yield url
 

@@ -17,11 +17,11 @@ DEPTH_BOX = "#dazdepth_role_depth input"  # the depth file's list: the scene sho
 
 
 def test_undo_after_dropping_another_scene_brings_the_work_back(
-    browser, server_url, sample_set, tmp_path
+    browser, own_server_url, sample_set, tmp_path
 ) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     try:
-        tab = Tab(context.new_page(), server_url + "?__theme=dark")
+        tab = Tab(context.new_page(), own_server_url + "?__theme=dark")
         first = sample_set["depth"].name
         loaded(tab, sample_set)
         tab.send([{"op": "add", "depth": 226}, {"op": "add", "depth": 560}])
