@@ -116,7 +116,7 @@ class Pages:
             raise ValueError(f"capacity must be at least 1, not {capacity}")
         self.capacity, self.grace, self.claim_wait = capacity, grace, claim_wait
         self._clock, self._timers = clock, timers
-        self._live: OrderedDict[str, Page] = OrderedDict()
+        self._live: OrderedDict[str, Page] = OrderedDict()  # get(None) is None: no page
         self._gone: OrderedDict[str, None] = OrderedDict()
         self._sessions: dict[str, str] = {}  # gradio session hash -> tab key
         self._lock = threading.Lock()
@@ -230,7 +230,7 @@ class Pages:
     def other(self, key: str | None) -> Other | None:
         """The page's other scene, if it has one."""
         with self._lock:
-            page = self._live.get(key) if key is not None else None
+            page = self._live.get(key)
             return page.other if page is not None else None
 
     def swap(self, key: str | None, ahead: bool) -> Page | None:
@@ -238,7 +238,7 @@ class Pages:
         it lies that way, becomes its work, and its work the other scene the other way.
         Returns the page, or None (no such scene: nothing changed)."""
         with self._lock:
-            page = self._live.get(key) if key is not None else None
+            page = self._live.get(key)
             if page is None or page.other is None or page.other.ahead != ahead:
                 return None
             other = page.other
@@ -250,7 +250,7 @@ class Pages:
     def let_go_ahead(self, key: str | None) -> None:
         """A new change to the page's work: the scene Redo went to is let go."""
         with self._lock:
-            page = self._live.get(key) if key is not None else None
+            page = self._live.get(key)
             if page is None or page.other is None or not page.other.ahead:
                 return
             page.other = None
@@ -263,14 +263,14 @@ class Pages:
     def saved(self, key: str | None) -> tuple[str, ...]:
         """The files the page saved (paths, the oldest first), () for a page with no work."""
         with self._lock:
-            page = self._live.get(key) if key is not None else None
+            page = self._live.get(key)
             return page.saved if page is not None else ()
 
     def note_saved(self, key: str | None, paths: list[str], said: str) -> None:
         """The page's saved files and its last save's status line, given back with its work
         after a reload (nothing for a page with no work)."""
         with self._lock:
-            page = self._live.get(key) if key is not None else None
+            page = self._live.get(key)
             if page is not None:
                 page.saved, page.said = tuple(paths), said
 
@@ -287,7 +287,7 @@ class Pages:
         ``grace`` seconds for a reload to claim it, then is let go."""
         with self._lock:
             key = self._sessions.pop(session, None) if session else None
-            page = self._live.get(key) if key is not None else None
+            page = self._live.get(key)
             if page is None or page.session != session:
                 return
             page.closed = self._clock()
