@@ -128,16 +128,24 @@ def with_history(view_json: str, other: Other | None) -> str:
     return json.dumps(view, separators=(",", ":"))
 
 
-def history_op(text: str) -> tuple[str | None, int]:
-    """("undo" or "redo", seq) for a command that is only that, else (None, seq)."""
+def steps(text: str) -> tuple[list[str | None], int]:
+    """A command's operations' kinds and its seq; ([], 0) for one that cannot be read
+    (``controller.run_command`` answers that)."""
     try:
         command = json.loads(text or "{}")
         ops, seq = command["ops"], int(command.get("seq", 0))
     except (ValueError, TypeError, KeyError, AttributeError):
-        return None, 0
-    if isinstance(ops, list) and len(ops) == 1 and isinstance(ops[0], dict):
-        kind = ops[0].get("op")
-        return (kind if kind in ("undo", "redo") else None), seq
+        return [], 0
+    if not isinstance(ops, list):
+        return [], seq
+    return [op.get("op") if isinstance(op, dict) else None for op in ops], seq
+
+
+def history_op(text: str) -> tuple[str | None, int]:
+    """("undo" or "redo", seq) for a command that is only that, else (None, seq)."""
+    kinds, seq = steps(text)
+    if len(kinds) == 1 and kinds[0] in ("undo", "redo"):
+        return kinds[0], seq
     return None, seq
 
 
@@ -171,12 +179,8 @@ def mark(workspace: Workspace | None) -> tuple[int, int | None]:
 
 def travels(text: str) -> bool:
     """Whether a command holds an Undo or Redo (a step in the history, not a change)."""
-    try:
-        ops = json.loads(text or "{}").get("ops")
-    except (ValueError, AttributeError):
-        return False
-    steps = [op.get("op") for op in ops if isinstance(op, dict)] if isinstance(ops, list) else []
-    return "undo" in steps or "redo" in steps
+    kinds = steps(text)[0]
+    return "undo" in kinds or "redo" in kinds
 
 
 def after_change(pages: Pages, key: str | None, before: tuple[int, int | None]) -> None:
